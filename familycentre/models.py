@@ -1,0 +1,1 @@
+"""Family centres, networks, agreements and activities: built by the family-centre issue."""

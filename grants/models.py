@@ -1,0 +1,1 @@
+"""Grant calls, applications and the funding ledger: built by the grants issue."""

@@ -1,0 +1,109 @@
+"""The access policy: the one place that answers "may this user see or do this?".
+
+Views ask these functions and use the scoped querysets they return; they never filter by
+hand. Area roles are assignments with a validity period, so every question looks at the
+roles active today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import AreaRole, WelfareArea
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.models import User
+
+    AnyUser = User | AnonymousUser
+
+Role = AreaRole.Role
+
+# Roles that take decisions about money or data and therefore must use two-factor login.
+MFA_REQUIRED_ROLES = frozenset({Role.COORDINATOR, Role.DECISION_MAKER})
+
+# What each role may do, shown to the person in their workspace.
+ROLE_DUTIES = {
+    Role.COORDINATOR: _(
+        "Publishes grant calls, verifies organisations, assigns reviewers, records decisions and "
+        "payments, manages family centres and agreements, and publishes reports."
+    ),
+    Role.REVIEWER: _("Scores the grant applications assigned to you and declares any conflict of interest."),
+    Role.DECISION_MAKER: _("Records the formal decisions on grant applications."),
+    Role.COUNCILLOR: _("Reads the area's published reports and dashboard; changes nothing."),
+}
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
+
+
+def active_roles(user: AnyUser) -> QuerySet[AreaRole]:
+    """The user's area roles valid today, cached on the user object for this request."""
+    if not user.is_authenticated:
+        return AreaRole.objects.none()
+    cached = getattr(user, "_active_area_roles", None)
+    if cached is None:
+        cached = AreaRole.objects.filter(user=user).active().select_related("area")
+        user._active_area_roles = cached
+    return cached
+
+
+def has_area_role(user: AnyUser, area: WelfareArea, *roles: str) -> bool:
+    """True when the user holds one of ``roles`` (any role when none given) in ``area`` today."""
+    return any(r.area_id == area.pk and (not roles or r.role in roles) for r in active_roles(user))
+
+
+def areas_with_role(user: AnyUser, *roles: str) -> QuerySet[WelfareArea]:
+    """The areas in which the user holds one of ``roles`` today (any role when none given)."""
+    assignments = active_roles(user)
+    if roles:
+        assignments = assignments.with_role(*roles)
+    return WelfareArea.objects.filter(pk__in=assignments.values("area_id"))
+
+
+def can_open_area_workspace(user: AnyUser, area: WelfareArea) -> bool:
+    return has_area_role(user, area)
+
+
+def can_use_admin(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def requires_mfa(user: AnyUser) -> bool:
+    """Staff, coordinators and decision-makers must have TOTP before any staff page opens."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.is_superuser or any(r.role in MFA_REQUIRED_ROLES for r in active_roles(user))
+
+
+def has_totp(user: AnyUser) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def must_set_up_mfa(user: AnyUser) -> bool:
+    return settings.PORTAL_REQUIRE_STAFF_MFA and requires_mfa(user) and not has_totp(user)
+
+
+def require(allowed: bool) -> None:
+    """Raise 403 unless ``allowed``; views call this with a permission function's answer."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def staff_page(view: ViewFunc) -> ViewFunc:
+    """Mark a view as a staff page: the MFA middleware sends staff without TOTP to set it up."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return view(*args, **kwargs)
+
+    wrapper.staff_page = True  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]

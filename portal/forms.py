@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import User
+
+
+class SignupForm(forms.Form):
+    """Extra fields of allauth's sign-up form: the person's name; their language is the page's."""
+
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+
+    field_order = ["full_name", "email", "password1", "password2"]
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.preferred_language = (get_language() or "fi")[:2]
+        user.save(update_fields=["full_name", "preferred_language"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "preferred_language"]
+        widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}

@@ -1,0 +1,205 @@
+"""The shared core: users, wellbeing areas, municipalities, themes and area role assignments."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def localized(obj: object, field: str = "name") -> str:
+    """The object's ``<field>_<language>`` in the active language, falling back to Finnish."""
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_fi")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields: object) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> User:
+        fields["is_staff"] = True
+        fields["is_superuser"] = True
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with their email address."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    is_staff = models.BooleanField(_("operator"), default=False, help_text=_("May use the administration."))
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class WelfareArea(models.Model):
+    """A wellbeing services county (hyvinvointialue), or the City of Helsinki (code 90)."""
+
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200)
+
+    class Meta:
+        verbose_name = _("wellbeing services county")
+        verbose_name_plural = _("wellbeing services counties")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self)
+
+
+class Municipality(models.Model):
+    code = models.CharField(_("code"), max_length=3, unique=True)
+    name_fi = models.CharField(_("name in Finnish"), max_length=100)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100)
+    area = models.ForeignKey(
+        WelfareArea, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("area")
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name_fi"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self)
+
+
+class Theme(models.Model):
+    """What an organisation works on (children and families, mental health, …)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_fi = models.CharField(_("name in Finnish"), max_length=100)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name_fi"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self)
+
+
+class ActivityType(models.Model):
+    """How an organisation works (peer support, volunteering, counselling, …)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_fi = models.CharField(_("name in Finnish"), max_length=100)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100)
+
+    class Meta:
+        verbose_name = _("activity type")
+        verbose_name_plural = _("activity types")
+        ordering = ["name_fi"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self)
+
+
+class AreaRoleQuerySet(models.QuerySet["AreaRole"]):
+    def active(self, on: datetime.date | None = None) -> AreaRoleQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+    def in_area(self, area: WelfareArea) -> AreaRoleQuerySet:
+        return self.filter(area=area)
+
+    def with_role(self, *roles: str) -> AreaRoleQuerySet:
+        return self.filter(role__in=roles)
+
+
+class AreaRole(models.Model):
+    """A person's role in one area for a period: a coordinator here, a councillor there."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("NGO coordinator")
+        REVIEWER = "reviewer", _("Reviewer")
+        DECISION_MAKER = "decision_maker", _("Decision-maker")
+        COUNCILLOR = "councillor", _("Councillor")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="area_roles", verbose_name=_("user")
+    )
+    area = models.ForeignKey(WelfareArea, on_delete=models.CASCADE, related_name="roles", verbose_name=_("area"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = AreaRoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("area role")
+        verbose_name_plural = _("area roles")
+        ordering = ["area__code", "role", "user__full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="area_role_valid_period",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.area}"

@@ -1,0 +1,40 @@
+"""The main navigation: each person sees the links to what their roles let them do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal import access
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+
+    def is_current(self, path: str) -> bool:
+        return path == self.url or (self.url != "/" and path.startswith(self.url))
+
+
+def items_for(request: HttpRequest) -> list[NavItem]:
+    user = request.user
+    items = [NavItem(_("Home"), reverse("portal:home")), NavItem(_("Wellbeing areas"), reverse("portal:area_list"))]
+    if not user.is_authenticated:
+        return items
+    items.append(NavItem(_("My workspace"), reverse("portal:workspace")))
+    for area in access.areas_with_role(user).order_by("code"):
+        items.append(NavItem(_("Area work: %(area)s") % {"area": area.name}, area_workspace_url(area.code)))
+    if access.can_use_admin(user):
+        items.append(NavItem(_("Administration"), reverse("admin:index")))
+    return items
+
+
+def area_workspace_url(code: str) -> str:
+    return reverse("portal:area_workspace", kwargs={"code": code})

@@ -1,0 +1,109 @@
+"""Pages of the shared core. Thin: questions of access go to ``portal.access``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
+
+from organisations.models import Membership
+from portal import access, health
+from portal.forms import ProfileForm
+from portal.models import AreaRole, WelfareArea
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html")
+
+
+def area_list(request: HttpRequest) -> HttpResponse:
+    areas = WelfareArea.objects.annotate(municipality_count=Count("municipalities"))
+    return render(request, "portal/area_list.html", {"areas": areas})
+
+
+def area_detail(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(WelfareArea, code=code)
+    coordinators = AreaRole.objects.in_area(area).active().with_role(AreaRole.Role.COORDINATOR).select_related("user")
+    return render(
+        request,
+        "portal/area_detail.html",
+        {"area": area, "municipalities": area.municipalities.all(), "coordinators": coordinators},
+    )
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    memberships = Membership.objects.filter(user=request.user).select_related("organisation")
+    roles = [(role, access.ROLE_DUTIES[role.role]) for role in access.active_roles(request.user)]
+    return render(request, "portal/workspace.html", {"memberships": memberships, "roles": roles})
+
+
+@login_required
+@access.staff_page
+def area_workspace(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(WelfareArea, code=code)
+    access.require(access.can_open_area_workspace(request.user, area))
+    my_roles = [role for role in access.active_roles(request.user) if role.area_id == area.pk]
+    colleagues = AreaRole.objects.in_area(area).active().select_related("user")
+    return render(
+        request,
+        "portal/area_workspace.html",
+        {
+            "area": area,
+            "my_roles": [(role, access.ROLE_DUTIES[role.role]) for role in my_roles],
+            "colleagues": colleagues,
+        },
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        translation.activate(user.preferred_language)
+        messages.success(request, _("Your details were saved."))
+        response = redirect("portal:profile")
+        remember_language(response, user.preferred_language)
+        return response
+    return render(request, "portal/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also remembers the choice on the user's account."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        request.user.preferred_language = language
+        request.user.save(update_fields=["preferred_language"])
+    return response
+
+
+def remember_language(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = health.run_checks()
+    healthy = all(result == "ok" for result in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
+    )
