@@ -1,0 +1,49 @@
+# Järjestöportaali. `make run` starts the demo portal; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON_BIN ?= python3.11
+PY := $(VENV)/bin/python
+PORT ?= 8000
+TEST_WORKERS ?= 2
+MANAGE := DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
+CATALOGUE_IGNORES := --ignore='.venv/*' --ignore='var/*' --ignore='staticfiles/*' --ignore='tests/*'
+
+.PHONY: install system-packages run test lint format messages compilemessages clean
+
+install: system-packages $(VENV)/.installed compilemessages
+
+system-packages:
+	@scripts/install-system-packages.sh
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON_BIN) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+compilemessages: $(VENV)/.installed
+	@$(MANAGE) compilemessages --ignore='.venv/*' -v0
+
+# Extract new strings, then translate the fi and sv entries that makemessages added.
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages --no-obsolete $(CATALOGUE_IGNORES) -l fi -l sv -l en
+	$(PY) scripts/finish_catalogues.py
+	$(MANAGE) compilemessages --ignore='.venv/*' -v0
+
+run: install
+	@PORT=$(PORT) PY=$(PY) scripts/run-demo.sh
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: install lint
+	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_DEBUG=true $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,96 @@
+"""Browser tests: Playwright drives Debian's headless Chromium; axe-core checks every page visited."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from importlib import import_module
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+from django.apps import apps as django_apps
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from portal.models import WelfareArea
+
+# Playwright's sync API runs an event loop in this thread; the test body still talks to the database.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                      nodes: v.nodes.map(n => n.target.join(' '))}));
+}"""
+
+
+class AccessiblePage:
+    """A Playwright page that runs axe-core on every page it loads.
+
+    Tests call ``goto`` to open a page and ``check`` after an action that loads a new one;
+    at the end the fixture fails the test if any page was loaded but never checked.
+    """
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.loaded: list[str] = []
+        self.checked: set[str] = set()
+        page.on("load", lambda loaded_page: self.loaded.append(loaded_page.url))
+
+    def goto(self, path: str) -> Page:
+        self.page.goto(path)
+        self.check()
+        return self.page
+
+    def check(self) -> None:
+        self.page.wait_for_load_state("load")
+        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
+            self.page.evaluate(AXE_SOURCE)
+        violations = self.page.evaluate(AXE_RUN, AXE_TAGS)
+        self.checked.add(self.page.url)
+        assert violations == [], f"axe found violations on {self.page.url}:\n" + "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']} at {', '.join(v['nodes'])}" for v in violations
+        )
+
+    def unchecked_pages(self) -> list[str]:
+        return [url for url in self.loaded if url not in self.checked]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """Live-server tests commit their data and Django empties every table afterwards, the
+    reference data of the migrations included: load it again when it is gone."""
+    if not WelfareArea.objects.exists():
+        import_module("portal.migrations.0002_reference_data").load(django_apps, None)
+
+
+@pytest.fixture
+def ui(reference_data: None, browser: Browser, live_server) -> Iterator[AccessiblePage]:
+    """A page in a fresh browser context whose every loaded page must pass axe."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(15_000)
+    accessible = AccessiblePage(context.new_page())
+    yield accessible
+    context.close()
+    assert accessible.unchecked_pages() == [], "pages loaded without an axe check"

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from portal.models import User
+from tests.conftest import PASSWORD, totp_code
+from tests.factories import AreaRoleFactory, area
+
+pytestmark = pytest.mark.browser
+
+NEW_PASSWORD = "a-long-and-unusual-passphrase-77"
+
+
+def fill_sign_up(page, password_again: str) -> None:
+    page.get_by_label("Full name").fill("Maija Meikäläinen")
+    page.get_by_label("Email").fill("maija@example.org")
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Password (again)").fill(password_again)
+    page.get_by_role("button", name="Sign Up").click()
+
+
+def test_sign_up_verify_log_in_and_out(ui):
+    page = ui.goto("/accounts/signup/")
+    fill_sign_up(page, NEW_PASSWORD)
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    ui.check()
+
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[0].body).group(1)
+    page = ui.goto(link)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
+    ui.check()
+
+    page.get_by_label("Email").fill("maija@example.org")
+    page.get_by_label("Password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name="My workspace")).to_be_visible()
+    ui.check()
+    assert User.objects.get(email="maija@example.org").full_name == "Maija Meikäläinen"
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("navigation", name="Account").get_by_role("link", name="Log in")).to_be_visible()
+    ui.check()
+
+
+def test_sign_up_errors_are_summarised_and_shown_next_to_the_field(ui):
+    page = ui.goto("/accounts/signup/")
+    fill_sign_up(page, "something-else-entirely-99")
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Please correct the following")
+    expect(page.locator(".field--error")).to_have_count(1)
+    ui.check()
+    assert not User.objects.filter(email="maija@example.org").exists()
+
+
+def test_coordinator_is_sent_to_set_up_two_factor_authentication_first(ui):
+    coordinator = AreaRoleFactory.coordinator(area=area("05"), user__preferred_language="en").user
+    page = ui.goto("/accounts/login/")
+    page.get_by_label("Email").fill(coordinator.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    ui.check()
+    page.get_by_role("link", name=re.compile("Area work")).click()
+    # allauth asks for the password again before adding a second factor.
+    expect(page.get_by_role("heading", name="Confirm Access")).to_be_visible()
+    ui.check()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Activate Authenticator App")).to_be_visible()
+    ui.check()
+    secret = page.locator("#authenticator_secret").input_value()
+    page.get_by_label("Authenticator code").fill(totp_code(secret))
+    page.get_by_role("button", name="Activate").click()
+    ui.check()
+    page.get_by_role("link", name=re.compile("Area work")).click()
+    expect(page.get_by_role("heading", name=re.compile("Area work"))).to_be_visible()
+    ui.check()

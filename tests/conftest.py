@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+from organisations.models import Organisation
+from portal.models import User
+from tests.factories import PASSWORD, AreaRoleFactory, MembershipFactory, OrganisationFactory, UserFactory, area
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [
+        f"portal database engine: {settings.DATABASES['default']['ENGINE']}",
+        f"portal celery broker: {settings.CELERY_BROKER_URL.split('@')[-1]}",
+        f"portal cache: {settings.CACHES['default']['BACKEND']}",
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_fast_hashing(settings: Settings) -> Iterator[None]:
+    """Rate limits live in the cache: give every test its own, so tests cannot trip each other."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Hashing passwords slowly protects production, not tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def totp_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def enable_totp(user: User) -> str:
+    """Give the user an authenticator app, as if they had set it up; returns its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def login(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+@dataclass
+class World:
+    """Two areas, an organisation in each and the people the access matrix needs."""
+
+    organisation: Organisation
+    other_organisation: Organisation
+    ngo_admin: User
+    ngo_member: User
+    other_org_member: User
+    coordinator: User
+    other_area_coordinator: User
+    reviewer: User
+    decision_maker: User
+    councillor: User
+    operator: User
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    organisation = OrganisationFactory.in_area("05")
+    other_organisation = OrganisationFactory.in_area("90")
+    coordinator = AreaRoleFactory.coordinator(area=area("05")).user
+    other_area_coordinator = AreaRoleFactory.coordinator(area=area("90")).user
+    decision_maker = AreaRoleFactory.decision_maker(area=area("05")).user
+    operator = UserFactory.operator()
+    for staff in (coordinator, other_area_coordinator, decision_maker, operator):
+        enable_totp(staff)
+    return World(
+        organisation=organisation,
+        other_organisation=other_organisation,
+        ngo_admin=MembershipFactory.admin(organisation=organisation).user,
+        ngo_member=MembershipFactory(organisation=organisation).user,
+        other_org_member=MembershipFactory(organisation=other_organisation).user,
+        coordinator=coordinator,
+        other_area_coordinator=other_area_coordinator,
+        reviewer=AreaRoleFactory.reviewer(area=area("05")).user,
+        decision_maker=decision_maker,
+        councillor=AreaRoleFactory.councillor(area=area("05")).user,
+        operator=operator,
+    )
+
+
+@pytest.fixture
+def database_url() -> str:
+    """A URL for the test database, for processes the tests start (a Celery worker)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+__all__ = ["PASSWORD", "World", "enable_totp", "login", "totp_code"]

@@ -1,0 +1,106 @@
+"""Factories for the tests, with constructors named after the state they build."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from organisations.models import Membership, Organisation
+from portal.models import AreaRole, Municipality, User, WelfareArea
+
+PASSWORD = "correct-horse-battery-2026"
+
+
+def area(code: str) -> WelfareArea:
+    return WelfareArea.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user with a verified primary email who can log in with ``PASSWORD``."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="fi_FI")
+    preferred_language = "fi"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create: bool, extracted: object, **kwargs: object) -> None:
+        self.save()
+        if create:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @classmethod
+    def operator(cls, **kwargs: object) -> User:
+        return cls(is_staff=True, is_superuser=True, **kwargs)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name_fi = factory.Sequence(lambda n: f"Testiyhdistys {n} ry")
+    register_number = factory.Sequence(lambda n: f"{100 + n}.{n:03d}")
+    kind = Organisation.Kind.LOCAL
+    home_municipality = factory.LazyFunction(lambda: Municipality.objects.get(code="853"))
+
+    @classmethod
+    def in_area(cls, code: str, **kwargs: object) -> Organisation:
+        municipality = Municipality.objects.filter(area__code=code).order_by("code").first()
+        return cls(home_municipality=municipality, **kwargs)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.MEMBER
+
+    @classmethod
+    def admin(cls, **kwargs: object) -> Membership:
+        return cls(role=Membership.Role.ADMIN, **kwargs)
+
+
+class AreaRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AreaRole
+
+    user = factory.SubFactory(UserFactory)
+    area = factory.LazyFunction(lambda: WelfareArea.objects.get(code="05"))
+    role = AreaRole.Role.COORDINATOR
+    valid_from = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+
+    @classmethod
+    def coordinator(cls, **kwargs: object) -> AreaRole:
+        return cls(role=AreaRole.Role.COORDINATOR, **kwargs)
+
+    @classmethod
+    def reviewer(cls, **kwargs: object) -> AreaRole:
+        return cls(role=AreaRole.Role.REVIEWER, **kwargs)
+
+    @classmethod
+    def decision_maker(cls, **kwargs: object) -> AreaRole:
+        return cls(role=AreaRole.Role.DECISION_MAKER, **kwargs)
+
+    @classmethod
+    def councillor(cls, **kwargs: object) -> AreaRole:
+        return cls(role=AreaRole.Role.COUNCILLOR, **kwargs)
+
+    @classmethod
+    def expired(cls, **kwargs: object) -> AreaRole:
+        today = timezone.localdate()
+        return cls(
+            valid_from=today - datetime.timedelta(days=400), valid_to=today - datetime.timedelta(days=1), **kwargs
+        )
+
+    @classmethod
+    def future(cls, **kwargs: object) -> AreaRole:
+        return cls(valid_from=timezone.localdate() + datetime.timedelta(days=10), **kwargs)

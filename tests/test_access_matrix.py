@@ -1,0 +1,157 @@
+"""Who may reach every URL of the portal.
+
+Every URL pattern must have an entry here; a new view without one fails
+``test_every_url_pattern_has_an_entry``. Each entry is exercised as an anonymous visitor, as a
+member of another organisation, as a coordinator of another area and as the rightful role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import World
+
+
+@dataclass(frozen=True)
+class Expect:
+    description: str
+    check: Callable[[HttpResponse], bool]
+
+    def __repr__(self) -> str:
+        return self.description
+
+
+OK = Expect("200", lambda r: r.status_code == 200)
+LOGIN = Expect("login redirect", lambda r: r.status_code == 302 and r.url.startswith(reverse("account_login")))
+ADMIN_LOGIN = Expect("admin login", lambda r: r.status_code == 302 and r.url.startswith(reverse("admin:login")))
+DENIED = Expect("403", lambda r: r.status_code == 403)
+REDIRECT = Expect("redirect", lambda r: r.status_code == 302)
+# A step of a flow on the person's own account: shown, or (when not started) sent back or a 404.
+ACCOUNT_STEP = Expect(
+    "own account step",
+    lambda r: r.status_code in (200, 404) or (r.status_code == 302 and not r.url.startswith(reverse("account_login"))),
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: Callable[[World], str]
+    anonymous: Expect
+    other_org_member: Expect
+    other_area_coordinator: Expect
+    rightful: tuple[str, Expect]
+    method: str = "get"
+    data: dict[str, str] | None = None
+
+
+def url(name: str, **kwargs: str) -> Callable[[World], str]:
+    return lambda world: reverse(name, kwargs=kwargs or None)
+
+
+def public(name: str, **kwargs: str) -> Entry:
+    return Entry(url(name, **kwargs), OK, OK, OK, ("anonymous", OK))
+
+
+def own_account(name: str) -> Entry:
+    """A page about the logged-in person's own account: no object of anyone else is reachable."""
+    return Entry(url(name), LOGIN, OK, OK, ("ngo_member", OK))
+
+
+def own_account_step(name: str) -> Entry:
+    return Entry(url(name), LOGIN, ACCOUNT_STEP, ACCOUNT_STEP, ("ngo_member", ACCOUNT_STEP))
+
+
+def guests_only(name: str) -> Entry:
+    return Entry(url(name), OK, REDIRECT, REDIRECT, ("anonymous", OK))
+
+
+def flow_step(name: str) -> Entry:
+    return Entry(url(name), REDIRECT, REDIRECT, REDIRECT, ("anonymous", REDIRECT))
+
+
+MATRIX: dict[str, Entry] = {
+    # Public pages.
+    "portal:home": public("portal:home"),
+    "portal:area_list": public("portal:area_list"),
+    "portal:area_detail": public("portal:area_detail", code="05"),
+    "healthz": public("healthz"),
+    "portal:set_language": Entry(
+        url("portal:set_language"), REDIRECT, REDIRECT, REDIRECT, ("anonymous", REDIRECT), "post", {"language": "sv"}
+    ),
+    # The person's own pages.
+    "portal:workspace": own_account("portal:workspace"),
+    "portal:profile": own_account("portal:profile"),
+    # Staff pages of one area.
+    "portal:area_workspace": Entry(url("portal:area_workspace", code="05"), LOGIN, DENIED, DENIED, ("coordinator", OK)),
+    # Operators only.
+    "admin:*": Entry(url("admin:portal_arearole_changelist"), ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ("operator", OK)),
+    # allauth: accounts and two-factor authentication.
+    "account_login": guests_only("account_login"),
+    "account_signup": guests_only("account_signup"),
+    "account_logout": Entry(url("account_logout"), REDIRECT, OK, OK, ("ngo_member", OK)),
+    "account_inactive": public("account_inactive"),
+    "account_email_verification_sent": public("account_email_verification_sent"),
+    "account_reset_password": public("account_reset_password"),
+    "account_reset_password_done": public("account_reset_password_done"),
+    "account_reset_password_from_key_done": public("account_reset_password_from_key_done"),
+    # Unknown keys show a "link expired or invalid" page to everyone.
+    "account_confirm_email": public("account_confirm_email", key="not-a-real-key"),
+    "account_reset_password_from_key": public("account_reset_password_from_key", uidb36="zz", key="not-a-key"),
+    "account_reauthenticate": own_account("account_reauthenticate"),
+    "account_email": own_account("account_email"),
+    "account_change_password": own_account("account_change_password"),
+    "account_set_password": own_account_step("account_set_password"),
+    "account_confirm_login_code": flow_step("account_confirm_login_code"),
+    "mfa_index": own_account("mfa_index"),
+    "mfa_authenticate": flow_step("mfa_authenticate"),
+    "mfa_reauthenticate": own_account_step("mfa_reauthenticate"),
+    "mfa_activate_totp": own_account_step("mfa_activate_totp"),
+    "mfa_deactivate_totp": own_account_step("mfa_deactivate_totp"),
+    "mfa_view_recovery_codes": own_account_step("mfa_view_recovery_codes"),
+    "mfa_generate_recovery_codes": own_account_step("mfa_generate_recovery_codes"),
+    "mfa_download_recovery_codes": own_account_step("mfa_download_recovery_codes"),
+}
+
+
+def url_pattern_keys(patterns: list, namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from url_pattern_keys(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            if namespace == "admin":
+                yield "admin:*"
+            else:
+                yield ":".join(filter(None, [namespace, pattern.name or str(pattern.pattern)]))
+
+
+def test_every_url_pattern_has_an_entry():
+    keys = set(url_pattern_keys(get_resolver().url_patterns))
+    assert keys - MATRIX.keys() == set(), "add these URL patterns to the access matrix"
+    assert MATRIX.keys() - keys == set(), "these entries name URL patterns that no longer exist"
+
+
+PERSONAS = ["anonymous", "other_org_member", "other_area_coordinator", "rightful"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", sorted(MATRIX))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_access(client, world, key, persona):
+    entry = MATRIX[key]
+    if persona == "rightful":
+        user_attr, expected = entry.rightful
+    else:
+        user_attr, expected = persona, getattr(entry, persona)
+    if user_attr != "anonymous":
+        client.force_login(getattr(world, user_attr))
+    path = entry.path(world)
+    response = getattr(client, entry.method)(path, entry.data or {})
+    assert expected.check(response), (
+        f"{persona} ({user_attr}) at {path}: expected {expected}, got {response.status_code}"
+    )

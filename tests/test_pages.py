@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+from django.views.defaults import server_error
+
+from tests.factories import AreaRoleFactory, UserFactory, area
+
+pytestmark = pytest.mark.django_db
+
+
+def test_area_page_lists_municipalities_and_current_coordinators(client):
+    coordinator = AreaRoleFactory.coordinator(area=area("05")).user
+    former = AreaRoleFactory.expired(area=area("05")).user
+    elsewhere = AreaRoleFactory.coordinator(area=area("90")).user
+    html = client.get(reverse("portal:area_detail", kwargs={"code": "05"})).content.decode()
+    assert "Varsinais-Suomen hyvinvointialue" in html
+    assert "Turku" in html and "Salo" in html and "Helsinki" not in html
+    assert coordinator.email in html
+    assert former.email not in html and elsewhere.email not in html
+
+
+def test_area_page_says_when_no_coordinator_is_named(client):
+    response = client.get(reverse("portal:area_detail", kwargs={"code": "90"}), HTTP_ACCEPT_LANGUAGE="en")
+    assert "has not named an NGO coordinator" in response.content.decode()
+
+
+def test_area_list_shows_all_areas(client):
+    html = client.get(reverse("portal:area_list")).content.decode()
+    assert len(re.findall(r'href="/areas/\d\d/"', html)) == 22
+
+
+def test_unknown_area_is_a_translated_404(client):
+    client.cookies["django_language"] = "sv"
+    response = client.get(reverse("portal:area_detail", kwargs={"code": "99"}))
+    assert response.status_code == 404
+    assert "Sidan hittades inte" in response.content.decode()
+
+
+def test_forbidden_page_is_translated(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("portal:area_workspace", kwargs={"code": "05"}))
+    assert response.status_code == 403
+    assert "Ei käyttöoikeutta" in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "text"), [("fi", "Jokin meni vikaan"), ("sv", "Något gick fel")])
+def test_server_error_page_is_translated(language, text):
+    with translation.override(language):
+        response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert text in response.content.decode()
+
+
+def test_language_switch_is_remembered_in_the_browser_and_on_the_account(client):
+    user = UserFactory(preferred_language="fi")
+    client.force_login(user)
+    response = client.post(reverse("portal:set_language"), {"language": "sv", "next": "/areas/"})
+    assert response.status_code == 302
+    assert response.url == "/areas/"
+    user.refresh_from_db()
+    assert user.preferred_language == "sv"
+    assert "Välfärdsområden" in client.get("/areas/").content.decode()
+
+
+def test_a_logged_in_user_gets_their_own_language_on_a_new_device(client):
+    client.force_login(UserFactory(preferred_language="en"))
+    assert "Wellbeing services counties" in client.get("/areas/").content.decode()
+
+
+def test_language_switch_refuses_an_unknown_language_and_an_outside_next(client):
+    response = client.post(reverse("portal:set_language"), {"language": "xx", "next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert "evil.example" not in response.url
+
+
+@pytest.mark.parametrize(
+    ("persona", "visible", "hidden"),
+    [
+        ("anonymous", {"Log in", "Wellbeing areas"}, {"My workspace", "Area work", "Administration"}),
+        ("ngo_member", {"My workspace", "Log out"}, {"Area work", "Administration", "Log in"}),
+        (
+            "coordinator",
+            {"My workspace", "Area work: Wellbeing services county of Southwest Finland"},
+            {"Administration"},
+        ),
+        ("councillor", {"Area work: Wellbeing services county of Southwest Finland"}, {"Administration"}),
+        ("operator", {"Administration"}, {"Area work"}),
+    ],
+)
+def test_navigation_shows_each_role_what_it_can_do(client, world, persona, visible, hidden):
+    if persona != "anonymous":
+        client.force_login(getattr(world, persona))
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("portal:home")).content.decode()
+    for label in visible:
+        assert label in html, label
+    for label in hidden:
+        assert label not in html, label
+
+
+def test_workspace_lists_memberships_and_roles_with_their_duties(client, world):
+    client.force_login(world.ngo_admin)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("portal:workspace")).content.decode()
+    assert world.organisation.name_fi in html and "Administrator" in html
+
+    client.force_login(world.coordinator)
+    html = client.get(reverse("portal:workspace")).content.decode()
+    assert "NGO coordinator" in html and "Publishes grant calls" in html
