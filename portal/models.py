@@ -116,46 +116,40 @@ class Municipality(models.Model):
         return localized(self)
 
 
-class Theme(models.Model):
+class ReferenceList(models.Model):
+    """A short list of named things with a fixed code and a name in each language."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_fi = models.CharField(_("name in Finnish"), max_length=100)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100)
+
+    class Meta:
+        abstract = True
+        ordering = ["name_fi"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self)
+
+
+class Theme(ReferenceList):
     """What an organisation works on (children and families, mental health, …)."""
 
-    code = models.SlugField(_("code"), max_length=50, unique=True)
-    name_fi = models.CharField(_("name in Finnish"), max_length=100)
-    name_sv = models.CharField(_("name in Swedish"), max_length=100)
-    name_en = models.CharField(_("name in English"), max_length=100)
-
-    class Meta:
+    class Meta(ReferenceList.Meta):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
-        ordering = ["name_fi"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self)
 
 
-class ActivityType(models.Model):
+class ActivityType(ReferenceList):
     """How an organisation works (peer support, volunteering, counselling, …)."""
 
-    code = models.SlugField(_("code"), max_length=50, unique=True)
-    name_fi = models.CharField(_("name in Finnish"), max_length=100)
-    name_sv = models.CharField(_("name in Swedish"), max_length=100)
-    name_en = models.CharField(_("name in English"), max_length=100)
-
-    class Meta:
+    class Meta(ReferenceList.Meta):
         verbose_name = _("activity type")
         verbose_name_plural = _("activity types")
-        ordering = ["name_fi"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self)
 
 
 class AreaRoleQuerySet(models.QuerySet["AreaRole"]):
