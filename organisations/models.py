@@ -1,21 +1,34 @@
-"""Organisations and their members. The organisations issue adds profiles, documents and more."""
+"""Organisations, their members, invitations, join requests, documents and coordinators' notes."""
 
 from __future__ import annotations
 
+import datetime
+import secrets
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from stdnum import iban as iban_number
 
-from portal.models import Municipality, WelfareArea, localized
+from portal import uploads
+from portal.models import ActivityType, Municipality, Theme, WelfareArea, localized
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from portal.models import User
+
+INVITATION_VALIDITY = datetime.timedelta(days=7)
+
+
+class ServiceLanguage(models.TextChoices):
+    FINNISH = "fi", _("Finnish")
+    SWEDISH = "sv", _("Swedish")
+    ENGLISH = "en", _("English")
+    OTHER = "other", _("Other languages")
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -23,10 +36,27 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         """The organisations the user belongs to."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(memberships__user=user).distinct()
+        return self.filter(Exists(Membership.objects.filter(organisation=OuterRef("pk"), user=user)))
 
-    def in_area(self, area: WelfareArea) -> OrganisationQuerySet:
-        return self.filter(home_municipality__area=area)
+    def operating_in(self, *areas: WelfareArea) -> OrganisationQuerySet:
+        """Organisations whose home or any municipality of operation lies in one of the areas."""
+        operates = Organisation.municipalities.through.objects.filter(
+            organisation=OuterRef("pk"), municipality__area__in=areas
+        )
+        return self.filter(Q(home_municipality__area__in=areas) | Q(Exists(operates)))
+
+    def in_municipality(self, municipality: Municipality) -> OrganisationQuerySet:
+        operates = Organisation.municipalities.through.objects.filter(
+            organisation=OuterRef("pk"), municipality=municipality
+        )
+        return self.filter(Q(home_municipality=municipality) | Q(Exists(operates)))
+
+    def unclaimed(self) -> OrganisationQuerySet:
+        return self.exclude(Exists(Membership.objects.filter(organisation=OuterRef("pk"))))
+
+    def for_listing(self) -> OrganisationQuerySet:
+        """What a list of organisations shows, fetched in a fixed number of queries."""
+        return self.select_related("home_municipality", "parent").prefetch_related("themes")
 
 
 class Organisation(models.Model):
@@ -44,11 +74,45 @@ class Organisation(models.Model):
         _("association register number"), max_length=20, unique=True, null=True, blank=True
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.LOCAL)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="branches",
+        verbose_name=_("parent organisation"),
+    )
     home_municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
         related_name="home_organisations",
         verbose_name=_("home municipality"),
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="operating_organisations", verbose_name=_("municipalities of operation")
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="organisations", verbose_name=_("themes"))
+    activity_types = models.ManyToManyField(
+        ActivityType, blank=True, related_name="organisations", verbose_name=_("activity types")
+    )
+    serves_fi = models.BooleanField(_("serves in Finnish"), default=False)
+    serves_sv = models.BooleanField(_("serves in Swedish"), default=False)
+    serves_en = models.BooleanField(_("serves in English"), default=False)
+    serves_other = models.BooleanField(_("serves in other languages"), default=False)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description_fi = models.TextField(_("description in Finnish"), blank=True)
+    description_sv = models.TextField(_("description in Swedish"), blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -73,6 +137,26 @@ class Organisation(models.Model):
     def name(self) -> str:
         return localized(self)
 
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+    @property
+    def languages(self) -> list[str]:
+        return [code for code in ServiceLanguage.values if getattr(self, f"serves_{code}")]
+
+    def get_languages_display(self) -> list[str]:
+        return [str(label) for code, label in ServiceLanguage.choices if getattr(self, f"serves_{code}")]
+
+    @property
+    def iban_display(self) -> str:
+        return iban_number.format(self.iban) if self.iban else ""
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def admins(self) -> MembershipQuerySet:
+        return self.filter(role=Membership.Role.ADMIN)
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):
@@ -88,6 +172,8 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(_("joined"), default=timezone.now)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -98,3 +184,157 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def invitation_expiry() -> datetime.datetime:
+    return timezone.now() + INVITATION_VALIDITY
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def usable(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An admin's invitation by email; the token works once and for seven days."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), default=invitation_expiry)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class JoinRequestQuerySet(models.QuerySet["JoinRequest"]):
+    def pending(self) -> JoinRequestQuerySet:
+        return self.filter(status=JoinRequest.Status.PENDING)
+
+
+class JoinRequest(models.Model):
+    """A user's request to join an organisation that already has members."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("organisation")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("user")
+    )
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=Q(status="pending"),
+                name="one_pending_join_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation} ({self.get_status_display()})"
+
+
+def document_upload_to(instance: OrganisationDocument, filename: str) -> str:
+    return uploads.random_name("organisations/documents", filename)
+
+
+class OrganisationDocument(models.Model):
+    class Kind(models.TextChoices):
+        RULES = "rules", _("Rules of the association")
+        ANNUAL_REPORT = "annual_report", _("Annual report")
+        FINANCIAL_STATEMENTS = "financial_statements", _("Financial statements")
+        AUDITORS_REPORT = "auditors_report", _("Auditor's report")
+        ACTIVITY_PLAN = "activity_plan", _("Activity plan")
+        BUDGET = "budget", _("Budget")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="documents", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("document"), max_length=30, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-year", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}"
+
+
+class CoordinatorNote(models.Model):
+    """A coordinator's private note on an organisation, seen only by that area's coordinators."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="coordinator_notes", verbose_name=_("organisation")
+    )
+    area = models.ForeignKey(WelfareArea, on_delete=models.CASCADE, related_name="+", verbose_name=_("area"))
+    text = models.TextField(_("note"), max_length=5000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("coordinator's note")
+        verbose_name_plural = _("coordinators' notes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:50]

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from organisations.models import CoordinatorNote, Membership, Organisation, OrganisationDocument
 from portal.models import AreaRole, WelfareArea
 
 if TYPE_CHECKING:
@@ -90,6 +91,78 @@ def has_totp(user: AnyUser) -> bool:
 
 def must_set_up_mfa(user: AnyUser) -> bool:
     return settings.PORTAL_REQUIRE_STAFF_MFA and requires_mfa(user) and not has_totp(user)
+
+
+# --- Organisations ------------------------------------------------------------------------------
+
+
+def membership(user: AnyUser, organisation: Organisation) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_memberships", {})
+    if organisation.pk not in cache:
+        cache[organisation.pk] = Membership.objects.filter(user=user, organisation=organisation).first()
+    return cache[organisation.pk]
+
+
+def is_member(user: AnyUser, organisation: Organisation) -> bool:
+    return membership(user, organisation) is not None
+
+
+def is_organisation_admin(user: AnyUser, organisation: Organisation) -> bool:
+    found = membership(user, organisation)
+    return found is not None and found.role == Membership.Role.ADMIN
+
+
+def coordinated_areas_of(user: AnyUser, organisation: Organisation) -> QuerySet[WelfareArea]:
+    """The areas the user coordinates in which the organisation operates."""
+    areas = areas_with_role(user, Role.COORDINATOR)
+    return areas.filter(pk__in=_areas_of(organisation))
+
+
+def _areas_of(organisation: Organisation) -> set[int]:
+    return {organisation.home_municipality.area_id} | set(organisation.municipalities.values_list("area_id", flat=True))
+
+
+def coordinates(user: AnyUser, organisation: Organisation) -> bool:
+    """True for a coordinator of an area where the organisation operates."""
+    coordinated = {r.area_id for r in active_roles(user) if r.role == Role.COORDINATOR}
+    return bool(coordinated) and bool(coordinated & _areas_of(organisation))
+
+
+def can_edit_organisation(user: AnyUser, organisation: Organisation) -> bool:
+    return is_member(user, organisation)
+
+
+def can_manage_members(user: AnyUser, organisation: Organisation) -> bool:
+    return is_organisation_admin(user, organisation)
+
+
+def can_see_private_details(user: AnyUser, organisation: Organisation) -> bool:
+    """IBAN, members and documents: the organisation itself and the coordinators of its areas."""
+    return is_member(user, organisation) or coordinates(user, organisation)
+
+
+def can_download_document(user: AnyUser, document: OrganisationDocument) -> bool:
+    return can_see_private_details(user, document.organisation)
+
+
+def can_verify(user: AnyUser, organisation: Organisation) -> bool:
+    return coordinates(user, organisation)
+
+
+def visible_notes(user: AnyUser, organisation: Organisation) -> QuerySet[CoordinatorNote]:
+    """Coordinators' notes on the organisation from the areas the user coordinates."""
+    return CoordinatorNote.objects.filter(
+        organisation=organisation, area__in=coordinated_areas_of(user, organisation)
+    ).select_related("author", "area")
+
+
+def organisations_coordinated_by(user: AnyUser, area: WelfareArea) -> QuerySet[Organisation]:
+    """The organisations operating in ``area``, when the user coordinates it; otherwise none."""
+    if not has_area_role(user, area, Role.COORDINATOR):
+        return Organisation.objects.none()
+    return Organisation.objects.operating_in(area)
 
 
 def require(allowed: bool) -> None:

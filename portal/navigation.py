@@ -25,7 +25,11 @@ class NavItem:
 
 def items_for(request: HttpRequest) -> list[NavItem]:
     user = request.user
-    items = [NavItem(_("Home"), reverse("portal:home")), NavItem(_("Wellbeing areas"), reverse("portal:area_list"))]
+    items = [
+        NavItem(_("Home"), reverse("portal:home")),
+        NavItem(_("Organisations"), reverse("organisations:directory")),
+        NavItem(_("Wellbeing areas"), reverse("portal:area_list")),
+    ]
     if not user.is_authenticated:
         return items
     items.append(NavItem(_("My workspace"), reverse("portal:workspace")))

@@ -18,6 +18,8 @@ portal_patterns = (
         path("workspace/", views.workspace, name="workspace"),
         path("workspace/areas/<str:code>/", views.area_workspace, name="area_workspace"),
         path("account/profile/", views.profile, name="profile"),
+        path("account/my-data.json", views.my_data, name="my_data"),
+        path("account/delete/", views.delete_account, name="delete_account"),
         path("i18n/setlang/", views.set_language, name="set_language"),
     ],
     "portal",
@@ -25,6 +27,7 @@ portal_patterns = (
 
 urlpatterns = [
     path("", include(portal_patterns)),
+    path("", include("organisations.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

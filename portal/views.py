@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from organisations.models import Membership
-from portal import access, health
-from portal.forms import ProfileForm
+from portal import access, health, personal_data
+from portal.forms import DeleteAccountForm, ProfileForm
 from portal.models import AreaRole, WelfareArea
 
 
@@ -60,6 +62,7 @@ def area_workspace(request: HttpRequest, code: str) -> HttpResponse:
             "area": area,
             "my_roles": [(role, access.ROLE_DUTIES[role.role]) for role in my_roles],
             "colleagues": colleagues,
+            "is_coordinator": access.has_area_role(request.user, area, access.Role.COORDINATOR),
         },
     )
 
@@ -75,6 +78,29 @@ def profile(request: HttpRequest) -> HttpResponse:
         remember_language(response, user.preferred_language)
         return response
     return render(request, "portal/profile.html", {"form": form})
+
+
+@login_required
+def my_data(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(personal_data.export(request.user), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-data-jarjestoportaali.json"'
+    return response
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            personal_data.delete_account(request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            messages.success(request, _("Your account was deleted."))
+            return redirect("portal:home")
+    blocking = personal_data.organisations_left_without_admin(request.user)
+    return render(request, "portal/delete_account.html", {"form": form, "blocking": blocking})
 
 
 @require_POST

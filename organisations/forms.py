@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum import iban as iban_number
+from stdnum.exceptions import ValidationError as NumberError
+from stdnum.fi import ytunnus
+
+from organisations.models import (
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    OrganisationDocument,
+    ServiceLanguage,
+)
+from portal.models import Municipality, WelfareArea
+from portal.uploads import UploadField
+
+REGISTER_NUMBER = re.compile(r"^(\d{1,3})\.?(\d{3})$")
+
+
+def normalise_business_id(value: str) -> str | None:
+    if not value.strip():
+        return None
+    try:
+        return ytunnus.format(ytunnus.validate(value))
+    except NumberError as error:
+        raise ValidationError(
+            _("This is not a valid Business ID. It has seven digits, a hyphen and a check digit, e.g. 1234567-1."),
+            code="invalid_business_id",
+        ) from error
+
+
+def normalise_register_number(value: str) -> str | None:
+    compact = value.strip().replace(" ", "")
+    if not compact:
+        return None
+    match = REGISTER_NUMBER.match(compact)
+    if not match:
+        raise ValidationError(
+            _("This is not a valid association register number. It looks like 123.456."),
+            code="invalid_register_number",
+        )
+    return f"{int(match.group(1))}.{match.group(2)}"
+
+
+def municipality_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Municipalities grouped by wellbeing area, for a select with option groups."""
+    groups: dict[WelfareArea, list[tuple[int, str]]] = {}
+    for municipality in Municipality.objects.select_related("area").order_by("area__code", "name_fi"):
+        groups.setdefault(municipality.area, []).append((municipality.pk, municipality.name))
+    return [(area.name, options) for area, options in groups.items()]
+
+
+class OrganisationForm(forms.ModelForm):
+    business_id = forms.CharField(
+        label=_("Business ID"),
+        required=False,
+        max_length=20,
+        help_text=_("Y-tunnus, e.g. 1234567-1. Give this or the register number, or both."),
+    )
+    register_number = forms.CharField(
+        label=_("Association register number"),
+        required=False,
+        max_length=20,
+        help_text=_("Yhdistysrekisterinumero, e.g. 123.456."),
+    )
+    operating_areas = forms.ModelMultipleChoiceField(
+        label=_("Whole wellbeing areas of operation"),
+        queryset=WelfareArea.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every municipality of a chosen area is added."),
+    )
+    municipalities = forms.MultipleChoiceField(
+        label=_("Municipalities of operation"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Choose one or more; hold Ctrl (or Cmd) to choose several."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages served"),
+        choices=ServiceLanguage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    iban = forms.CharField(
+        label=_("IBAN"),
+        required=False,
+        max_length=42,
+        help_text=_(
+            "For grant payments, e.g. FI21 1234 5600 0007 85. Only your organisation and the coordinators see it."
+        ),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name_fi",
+            "name_sv",
+            "business_id",
+            "register_number",
+            "kind",
+            "parent",
+            "home_municipality",
+            "operating_areas",
+            "municipalities",
+            "themes",
+            "activity_types",
+            "languages",
+            "contact_email",
+            "phone",
+            "website",
+            "description_fi",
+            "description_sv",
+            "iban",
+        ]
+        widgets = {
+            "themes": forms.CheckboxSelectMultiple,
+            "activity_types": forms.CheckboxSelectMultiple,
+            "description_fi": forms.Textarea(attrs={"rows": 4}),
+            "description_sv": forms.Textarea(attrs={"rows": 4}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel"}),
+        }
+        help_texts = {"parent": _("For a local association: its district or national organisation.")}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipalities"].choices = municipality_choices()
+        self.fields["home_municipality"].queryset = Municipality.objects.order_by("name_fi")
+        parents = Organisation.objects.filter(kind__in=[Organisation.Kind.NATIONAL, Organisation.Kind.DISTRICT])
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+            self.initial["municipalities"] = [
+                str(pk) for pk in self.instance.municipalities.values_list("pk", flat=True)
+            ]
+            self.initial["languages"] = self.instance.languages
+            self.initial["iban"] = self.instance.iban_display
+        self.fields["parent"].queryset = parents
+        for name in ("name_fi", "home_municipality", "kind"):
+            self.fields[name].required = True
+
+    def clean_business_id(self) -> str | None:
+        return normalise_business_id(self.cleaned_data["business_id"])
+
+    def clean_register_number(self) -> str | None:
+        return normalise_register_number(self.cleaned_data["register_number"])
+
+    def clean_iban(self) -> str:
+        value = self.cleaned_data["iban"]
+        if not value.strip():
+            return ""
+        try:
+            return iban_number.validate(value)
+        except NumberError as error:
+            raise ValidationError(
+                _("This is not a valid IBAN. Check the number; a Finnish IBAN starts with FI and has 18 characters."),
+                code="invalid_iban",
+            ) from error
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        identifier_given = cleaned.get("business_id") or cleaned.get("register_number")
+        identifier_invalid = self.has_error("business_id") or self.has_error("register_number")
+        if not identifier_given and not identifier_invalid:
+            self.add_error("business_id", _("Give a Business ID or an association register number."))
+        return cleaned
+
+    def validate_unique(self) -> None:
+        # Registering an organisation that already exists is a claim or a join request, decided
+        # by the view; only an edit must not take another organisation's identifiers.
+        if self.instance.pk:
+            super().validate_unique()
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        for code in ServiceLanguage.values:
+            setattr(self.instance, f"serves_{code}", code in self.cleaned_data.get("languages", []))
+
+    def save_relations(self, organisation: Organisation) -> None:
+        """Save the many-to-many choices onto ``organisation`` (the claimed row when claiming)."""
+        organisation.themes.set(self.cleaned_data["themes"])
+        organisation.activity_types.set(self.cleaned_data["activity_types"])
+        chosen = set(map(int, self.cleaned_data["municipalities"]))
+        chosen |= set(
+            Municipality.objects.filter(area__in=self.cleaned_data["operating_areas"]).values_list("pk", flat=True)
+        )
+        organisation.municipalities.set(chosen)
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "role"]
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "off"})}
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class JoinRequestForm(forms.ModelForm):
+    class Meta:
+        model = JoinRequest
+        fields = ["message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"message": _("Tell the administrators who you are and what you do in the organisation.")}
+
+
+class DocumentForm(forms.ModelForm):
+    file = UploadField(label=_("File"))
+
+    class Meta:
+        model = OrganisationDocument
+        fields = ["kind", "year", "file"]
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        this_year = timezone.localdate().year
+        if not 1900 <= year <= this_year + 1:
+            raise ValidationError(
+                _("Give a year between 1900 and %(last)s."), code="year", params={"last": this_year + 1}
+            )
+        return year
+
+
+class NoteForm(forms.Form):
+    area = forms.ModelChoiceField(label=_("Area"), queryset=WelfareArea.objects.none())
+    text = forms.CharField(label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: object, areas: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        if len(areas) == 1:
+            self.fields["area"].initial = areas[0]
+            self.fields["area"].widget = forms.HiddenInput()

@@ -1,0 +1,176 @@
+"""Rules about organisations and their members. Views call these; they never change rows by hand."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import (
+    CoordinatorNote,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    OrganisationDocument,
+)
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from portal.models import User, WelfareArea
+
+
+class LastAdminError(ValidationError):
+    pass
+
+
+def find_registered(business_id: str | None, register_number: str | None) -> Organisation | None:
+    """The organisation already in the portal with this Business ID or register number, if any."""
+    match = Q(pk__in=[])
+    if business_id:
+        match |= Q(business_id=business_id)
+    if register_number:
+        match |= Q(register_number=register_number)
+    return Organisation.objects.filter(match).first()
+
+
+@transaction.atomic
+def register(organisation: Organisation, user: User, save_relations: callable) -> tuple[Organisation, bool]:
+    """Register a new organisation, or claim the unclaimed one with the same identifiers.
+
+    ``organisation`` is the unsaved form instance; ``save_relations`` saves its many-to-many
+    fields onto the row it is given. Returns the organisation and whether it was claimed.
+    """
+    existing = find_registered(organisation.business_id, organisation.register_number)
+    claimed = existing is not None
+    if existing is not None:
+        if existing.memberships.exists():
+            raise ValidationError(_("This organisation already has members in the portal."), code="has_members")
+        organisation.pk = existing.pk
+        organisation.created_at = existing.created_at
+        organisation.verified_at, organisation.verified_by = existing.verified_at, existing.verified_by
+    organisation.save()
+    save_relations(organisation)
+    Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.ADMIN)
+    return organisation, claimed
+
+
+def invite(organisation: Organisation, email: str, role: str, invited_by: User, base_url: str) -> Invitation:
+    invitation = Invitation.objects.create(
+        organisation=organisation, email=email.lower(), role=role, invited_by=invited_by
+    )
+    link = base_url + reverse("organisations:invitation", kwargs={"token": invitation.token})
+    # The invitee has no account language yet: write in the inviter's language.
+    with translation.override(invited_by.preferred_language):
+        context = {"invitation": invitation, "link": link, "inviter": invited_by}
+        send_mail(
+            subject=render_to_string("organisations/email/invitation_subject.txt", context).strip(),
+            message=render_to_string("organisations/email/invitation_body.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[invitation.email],
+        )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, user: User) -> Membership:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError(_("This invitation has already been used or has expired."), code="invitation_used")
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    if not created and invitation.role == Membership.Role.ADMIN:
+        membership.role = Membership.Role.ADMIN
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def request_to_join(organisation: Organisation, user: User, message: str) -> JoinRequest:
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise ValidationError(_("You are already a member of this organisation."), code="already_member")
+    join_request, _created = JoinRequest.objects.get_or_create(
+        organisation=organisation, user=user, status=JoinRequest.Status.PENDING, defaults={"message": message}
+    )
+    return join_request
+
+
+@transaction.atomic
+def decide_join_request(join_request: JoinRequest, accept: bool, admin: User) -> None:
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if join_request.status != JoinRequest.Status.PENDING:
+        return  # Deciding twice (a double click, two admins) changes nothing.
+    join_request.status = JoinRequest.Status.ACCEPTED if accept else JoinRequest.Status.DECLINED
+    join_request.decided_by = admin
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_by", "decided_at"])
+    if accept:
+        Membership.objects.get_or_create(user=join_request.user, organisation=join_request.organisation)
+
+
+def _ensure_an_admin_remains(organisation: Organisation, leaving: Membership) -> None:
+    other_admins = Membership.objects.admins().filter(organisation=organisation).exclude(pk=leaving.pk)
+    if leaving.role == Membership.Role.ADMIN and not other_admins.exists():
+        raise LastAdminError(
+            _("An organisation needs at least one administrator. Make another member an administrator first."),
+            code="last_admin",
+        )
+
+
+@transaction.atomic
+def change_role(membership: Membership, role: str) -> None:
+    # Lock the organisation's memberships so that two admins cannot demote each other at once.
+    list(Membership.objects.select_for_update().filter(organisation=membership.organisation_id))
+    if role != Membership.Role.ADMIN:
+        _ensure_an_admin_remains(membership.organisation, membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+
+
+@transaction.atomic
+def remove_member(membership: Membership) -> None:
+    list(Membership.objects.select_for_update().filter(organisation=membership.organisation_id))
+    _ensure_an_admin_remains(membership.organisation, membership)
+    membership.delete()
+
+
+def add_document(
+    organisation: Organisation, kind: str, year: int, file: UploadedFile, user: User
+) -> OrganisationDocument:
+    return OrganisationDocument.objects.create(
+        organisation=organisation,
+        kind=kind,
+        year=year,
+        file=file,
+        original_name=file.name[:255],
+        size=file.size,
+        uploaded_by=user,
+    )
+
+
+def delete_document(document: OrganisationDocument) -> None:
+    document.file.delete(save=False)
+    document.delete()
+
+
+def verify(organisation: Organisation, coordinator: User) -> None:
+    if organisation.verified_at is None:
+        organisation.verified_at = timezone.now()
+        organisation.verified_by = coordinator
+        organisation.save(update_fields=["verified_at", "verified_by"])
+
+
+def add_note(organisation: Organisation, area: WelfareArea, text: str, author: User) -> CoordinatorNote:
+    return CoordinatorNote.objects.create(organisation=organisation, area=area, text=text, author=author)

@@ -1,0 +1,296 @@
+"""Pages about organisations. Thin: access questions go to ``portal.access``, rules to ``services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organisations import services
+from organisations.filters import CoordinatorOrganisationFilter, OrganisationFilter
+from organisations.forms import DocumentForm, InvitationForm, JoinRequestForm, NoteForm, OrganisationForm, RoleForm
+from organisations.models import Invitation, JoinRequest, Membership, Organisation, OrganisationDocument
+from portal import access, uploads
+from portal.models import WelfareArea
+
+PAGE_SIZE = 25
+
+
+def paginate(request: HttpRequest, queryset: object) -> object:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    filters = OrganisationFilter(request.GET or None, queryset=Organisation.objects.for_listing())
+    page = paginate(request, filters.qs)
+    return render(request, "organisations/directory.html", {"filter": filters, "page": page})
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("home_municipality", "parent", "verified_by"), pk=pk
+    )
+    user = request.user
+    context = {
+        "organisation": organisation,
+        "branches": organisation.branches.select_related("home_municipality"),
+        "municipalities": organisation.municipalities.all(),
+        "is_member": access.is_member(user, organisation),
+        "can_edit": access.can_edit_organisation(user, organisation),
+        "show_private": access.can_see_private_details(user, organisation),
+        "can_verify": access.can_verify(user, organisation),
+        "can_join": user.is_authenticated and not access.is_member(user, organisation),
+    }
+    if context["can_verify"]:
+        areas = access.coordinated_areas_of(user, organisation)
+        context["notes"] = access.visible_notes(user, organisation)
+        context["note_form"] = NoteForm(areas=areas)
+    return render(request, "organisations/detail.html", context)
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        existing = services.find_registered(form.cleaned_data["business_id"], form.cleaned_data["register_number"])
+        if existing is not None and existing.memberships.exists():
+            messages.info(request, _("%(name)s is already registered in the portal.") % {"name": existing.name})
+            return redirect("organisations:join", pk=existing.pk)
+        organisation, claimed = services.register(form.instance, request.user, form.save_relations)
+        if claimed:
+            messages.success(
+                request, _("The organisation was already known from funding records; it is now yours to keep.")
+            )
+        else:
+            messages.success(request, _("The organisation was registered. You are its administrator."))
+        return redirect("organisations:detail", pk=organisation.pk)
+    return render(request, "organisations/form.html", {"form": form, "organisation": None})
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    access.require(access.can_edit_organisation(request.user, organisation))
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save(commit=False)
+        organisation.save()
+        form.save_relations(organisation)
+        messages.success(request, _("The changes were saved."))
+        return redirect("organisations:detail", pk=organisation.pk)
+    return render(request, "organisations/form.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def join(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if access.is_member(request.user, organisation):
+        return redirect("organisations:detail", pk=pk)
+    pending = JoinRequest.objects.pending().filter(organisation=organisation, user=request.user).first()
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and pending is None and form.is_valid():
+        services.request_to_join(organisation, request.user, form.cleaned_data["message"])
+        messages.success(request, _("Your request was sent to the organisation's administrators."))
+        return redirect("organisations:join", pk=pk)
+    return render(request, "organisations/join.html", {"organisation": organisation, "form": form, "pending": pending})
+
+
+@login_required
+def members(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    access.require(access.can_see_private_details(request.user, organisation))
+    return _members_page(request, organisation, InvitationForm())
+
+
+def _members_page(
+    request: HttpRequest, organisation: Organisation, invite_form: InvitationForm, status: int = 200
+) -> HttpResponse:
+    can_manage = access.can_manage_members(request.user, organisation)
+    context = {
+        "organisation": organisation,
+        "memberships": organisation.memberships.select_related("user"),
+        "can_manage": can_manage,
+        "form": invite_form,
+        "role_choices": Membership.Role.choices,
+    }
+    if can_manage:
+        context["join_requests"] = (
+            JoinRequest.objects.pending().filter(organisation=organisation).select_related("user")
+        )
+        context["invitations"] = Invitation.objects.usable().filter(organisation=organisation)
+    return render(request, "organisations/members.html", context, status=status)
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    access.require(access.can_manage_members(request.user, organisation))
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        return _members_page(request, organisation, form, status=400)
+    site = request.build_absolute_uri("/").rstrip("/")
+    services.invite(organisation, form.cleaned_data["email"], form.cleaned_data["role"], request.user, site)
+    messages.success(request, _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+    return redirect("organisations:members", pk=pk)
+
+
+@login_required
+@require_POST
+def change_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=membership_pk, organisation=pk)
+    access.require(access.can_manage_members(request.user, membership.organisation))
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_role(membership, form.cleaned_data["role"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The role was changed."))
+    else:
+        messages.error(request, _("Choose a role."))
+    return redirect("organisations:members", pk=pk)
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=membership_pk, organisation=pk)
+    leaving = membership.user_id == request.user.pk
+    access.require(leaving or access.can_manage_members(request.user, membership.organisation))
+    try:
+        services.remove_member(membership)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("organisations:members", pk=pk)
+    if leaving:
+        messages.success(request, _("You left the organisation."))
+        return redirect("portal:workspace")
+    messages.success(request, _("The member was removed."))
+    return redirect("organisations:members", pk=pk)
+
+
+@login_required
+@require_POST
+def decide_join_request(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    join_request = get_object_or_404(JoinRequest.objects.select_related("organisation"), pk=request_pk, organisation=pk)
+    access.require(access.can_manage_members(request.user, join_request.organisation))
+    accept = request.POST.get("decision") == "accept"
+    services.decide_join_request(join_request, accept=accept, admin=request.user)
+    messages.success(request, _("The request was accepted.") if accept else _("The request was declined."))
+    return redirect("organisations:members", pk=pk)
+
+
+@login_required
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
+    if request.method == "POST":
+        try:
+            services.accept_invitation(found, request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Welcome to %(name)s.") % {"name": found.organisation.name})
+            return redirect("organisations:detail", pk=found.organisation.pk)
+    return render(request, "organisations/invitation.html", {"invitation": found})
+
+
+@login_required
+def documents(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    access.require(access.can_see_private_details(request.user, organisation))
+    can_upload = access.can_edit_organisation(request.user, organisation)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        access.require(can_upload)
+        if form.is_valid():
+            services.add_document(
+                organisation,
+                form.cleaned_data["kind"],
+                form.cleaned_data["year"],
+                form.cleaned_data["file"],
+                request.user,
+            )
+            messages.success(request, _("The document was uploaded."))
+            return redirect("organisations:documents", pk=pk)
+    return render(
+        request,
+        "organisations/documents.html",
+        {
+            "organisation": organisation,
+            "documents": organisation.documents.select_related("uploaded_by"),
+            "form": form,
+            "can_upload": can_upload,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _document(pk: int, document_pk: int) -> OrganisationDocument:
+    return get_object_or_404(
+        OrganisationDocument.objects.select_related("organisation"), pk=document_pk, organisation=pk
+    )
+
+
+@login_required
+def download_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    document = _document(pk, document_pk)
+    access.require(access.can_download_document(request.user, document))
+    return uploads.download_response(document.file, document.original_name)
+
+
+@login_required
+@require_POST
+def delete_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    document = _document(pk, document_pk)
+    access.require(access.can_edit_organisation(request.user, document.organisation))
+    services.delete_document(document)
+    messages.success(request, _("The document was deleted."))
+    return redirect("organisations:documents", pk=pk)
+
+
+@login_required
+@access.staff_page
+@require_POST
+def verify(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    access.require(access.can_verify(request.user, organisation))
+    services.verify(organisation, request.user)
+    messages.success(request, _("The organisation is marked as verified."))
+    return redirect("organisations:detail", pk=pk)
+
+
+@login_required
+@access.staff_page
+@require_POST
+def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    access.require(access.can_verify(request.user, organisation))
+    form = NoteForm(request.POST, areas=access.coordinated_areas_of(request.user, organisation))
+    if form.is_valid():
+        services.add_note(organisation, form.cleaned_data["area"], form.cleaned_data["text"], request.user)
+        messages.success(request, _("The note was saved."))
+    else:
+        messages.error(request, _("The note was not saved: write something first."))
+    return redirect(reverse("organisations:detail", kwargs={"pk": pk}) + "#notes")
+
+
+@login_required
+@access.staff_page
+def area_organisations(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(WelfareArea, code=code)
+    access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR))
+    queryset = access.organisations_coordinated_by(request.user, area).for_listing()
+    filters = CoordinatorOrganisationFilter(request.GET or None, queryset=queryset)
+    return render(
+        request,
+        "organisations/area_organisations.html",
+        {"area": area, "filter": filters, "page": paginate(request, filters.qs)},
+    )
