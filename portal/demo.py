@@ -1,4 +1,4 @@
-"""Demo data for ``make run``: one user per role in Varsinais-Suomi and a few organisations.
+"""Demo data for ``make run``: one user per role in Varsinais-Suomi and organisations around Finland.
 
 Idempotent: running it again updates the same rows instead of adding new ones. The demo users
 have a published password, so they are created only when ``PORTAL_DEMO_MODE`` is on.
@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from organisations.models import Membership, Organisation
-from portal.models import AreaRole, Municipality, User, WelfareArea
+from organisations import demo as organisation_demo
+from portal.models import AreaRole, User, WelfareArea
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published on purpose, demo mode only
 DEMO_AREA_CODE = "05"
@@ -39,42 +39,17 @@ DEMO_USERS = [
     DemoUser("operator@example.org", "Olli Operaattori", "operator (superuser)", superuser=True),
 ]
 
-# (name, Business ID, register number, kind, home municipality code)
-DEMO_ORGANISATIONS = [
-    ("Varsinais-Suomen Mielenterveysseura ry", "2345678-0", "198.765", Organisation.Kind.DISTRICT, "853"),
-    ("Turun Perheyhdistys ry", None, "204.118", Organisation.Kind.LOCAL, "853"),
-    ("Salon Omaishoitajat ry", "1572860-0", None, Organisation.Kind.LOCAL, "734"),
-    ("Helsingin Vertaistukiyhdistys ry", "0116297-6", "187.402", Organisation.Kind.INDEPENDENT, "091"),
-]
-
 
 @transaction.atomic
 def seed() -> list[DemoUser]:
     if not settings.DEMO_MODE:
         raise ImproperlyConfigured("Demo users are created only with PORTAL_DEMO_MODE=true.")
     area = WelfareArea.objects.get(code=DEMO_AREA_CODE)
-    organisations = [
-        Organisation.objects.update_or_create(
-            name_fi=name,
-            defaults={
-                "business_id": business_id,
-                "register_number": register_number,
-                "kind": kind,
-                "home_municipality": Municipality.objects.get(code=municipality),
-            },
-        )[0]
-        for name, business_id, register_number, kind, municipality in DEMO_ORGANISATIONS
-    ]
     users = {demo.email: _demo_user(demo) for demo in DEMO_USERS}
     for demo in DEMO_USERS:
         if demo.area_role:
             AreaRole.objects.get_or_create(user=users[demo.email], area=area, role=demo.area_role)
-    Membership.objects.update_or_create(
-        user=users["ngo-admin@example.org"], organisation=organisations[0], defaults={"role": Membership.Role.ADMIN}
-    )
-    Membership.objects.update_or_create(
-        user=users["ngo-member@example.org"], organisation=organisations[0], defaults={"role": Membership.Role.MEMBER}
-    )
+    organisation_demo.seed(admin=users["ngo-admin@example.org"], member=users["ngo-member@example.org"])
     return DEMO_USERS
 
 
