@@ -89,6 +89,7 @@ class OrganisationForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
     iban = forms.CharField(
         label=_("IBAN"),
         required=False,

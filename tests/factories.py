@@ -6,9 +6,12 @@ import datetime
 
 import factory
 from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from organisations.models import Membership, Organisation
+from organisations.demo import DEMO_PDF as PDF_BYTES
+from organisations.demo import business_id
+from organisations.models import Invitation, Membership, Organisation, OrganisationDocument
 from portal.models import AreaRole, Municipality, User, WelfareArea
 
 PASSWORD = "correct-horse-battery-2026"
@@ -49,6 +52,11 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     register_number = factory.Sequence(lambda n: f"{100 + n}.{n:03d}")
     kind = Organisation.Kind.LOCAL
     home_municipality = factory.LazyFunction(lambda: Municipality.objects.get(code="853"))
+
+    @classmethod
+    def unclaimed(cls, **kwargs: object) -> Organisation:
+        """As created from imported funding history: identifiers and a name, no members."""
+        return cls(business_id=business_id(7_000_000 + Organisation.objects.count()), **kwargs)
 
     @classmethod
     def in_area(cls, code: str, **kwargs: object) -> Organisation:
@@ -104,3 +112,28 @@ class AreaRoleFactory(factory.django.DjangoModelFactory):
     @classmethod
     def future(cls, **kwargs: object) -> AreaRole:
         return cls(valid_from=timezone.localdate() + datetime.timedelta(days=10), **kwargs)
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationDocument
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = OrganisationDocument.Kind.ANNUAL_REPORT
+    year = 2025
+    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="report.pdf"))
+    original_name = "vuosikertomus-2025.pdf"
+    size = len(PDF_BYTES)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    role = Membership.Role.MEMBER
+
+    @classmethod
+    def expired(cls, **kwargs: object) -> Invitation:
+        return cls(expires_at=timezone.now() - datetime.timedelta(minutes=1), **kwargs)

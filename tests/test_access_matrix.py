@@ -14,7 +14,9 @@ import pytest
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from organisations.models import Invitation, JoinRequest
 from tests.conftest import World
+from tests.factories import DocumentFactory, UserFactory
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,30 @@ def url(name: str, **kwargs: str) -> Callable[[World], str]:
     return lambda world: reverse(name, kwargs=kwargs or None)
 
 
+def org_url(name: str, **kwargs: Callable[[World], object]) -> Callable[[World], str]:
+    """A URL about ``world.organisation``; extra kwargs are built from the world when the test runs."""
+    return lambda world: reverse(
+        name, kwargs={"pk": world.organisation.pk, **{key: make(world) for key, make in kwargs.items()}}
+    )
+
+
+def members_only(path: Callable[[World], str], rightful: str = "ngo_member", expect: Expect = OK, **kw) -> Entry:
+    """The organisation's own pages and actions: outsiders are refused whatever they try."""
+    return Entry(path, LOGIN, DENIED, DENIED, (rightful, expect), **kw)
+
+
+def document_pk(world: World) -> int:
+    return DocumentFactory(organisation=world.organisation).pk
+
+
+def join_request_pk(world: World) -> int:
+    return JoinRequest.objects.create(organisation=world.organisation, user=UserFactory()).pk
+
+
+def invitation_token(world: World) -> str:
+    return Invitation.objects.create(organisation=world.organisation, email="new@example.org").token
+
+
 def public(name: str, **kwargs: str) -> Entry:
     return Entry(url(name, **kwargs), OK, OK, OK, ("anonymous", OK))
 
@@ -88,6 +114,66 @@ MATRIX: dict[str, Entry] = {
     "portal:profile": own_account("portal:profile"),
     # Staff pages of one area.
     "portal:area_workspace": Entry(url("portal:area_workspace", code="05"), LOGIN, DENIED, DENIED, ("coordinator", OK)),
+    "portal:my_data": own_account("portal:my_data"),
+    "portal:delete_account": own_account("portal:delete_account"),
+    # Organisations: public pages.
+    "organisations:directory": public("organisations:directory"),
+    "organisations:detail": Entry(org_url("organisations:detail"), OK, OK, OK, ("anonymous", OK)),
+    # Any logged-in person may register an organisation, ask to join one, or open an invitation link.
+    "organisations:register": own_account("organisations:register"),
+    "organisations:join": Entry(org_url("organisations:join"), LOGIN, OK, OK, ("other_org_member", OK)),
+    "organisations:invitation": Entry(
+        lambda world: reverse("organisations:invitation", kwargs={"token": invitation_token(world)}),
+        LOGIN,
+        OK,
+        OK,
+        ("other_org_member", OK),
+    ),
+    # Organisations: members only (coordinators of its areas may read).
+    "organisations:edit": members_only(org_url("organisations:edit")),
+    "organisations:members": members_only(org_url("organisations:members")),
+    "organisations:documents": members_only(org_url("organisations:documents")),
+    "organisations:download_document": members_only(
+        org_url("organisations:download_document", document_pk=document_pk)
+    ),
+    "organisations:delete_document": members_only(
+        org_url("organisations:delete_document", document_pk=document_pk), expect=REDIRECT, method="post"
+    ),
+    "organisations:invite": members_only(
+        org_url("organisations:invite"),
+        "ngo_admin",
+        REDIRECT,
+        method="post",
+        data={"email": "colleague@example.org", "role": "member"},
+    ),
+    "organisations:change_role": members_only(
+        org_url("organisations:change_role", membership_pk=lambda w: w.ngo_member.memberships.get().pk),
+        "ngo_admin",
+        REDIRECT,
+        method="post",
+        data={"role": "admin"},
+    ),
+    "organisations:remove_member": members_only(
+        org_url("organisations:remove_member", membership_pk=lambda w: w.ngo_member.memberships.get().pk),
+        "ngo_admin",
+        REDIRECT,
+        method="post",
+    ),
+    "organisations:decide_join_request": members_only(
+        org_url("organisations:decide_join_request", request_pk=join_request_pk),
+        "ngo_admin",
+        REDIRECT,
+        method="post",
+        data={"decision": "accept"},
+    ),
+    # Organisations: the coordinators of its areas.
+    "organisations:verify": members_only(org_url("organisations:verify"), "coordinator", REDIRECT, method="post"),
+    "organisations:add_note": members_only(
+        org_url("organisations:add_note"), "coordinator", REDIRECT, method="post", data={"text": "Muistiinpano"}
+    ),
+    "organisations:area_organisations": Entry(
+        url("organisations:area_organisations", code="05"), LOGIN, DENIED, DENIED, ("coordinator", OK)
+    ),
     # Operators only.
     "admin:*": Entry(url("admin:portal_arearole_changelist"), ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ("operator", OK)),
     # allauth: accounts and two-factor authentication.

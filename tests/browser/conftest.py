@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import import_module
 from pathlib import Path
 
 import axe_playwright_python
 import pytest
 from django.apps import apps as django_apps
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from portal.models import WelfareArea
 
@@ -86,11 +86,42 @@ def reference_data(transactional_db: None) -> None:
 
 
 @pytest.fixture
-def ui(reference_data: None, browser: Browser, live_server) -> Iterator[AccessiblePage]:
-    """A page in a fresh browser context whose every loaded page must pass axe."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    context.set_default_timeout(15_000)
-    accessible = AccessiblePage(context.new_page())
-    yield accessible
-    context.close()
-    assert accessible.unchecked_pages() == [], "pages loaded without an axe check"
+def new_ui(reference_data: None, browser: Browser, live_server) -> Iterator[Callable[[], AccessiblePage]]:
+    """Opens pages in fresh browser contexts (one per person); every page they load must pass axe."""
+    opened: list[tuple[BrowserContext, AccessiblePage]] = []
+
+    def open_page() -> AccessiblePage:
+        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        context.set_default_timeout(15_000)
+        page = AccessiblePage(context.new_page())
+        opened.append((context, page))
+        return page
+
+    yield open_page
+    for context, _page in opened:
+        context.close()
+    assert [url for _context, page in opened for url in page.unchecked_pages()] == [], (
+        "pages loaded without an axe check"
+    )
+
+
+@pytest.fixture
+def ui(new_ui: Callable[[], AccessiblePage]) -> AccessiblePage:
+    return new_ui()
+
+
+def log_in(ui: AccessiblePage, email: str, password: str, totp_secret: str | None = None) -> Page:
+    from tests.conftest import totp_code
+
+    page = ui.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    if totp_secret:
+        page.wait_for_url("**/accounts/2fa/authenticate/")
+        ui.check()
+        page.get_by_label("Code").fill(totp_code(totp_secret))
+        page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/workspace/")
+    ui.check()
+    return page
