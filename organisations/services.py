@@ -70,14 +70,12 @@ def invite(organisation: Organisation, email: str, role: str, invited_by: User, 
     )
     link = base_url + reverse("organisations:invitation", kwargs={"token": invitation.token})
     # The invitee has no account language yet: write in the inviter's language.
-    with translation.override(invited_by.preferred_language):
-        context = {"invitation": invitation, "link": link, "inviter": invited_by}
-        send_mail(
-            subject=render_to_string("organisations/email/invitation_subject.txt", context).strip(),
-            message=render_to_string("organisations/email/invitation_body.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[invitation.email],
-        )
+    _email(
+        invitation.email,
+        invited_by.preferred_language,
+        "organisations/email/invitation",
+        {"invitation": invitation, "link": link, "inviter": invited_by},
+    )
     return invitation
 
 
@@ -98,13 +96,33 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
     return membership
 
 
-def request_to_join(organisation: Organisation, user: User, message: str) -> JoinRequest:
+def request_to_join(organisation: Organisation, user: User, message: str, base_url: str) -> JoinRequest:
     if Membership.objects.filter(organisation=organisation, user=user).exists():
         raise ValidationError(_("You are already a member of this organisation."), code="already_member")
-    join_request, _created = JoinRequest.objects.get_or_create(
+    join_request, created = JoinRequest.objects.get_or_create(
         organisation=organisation, user=user, status=JoinRequest.Status.PENDING, defaults={"message": message}
     )
+    if created:
+        link = base_url + reverse("organisations:members", kwargs={"pk": organisation.pk})
+        for admin in Membership.objects.admins().filter(organisation=organisation).select_related("user"):
+            _email(
+                admin.user.email,
+                admin.user.preferred_language,
+                "organisations/email/join_request",
+                {"join_request": join_request, "link": link},
+            )
     return join_request
+
+
+def _email(address: str, language: str, template: str, context: dict[str, object]) -> None:
+    """Send a short email written from ``<template>_subject.txt`` and ``_body.txt`` in ``language``."""
+    with translation.override(language):
+        send_mail(
+            subject=render_to_string(f"{template}_subject.txt", context).strip(),
+            message=render_to_string(f"{template}_body.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[address],
+        )
 
 
 @transaction.atomic

@@ -95,7 +95,8 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
     pending = JoinRequest.objects.pending().filter(organisation=organisation, user=request.user).first()
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and pending is None and form.is_valid():
-        services.request_to_join(organisation, request.user, form.cleaned_data["message"])
+        site = request.build_absolute_uri("/").rstrip("/")
+        services.request_to_join(organisation, request.user, form.cleaned_data["message"], site)
         messages.success(request, _("Your request was sent to the organisation's administrators."))
         return redirect("organisations:join", pk=pk)
     return render(request, "organisations/join.html", {"organisation": organisation, "form": form, "pending": pending})

@@ -128,6 +128,8 @@ def test_join_request_is_accepted_by_an_admin(client):
     client.post(reverse("organisations:join", kwargs={"pk": organisation.pk}), {"message": "Olen rahastonhoitaja."})
     client.post(reverse("organisations:join", kwargs={"pk": organisation.pk}), {"message": "Uudestaan"})
     join_request = JoinRequest.objects.get()
+    assert [message.to for message in mail.outbox] == [[admin.email]]
+    assert applicant.full_name in mail.outbox[0].body
 
     client.force_login(admin)
     url = reverse("organisations:decide_join_request", kwargs={"pk": organisation.pk, "request_pk": join_request.pk})
