@@ -20,6 +20,7 @@ from organisations.models import (
 )
 from portal.models import Municipality, WelfareArea
 from portal.uploads import UploadField
+from portal.validators import no_control_characters
 
 REGISTER_NUMBER = re.compile(r"^(\d{1,3})\.?(\d{3})$")
 
@@ -133,6 +134,8 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        for name in ("name_fi", "name_sv", "phone"):
+            self.fields[name].validators.append(no_control_characters)
         self.fields["municipalities"].choices = municipality_choices()
         self.fields["home_municipality"].queryset = Municipality.objects.order_by("name_fi")
         parents = Organisation.objects.filter(kind__in=[Organisation.Kind.NATIONAL, Organisation.Kind.DISTRICT])

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from django.conf import settings
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import (
@@ -22,6 +21,7 @@ from organisations.models import (
     Organisation,
     OrganisationDocument,
 )
+from portal import emails
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -33,35 +33,63 @@ class LastAdminError(ValidationError):
     pass
 
 
+IDENTITY_FIELDS = ("name_fi", "business_id", "register_number", "iban")
+
+
 def find_registered(business_id: str | None, register_number: str | None) -> Organisation | None:
-    """The organisation already in the portal with this Business ID or register number, if any."""
+    """The organisation already in the portal with this Business ID or register number, if any.
+
+    Raises ValidationError when the two identifiers belong to two different organisations.
+    """
     match = Q(pk__in=[])
     if business_id:
         match |= Q(business_id=business_id)
     if register_number:
         match |= Q(register_number=register_number)
-    return Organisation.objects.filter(match).first()
+    found = list(Organisation.objects.filter(match)[:2])
+    if len(found) > 1:
+        raise ValidationError(
+            _("The Business ID and the register number belong to two different organisations in the portal."),
+            code="identifiers_mismatch",
+        )
+    return found[0] if found else None
 
 
 @transaction.atomic
-def register(organisation: Organisation, user: User, save_relations: callable) -> tuple[Organisation, bool]:
+def register(
+    organisation: Organisation, user: User, save_relations: Callable[[Organisation], None]
+) -> tuple[Organisation, bool]:
     """Register a new organisation, or claim the unclaimed one with the same identifiers.
 
     ``organisation`` is the unsaved form instance; ``save_relations`` saves its many-to-many
     fields onto the row it is given. Returns the organisation and whether it was claimed.
     """
     existing = find_registered(organisation.business_id, organisation.register_number)
-    claimed = existing is not None
     if existing is not None:
+        # Lock the row: of two people claiming at once, the second finds a member and must ask to join.
+        existing = Organisation.objects.select_for_update().get(pk=existing.pk)
         if existing.memberships.exists():
             raise ValidationError(_("This organisation already has members in the portal."), code="has_members")
         organisation.pk = existing.pk
         organisation.created_at = existing.created_at
-        organisation.verified_at, organisation.verified_by = existing.verified_at, existing.verified_by
+        organisation.business_id = organisation.business_id or existing.business_id
+        organisation.register_number = organisation.register_number or existing.register_number
+        # Whoever claims must be verified again by the area's coordinator.
+        organisation.verified_at = organisation.verified_by = None
     organisation.save()
     save_relations(organisation)
     Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.ADMIN)
-    return organisation, claimed
+    return organisation, existing is not None
+
+
+@transaction.atomic
+def update(organisation: Organisation, save_relations: Callable[[Organisation], None]) -> None:
+    """Save an edited profile. A new name, identifier or bank account needs verifying again."""
+    before = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if any(getattr(before, field) != getattr(organisation, field) for field in IDENTITY_FIELDS):
+        organisation.verified_at = organisation.verified_by = None
+    organisation.save()
+    save_relations(organisation)
 
 
 def invite(organisation: Organisation, email: str, role: str, invited_by: User, base_url: str) -> Invitation:
@@ -70,7 +98,7 @@ def invite(organisation: Organisation, email: str, role: str, invited_by: User, 
     )
     link = base_url + reverse("organisations:invitation", kwargs={"token": invitation.token})
     # The invitee has no account language yet: write in the inviter's language.
-    _email(
+    emails.send_later(
         invitation.email,
         invited_by.preferred_language,
         "organisations/email/invitation",
@@ -84,6 +112,13 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable:
         raise ValidationError(_("This invitation has already been used or has expired."), code="invitation_used")
+    # A forwarded or leaked link is of no use: the invitation belongs to the address it was sent to.
+    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
+        raise ValidationError(
+            _("This invitation was sent to %(email)s. Log in with that address to accept it."),
+            code="invitation_email",
+            params={"email": invitation.email},
+        )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -105,24 +140,13 @@ def request_to_join(organisation: Organisation, user: User, message: str, base_u
     if created:
         link = base_url + reverse("organisations:members", kwargs={"pk": organisation.pk})
         for admin in Membership.objects.admins().filter(organisation=organisation).select_related("user"):
-            _email(
+            emails.send_later(
                 admin.user.email,
                 admin.user.preferred_language,
                 "organisations/email/join_request",
                 {"join_request": join_request, "link": link},
             )
     return join_request
-
-
-def _email(address: str, language: str, template: str, context: dict[str, object]) -> None:
-    """Send a short email written from ``<template>_subject.txt`` and ``_body.txt`` in ``language``."""
-    with translation.override(language):
-        send_mail(
-            subject=render_to_string(f"{template}_subject.txt", context).strip(),
-            message=render_to_string(f"{template}_body.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[address],
-        )
 
 
 @transaction.atomic
@@ -147,10 +171,16 @@ def _ensure_an_admin_remains(organisation: Organisation, leaving: Membership) ->
         )
 
 
+def _locked(membership: Membership) -> Membership:
+    """Lock all the organisation's memberships, so that two admins cannot demote each other at
+    once, and return this one as it is now."""
+    locked = {m.pk: m for m in Membership.objects.select_for_update().filter(organisation=membership.organisation_id)}
+    return locked[membership.pk]
+
+
 @transaction.atomic
 def change_role(membership: Membership, role: str) -> None:
-    # Lock the organisation's memberships so that two admins cannot demote each other at once.
-    list(Membership.objects.select_for_update().filter(organisation=membership.organisation_id))
+    membership = _locked(membership)
     if role != Membership.Role.ADMIN:
         _ensure_an_admin_remains(membership.organisation, membership)
     membership.role = role
@@ -159,7 +189,7 @@ def change_role(membership: Membership, role: str) -> None:
 
 @transaction.atomic
 def remove_member(membership: Membership) -> None:
-    list(Membership.objects.select_for_update().filter(organisation=membership.organisation_id))
+    membership = _locked(membership)
     _ensure_an_admin_remains(membership.organisation, membership)
     membership.delete()
 
@@ -178,9 +208,11 @@ def add_document(
     )
 
 
+@transaction.atomic
 def delete_document(document: OrganisationDocument) -> None:
-    document.file.delete(save=False)
+    file = document.file
     document.delete()
+    transaction.on_commit(lambda: file.storage.delete(file.name))
 
 
 def verify(organisation: Organisation, coordinator: User) -> None:

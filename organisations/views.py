@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,11 +59,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        existing = services.find_registered(form.cleaned_data["business_id"], form.cleaned_data["register_number"])
-        if existing is not None and existing.memberships.exists():
-            messages.info(request, _("%(name)s is already registered in the portal.") % {"name": existing.name})
-            return redirect("organisations:join", pk=existing.pk)
-        organisation, claimed = services.register(form.instance, request.user, form.save_relations)
+        try:
+            existing = services.find_registered(form.cleaned_data["business_id"], form.cleaned_data["register_number"])
+            if existing is not None and existing.memberships.exists():
+                messages.info(request, _("%(name)s is already registered in the portal.") % {"name": existing.name})
+                return redirect("organisations:join", pk=existing.pk)
+            organisation, claimed = services.register(form.instance, request.user, form.save_relations)
+        except (ValidationError, IntegrityError) as error:
+            # Someone registered the same organisation a moment ago, or the identifiers disagree.
+            problems = error.messages if isinstance(error, ValidationError) else [_("Please try again.")]
+            form.add_error("business_id", problems)
+            return render(request, "organisations/form.html", {"form": form, "organisation": None})
         if claimed:
             messages.success(
                 request, _("The organisation was already known from funding records; it is now yours to keep.")
@@ -79,9 +86,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(access.can_edit_organisation(request.user, organisation))
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        organisation = form.save(commit=False)
-        organisation.save()
-        form.save_relations(organisation)
+        services.update(form.instance, form.save_relations)
         messages.success(request, _("The changes were saved."))
         return redirect("organisations:detail", pk=organisation.pk)
     return render(request, "organisations/form.html", {"form": form, "organisation": organisation})
@@ -92,12 +97,19 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     if access.is_member(request.user, organisation):
         return redirect("organisations:detail", pk=pk)
+    if not organisation.memberships.exists():
+        messages.info(request, _("Nobody manages this organisation in the portal yet: register it to claim it."))
+        return redirect("organisations:register")
     pending = JoinRequest.objects.pending().filter(organisation=organisation, user=request.user).first()
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and pending is None and form.is_valid():
         site = request.build_absolute_uri("/").rstrip("/")
-        services.request_to_join(organisation, request.user, form.cleaned_data["message"], site)
-        messages.success(request, _("Your request was sent to the organisation's administrators."))
+        try:
+            services.request_to_join(organisation, request.user, form.cleaned_data["message"], site)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Your request was sent to the organisation's administrators."))
         return redirect("organisations:join", pk=pk)
     return render(request, "organisations/join.html", {"organisation": organisation, "form": form, "pending": pending})
 

@@ -50,10 +50,26 @@ def _open_document(mimetype: str) -> Callable[[IO[bytes]], bool]:
         if "mimetype" not in _zip_names(file):
             return False
         file.seek(0)
-        with zipfile.ZipFile(file) as archive:
-            return archive.read("mimetype").strip() == mimetype.encode()
+        try:
+            with zipfile.ZipFile(file) as archive, archive.open("mimetype") as entry:
+                # Read only what a real mimetype entry holds: a zip bomb must not fill the memory.
+                return entry.read(len(mimetype) + 2).strip() == mimetype.encode()
+        except BROKEN_ZIP:
+            return False
 
     return check
+
+
+# What a damaged or hostile zip file can raise while it is read.
+BROKEN_ZIP = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    RuntimeError,
+    EOFError,
+    ValueError,
+    OSError,
+)
 
 
 def _zip_names(file: IO[bytes]) -> set[str]:
@@ -63,7 +79,7 @@ def _zip_names(file: IO[bytes]) -> set[str]:
     try:
         with zipfile.ZipFile(file) as archive:
             return set(archive.namelist())
-    except zipfile.BadZipFile:
+    except BROKEN_ZIP:
         return set()
 
 

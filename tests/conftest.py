@@ -13,6 +13,7 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 
 from organisations.models import Organisation
+from portal.celery import app as celery_app
 from portal.models import User
 from tests.factories import PASSWORD, AreaRoleFactory, MembershipFactory, OrganisationFactory, UserFactory, area
 
@@ -23,6 +24,15 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"portal celery broker: {settings.CELERY_BROKER_URL.split('@')[-1]}",
         f"portal cache: {settings.CACHES['default']['BACKEND']}",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Jobs run at once in the test process, except in the tests marked ``worker``, which prove the
+    real worker on the configured broker."""
+    celery_app.conf.task_always_eager = request.node.get_closest_marker("worker") is None
+    yield
+    celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from organisations.models import Invitation, JoinRequest, Membership, Organisation, OrganisationDocument
 from portal.models import Municipality, Theme, User
@@ -120,12 +121,13 @@ def test_registering_an_organisation_with_members_leads_to_a_join_request(client
 # --- Join requests and invitations --------------------------------------------------------------
 
 
-def test_join_request_is_accepted_by_an_admin(client):
+def test_join_request_is_accepted_by_an_admin(client, django_capture_on_commit_callbacks):
     admin = MembershipFactory.admin().user
     organisation = admin.memberships.get().organisation
     applicant = UserFactory()
     client.force_login(applicant)
-    client.post(reverse("organisations:join", kwargs={"pk": organisation.pk}), {"message": "Olen rahastonhoitaja."})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("organisations:join", kwargs={"pk": organisation.pk}), {"message": "Olen rahastonhoitaja."})
     client.post(reverse("organisations:join", kwargs={"pk": organisation.pk}), {"message": "Uudestaan"})
     join_request = JoinRequest.objects.get()
     assert [message.to for message in mail.outbox] == [[admin.email]]
@@ -140,18 +142,19 @@ def test_join_request_is_accepted_by_an_admin(client):
     assert Membership.objects.filter(user=applicant, organisation=organisation, role="member").exists()
 
 
-def test_invitation_is_emailed_and_works_exactly_once(client):
+def test_invitation_is_emailed_and_works_exactly_once(client, django_capture_on_commit_callbacks):
     admin = MembershipFactory.admin().user
     organisation = admin.memberships.get().organisation
     client.force_login(admin)
-    client.post(
-        reverse("organisations:invite", kwargs={"pk": organisation.pk}),
-        {"email": "Kollega@Example.org", "role": "admin"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("organisations:invite", kwargs={"pk": organisation.pk}),
+            {"email": "Kollega@Example.org", "role": "admin"},
+        )
     assert mail.outbox[0].to == ["kollega@example.org"]
     path = re.search(r"https?://[^/\s]+(/invitations/[^\s]+/)", mail.outbox[0].body).group(1)
 
-    colleague, latecomer = UserFactory(), UserFactory()
+    colleague, latecomer = UserFactory(email="kollega@example.org"), UserFactory()
     client.force_login(colleague)
     client.post(path)
     assert Membership.objects.get(user=colleague, organisation=organisation).role == Membership.Role.ADMIN
@@ -468,3 +471,58 @@ def test_a_member_asking_to_join_again_is_sent_to_the_organisation(client):
     response = client.get(reverse("organisations:join", kwargs={"pk": membership.organisation_id}))
     assert response.url == reverse("organisations:detail", kwargs={"pk": membership.organisation_id})
     assert not JoinRequest.objects.exists()
+
+
+def test_an_invitation_link_is_of_no_use_to_someone_else(client):
+    invitation = InvitationFactory(email="oikea@example.org")
+    client.force_login(UserFactory(email="vaara@example.org"))
+    client.post(reverse("organisations:invitation", kwargs={"token": invitation.token}))
+    assert not invitation.organisation.memberships.exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_changing_the_bank_account_needs_verifying_again(client):
+    membership = MembershipFactory(organisation=OrganisationFactory(business_id="1234567-1"))
+    organisation = membership.organisation
+    organisation.verified_at = timezone.now()
+    organisation.save()
+    client.force_login(membership.user)
+    url = reverse("organisations:edit", kwargs={"pk": organisation.pk})
+    unchanged = {"name_fi": organisation.name_fi, "register_number": organisation.register_number, "iban": ""}
+    client.post(url, registration(**unchanged, phone="02 123 4567"))
+    organisation.refresh_from_db()
+    assert organisation.phone == "02 123 4567"
+    assert organisation.verified_at is not None
+    client.post(url, registration(**unchanged | {"iban": "FI21 1234 5600 0007 85"}))
+    organisation.refresh_from_db()
+    assert organisation.verified_at is None
+
+
+def test_claiming_clears_the_verification_and_keeps_the_other_identifier(client):
+    imported = OrganisationFactory.unclaimed(register_number="300.300", verified_at=timezone.now())
+    client.force_login(UserFactory())
+    client.post(REGISTER, registration(business_id="", register_number="300300"))
+    imported.refresh_from_db()
+    assert imported.verified_at is None
+    assert imported.business_id is not None
+    assert imported.memberships.count() == 1
+
+
+def test_identifiers_of_two_different_organisations_are_refused(client):
+    first = OrganisationFactory.unclaimed()
+    second = OrganisationFactory(register_number="400.400")
+    client.force_login(UserFactory())
+    client.cookies["django_language"] = "en"
+    response = client.post(REGISTER, registration(business_id=first.business_id, register_number="400.400"))
+    assert response.status_code == 200
+    assert "belong to two different organisations" in response.content.decode()
+    assert not first.memberships.exists()
+    assert not second.memberships.exists()
+
+
+def test_a_name_with_a_line_break_is_refused(client):
+    client.force_login(UserFactory())
+    response = client.post(REGISTER, registration(name_fi="Nimi ry\nBcc: kaikki@example.org"))
+    assert response.status_code == 200
+    assert not Organisation.objects.exists()

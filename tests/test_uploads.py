@@ -70,3 +70,10 @@ def test_a_file_over_the_size_limit_is_refused(settings):
         validate_upload(SimpleUploadedFile("iso.pdf", PDF_BYTES + b"0" * 2048))
     assert refused.value.code == "file_size"
     assert "1.0" in refused.value.messages[0] or "1,0" in refused.value.messages[0]
+
+
+def test_a_damaged_opendocument_is_refused_not_crashed():
+    damaged = bytearray(ODT)
+    damaged[60:70] = b"\x00" * 10  # break the stored entry
+    with pytest.raises(ValidationError):
+        validate_upload(SimpleUploadedFile("rikki.odt", bytes(damaged)))
