@@ -1,1 +1,458 @@
-"""Grant calls, applications and the funding ledger: built by the grants issue."""
+"""Grant calls, applications, reviews, decisions, payments, reports on use of funds, and the
+funding ledger. The application workflow itself is the table in ``grants/workflow.py``."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Organisation
+from portal import uploads
+from portal.models import Municipality, Theme, WelfareArea, localized
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.models import User
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+POSITIVE_MONEY = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("9999999999.99"))]
+
+
+class GrantType(models.TextChoices):
+    GENERAL = "yleisavustus", _("General operating grant (yleisavustus)")
+    TARGETED = "kohdeavustus", _("Targeted or project grant (kohdeavustus)")
+    PREMISES = "tila-avustus", _("Premises grant (tila-avustus)")
+    PARTNERSHIP = "kumppanuusavustus", _("Partnership grant (kumppanuusavustus)")
+
+
+class AttachmentKind(models.TextChoices):
+    BUDGET = "budget", _("Budget")
+    ACTIVITY_PLAN = "activity_plan", _("Activity plan")
+    FINANCIAL_STATEMENTS = "financial_statements", _("Financial statements")
+    ANNUAL_REPORT = "annual_report", _("Annual report")
+    AUDITORS_REPORT = "auditors_report", _("Auditor's report")
+    RULES = "rules", _("Rules of the association")
+    USE_OF_FUNDS = "use_of_funds", _("Report on the use of funds")
+    OTHER = "other", _("Other attachment")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    INFO_REQUESTED = "info_requested", _("More information requested")
+    DECIDED = "decided", _("Decided")
+    PAID = "paid", _("Paid")
+    REPORT_SUBMITTED = "report_submitted", _("Report on use of funds submitted")
+    REPORT_RETURNED = "report_returned", _("Report on use of funds returned")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class GrantCallQuerySet(models.QuerySet["GrantCall"]):
+    def published(self) -> GrantCallQuerySet:
+        return self.filter(published_at__isnull=False)
+
+    def open_calls(self, at: datetime.datetime | None = None) -> GrantCallQuerySet:
+        now = at or timezone.now()
+        return self.published().filter(opens_at__lte=now, closes_at__gt=now)
+
+    def upcoming(self, at: datetime.datetime | None = None) -> GrantCallQuerySet:
+        return self.published().filter(opens_at__gt=at or timezone.now())
+
+    def in_area(self, area: WelfareArea) -> GrantCallQuerySet:
+        return self.filter(area=area)
+
+
+class GrantCall(models.Model):
+    area = models.ForeignKey(WelfareArea, on_delete=models.PROTECT, related_name="grant_calls", verbose_name=_("area"))
+    title_fi = models.CharField(_("title in Finnish"), max_length=200)
+    title_sv = models.CharField(_("title in Swedish"), max_length=200, blank=True)
+    description_fi = models.TextField(_("description in Finnish"), max_length=20000)
+    description_sv = models.TextField(_("description in Swedish"), max_length=20000, blank=True)
+    grant_type = models.CharField(_("grant type"), max_length=20, choices=GrantType.choices)
+    funding_year = models.PositiveSmallIntegerField(
+        _("funding year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    budget = models.DecimalField(_("appropriation (EUR)"), validators=POSITIVE_MONEY, **MONEY)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    max_amount = models.DecimalField(
+        _("largest grant (EUR)"), null=True, blank=True, validators=POSITIVE_MONEY, **MONEY
+    )
+    required_attachments = models.JSONField(_("required attachments"), default=list, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = GrantCallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant call")
+        verbose_name_plural = _("grant calls")
+        ordering = ["-funding_year", "closes_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+    def is_open(self, at: datetime.datetime | None = None) -> bool:
+        now = at or timezone.now()
+        return self.published_at is not None and self.opens_at <= now < self.closes_at
+
+    def get_required_attachments_display(self) -> list[str]:
+        labels = dict(AttachmentKind.choices)
+        return [str(labels[kind]) for kind in self.required_attachments if kind in labels]
+
+    def decided_total(self) -> Decimal:
+        """Euros granted by the call's decisions (approved in full or in part)."""
+        total = Decision.objects.granted().filter(application__call=self).aggregate(total=Sum("amount"))["total"]
+        return total or Decimal("0")
+
+    def remaining(self) -> Decimal:
+        return self.budget - self.decided_total()
+
+
+class ScoringCriterion(models.Model):
+    call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("call"))
+    name_fi = models.CharField(_("criterion in Finnish"), max_length=200)
+    name_sv = models.CharField(_("criterion in Swedish"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1, validators=[MaxValueValidator(100)])
+
+    class Meta:
+        verbose_name = _("scoring criterion")
+        verbose_name_plural = _("scoring criteria")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self)
+
+
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    def for_organisations_of(self, user: User | AnonymousUser) -> ApplicationQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(organisation__memberships__user=user)
+
+    def in_area(self, *areas: WelfareArea) -> ApplicationQuerySet:
+        return self.filter(call__area__in=areas)
+
+    def submitted(self) -> ApplicationQuerySet:
+        return self.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+
+    def with_overdue_report(self, on: datetime.date | None = None) -> ApplicationQuerySet:
+        return self.filter(
+            status__in=[Status.PAID, Status.REPORT_RETURNED], decision__report_due_on__lt=on or timezone.localdate()
+        )
+
+    def for_work_list(self) -> ApplicationQuerySet:
+        return self.select_related("call", "organisation", "organisation__home_municipality", "decision")
+
+
+class Application(models.Model):
+    call = models.ForeignKey(GrantCall, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="applications", verbose_name=_("organisation")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=5000, blank=True)
+    planned_activities = models.TextField(_("planned activities"), max_length=20000, blank=True)
+    target_groups = models.ManyToManyField(Theme, blank=True, related_name="+", verbose_name=_("target groups"))
+    municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="+", verbose_name=_("municipalities served")
+    )
+    expected_participants = models.PositiveIntegerField(
+        _("expected participants"), null=True, blank=True, validators=[MaxValueValidator(10_000_000)]
+    )
+    expected_volunteers = models.PositiveIntegerField(
+        _("expected volunteers"), null=True, blank=True, validators=[MaxValueValidator(1_000_000)]
+    )
+    requested_amount = models.DecimalField(
+        _("amount applied for (EUR)"), null=True, blank=True, validators=POSITIVE_MONEY, **MONEY
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every save of the draft: an edit based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.title}"
+
+
+class BudgetLine(models.Model):
+    class Kind(models.TextChoices):
+        EXPENSE = "expense", _("Expense")
+        INCOME = "income", _("Income")
+
+    class Category(models.TextChoices):
+        SALARIES = "salaries", _("Salaries and fees")
+        PREMISES = "premises", _("Premises")
+        ACTIVITIES = "activities", _("Activities and materials")
+        TRAVEL = "travel", _("Travel")
+        ADMINISTRATION = "administration", _("Administration")
+        OWN_FUNDING = "own_funding", _("Own funding and fees")
+        OTHER = "other", _("Other")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
+    kind = models.CharField(_("expense or income"), max_length=10, choices=Kind.choices)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    amount = models.DecimalField(_("amount (EUR)"), validators=POSITIVE_MONEY, **MONEY)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.amount} €"
+
+
+class OtherFunding(models.Model):
+    class State(models.TextChoices):
+        SOUGHT = "sought", _("Applied for")
+        RECEIVED = "received", _("Received")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="other_funding")
+    funder = models.CharField(_("funder"), max_length=200)
+    amount = models.DecimalField(_("amount (EUR)"), validators=POSITIVE_MONEY, **MONEY)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SOUGHT)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.funder} {self.amount} €"
+
+
+def attachment_upload_to(instance: ApplicationAttachment, filename: str) -> str:
+    return uploads.random_name("grants/attachments", filename)
+
+
+class ApplicationAttachment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("attachment"), max_length=30, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ApplicationEvent(models.Model):
+    """The audit trail and the conversation: status changes, messages, requests and answers."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("Status change")
+        MESSAGE = "message", _("Message")
+        NOTE = "note", _("Internal note")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    transition = models.CharField(max_length=30, blank=True)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    text = models.TextField(blank=True, max_length=10000)
+    visible_to_applicant = models.BooleanField(default=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReviewAssignment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    conflict_of_interest = models.BooleanField(_("conflict of interest declared"), default=False)
+    conflict_reason = models.TextField(_("reason"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["assigned_at"]
+        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_assignment_per_reviewer")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} → {self.application}"
+
+
+class Review(models.Model):
+    class Outcome(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        APPROVE_PARTLY = "approve_partly", _("Approve in part")
+        REJECT = "reject", _("Reject")
+
+    assignment = models.OneToOneField(ReviewAssignment, on_delete=models.CASCADE, related_name="review")
+    scores = models.JSONField(default=dict)  # {criterion pk: score 0–5}
+    comment = models.TextField(_("comment"), blank=True, max_length=10000)
+    recommended_outcome = models.CharField(_("recommendation"), max_length=20, choices=Outcome.choices)
+    recommended_amount = models.DecimalField(
+        _("recommended amount (EUR)"), null=True, blank=True, validators=[MinValueValidator(0)], **MONEY
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.assignment.reviewer}: {self.get_recommended_outcome_display()}"
+
+    def weighted_score(self, criteria: list[ScoringCriterion]) -> Decimal | None:
+        weights = sum(c.weight for c in criteria if str(c.pk) in self.scores)
+        if not weights:
+            return None
+        total = sum(Decimal(self.scores[str(c.pk)]) * c.weight for c in criteria if str(c.pk) in self.scores)
+        return (total / weights).quantize(Decimal("0.01"))
+
+
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def granted(self) -> DecisionQuerySet:
+        return self.filter(outcome__in=[Decision.Outcome.APPROVED, Decision.Outcome.PARTLY_APPROVED])
+
+    def published(self) -> DecisionQuerySet:
+        return self.filter(published_at__isnull=False)
+
+
+def default_report_due(funding_year: int) -> datetime.date:
+    """Reports on the use of a year's grant are due by the end of April of the following year."""
+    return datetime.date(funding_year + 1, 4, 30)
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        PARTLY_APPROVED = "partly_approved", _("Partly approved")
+        REJECTED = "rejected", _("Rejected")
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="decision")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    amount = models.DecimalField(
+        _("amount granted (EUR)"), default=Decimal("0"), validators=[MinValueValidator(0)], **MONEY
+    )
+    conditions = models.TextField(_("conditions"), blank=True, max_length=10000)
+    rationale = models.TextField(_("rationale"), max_length=10000)
+    reference = models.CharField(_("decision reference"), max_length=50, blank=True)
+    report_due_on = models.DateField(_("report on use of funds due"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.get_outcome_display()}"
+
+    @property
+    def is_grant(self) -> bool:
+        return self.outcome != self.Outcome.REJECTED
+
+
+class Payment(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="payments")
+    amount = models.DecimalField(_("amount (EUR)"), validators=POSITIVE_MONEY, **MONEY)
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("payment reference"), max_length=50, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["paid_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} € {self.paid_on}"
+
+
+class UseOfFundsReport(models.Model):
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="use_of_funds_report")
+    amount_used = models.DecimalField(_("amount used (EUR)"), validators=[MinValueValidator(0)], **MONEY)
+    narrative = models.TextField(_("what was done"), max_length=20000)
+    results = models.TextField(_("results"), max_length=20000)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.amount_used} €"
+
+
+class FundingRecord(models.Model):
+    """The funding ledger: one grant paid to an organisation by one funder for one year."""
+
+    class FunderKind(models.TextChoices):
+        WELFARE_AREA = "welfare_area", _("Wellbeing services county")
+        MUNICIPALITY = "municipality", _("Municipality")
+        JOINT_AUTHORITY = "joint_authority", _("Joint municipal authority")
+        STATE = "state", _("State")
+        OTHER = "other", _("Other funder")
+
+    class Source(models.TextChoices):
+        DECISION = "decision", _("Decision in the portal")
+        IMPORT = "import", _("Imported history")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="funding_records")
+    funder_kind = models.CharField(max_length=20, choices=FunderKind.choices)
+    funder_area = models.ForeignKey(WelfareArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    funder_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    funder_name = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField()
+    amount = models.DecimalField(**MONEY)
+    grant_type = models.CharField(max_length=50, blank=True)
+    purpose = models.CharField(max_length=500, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="funding_record"
+    )
+
+    class Meta:
+        verbose_name = _("funding record")
+        verbose_name_plural = _("funding records")
+        indexes = [models.Index(fields=["year", "funder_kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.funder_name} {self.year}: {self.amount} €"

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from grants.models import Application, GrantCall, ReviewAssignment, Status
 from organisations.models import CoordinatorNote, Membership, Organisation, OrganisationDocument
 from portal.models import AreaRole, WelfareArea
 
@@ -163,6 +164,68 @@ def organisations_coordinated_by(user: AnyUser, area: WelfareArea) -> QuerySet[O
     if not has_area_role(user, area, Role.COORDINATOR):
         return Organisation.objects.none()
     return Organisation.objects.operating_in(area)
+
+
+# --- Grants -----------------------------------------------------------------------------------
+
+
+def can_manage_calls(user: AnyUser, area: WelfareArea) -> bool:
+    return has_area_role(user, area, Role.COORDINATOR)
+
+
+def calls_visible_to(user: AnyUser) -> QuerySet[GrantCall]:
+    """Published calls, and the unpublished ones of the areas the user coordinates."""
+    return GrantCall.objects.filter(Q(published_at__isnull=False) | Q(area__in=areas_with_role(user, Role.COORDINATOR)))
+
+
+def staff_roles_for(user: AnyUser, application: Application) -> set[str]:
+    return {r.role for r in active_roles(user) if r.area_id == application.call.area_id}
+
+
+def is_assigned_reviewer(user: AnyUser, application: Application) -> bool:
+    return (
+        user.is_authenticated
+        and Role.REVIEWER in staff_roles_for(user, application)
+        and application.assignments.filter(reviewer=user).exists()
+    )
+
+
+def can_view_application(user: AnyUser, application: Application) -> bool:
+    """The applicant, the area's coordinators and decision-makers, and its assigned reviewers."""
+    staff = staff_roles_for(user, application) & {Role.COORDINATOR, Role.DECISION_MAKER}
+    return bool(staff) or is_member(user, application.organisation) or is_assigned_reviewer(user, application)
+
+
+def can_edit_application(user: AnyUser, application: Application) -> bool:
+    return is_member(user, application.organisation) and application.status == Status.DRAFT
+
+
+def can_manage_application(user: AnyUser, application: Application) -> bool:
+    return Role.COORDINATOR in staff_roles_for(user, application)
+
+
+def can_decide(user: AnyUser, application: Application) -> bool:
+    return bool(staff_roles_for(user, application) & {Role.COORDINATOR, Role.DECISION_MAKER})
+
+
+def sees_internal_events(user: AnyUser, application: Application) -> bool:
+    return bool(staff_roles_for(user, application))
+
+
+def applications_in_area(user: AnyUser, area: WelfareArea) -> QuerySet[Application]:
+    """The area's submitted applications, for its coordinators and decision-makers; else none."""
+    if not has_area_role(user, area, Role.COORDINATOR, Role.DECISION_MAKER):
+        return Application.objects.none()
+    return Application.objects.in_area(area).submitted()
+
+
+def review_assignments_of(user: AnyUser) -> QuerySet[ReviewAssignment]:
+    """The user's review assignments in the areas where they are a reviewer today."""
+    if not user.is_authenticated:
+        return ReviewAssignment.objects.none()
+    return ReviewAssignment.objects.filter(
+        reviewer=user, application__call__area__in=areas_with_role(user, Role.REVIEWER)
+    ).exclude(application__status__in=[Status.DRAFT, Status.WITHDRAWN])
 
 
 def require(allowed: bool) -> None:

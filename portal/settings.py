@@ -164,6 +164,9 @@ MFA_TOTP_ISSUER = "Järjestöportaali"
 # Coordinators, decision-makers and staff must have TOTP before a staff page opens.
 PORTAL_REQUIRE_STAFF_MFA = env_bool("PORTAL_REQUIRE_STAFF_MFA", not DEMO_MODE)
 
+# The portal's own address, for links in emails sent by background jobs.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # --- Email ------------------------------------------------------------------------------------
 
 EMAIL_BACKEND = env_str(

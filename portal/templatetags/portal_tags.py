@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import floatformat
 
 register = template.Library()
 
@@ -12,3 +13,11 @@ def query_with(context: template.Context, **changes: object) -> str:
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def euros(value: object) -> str:
+    """Money in the reader's locale: 1 234,50 € in Finnish and Swedish, 1,234.50 € in English."""
+    if value in (None, ""):
+        return "–"
+    return f"{floatformat(value, '2g')}\xa0€"

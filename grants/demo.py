@@ -1,0 +1,162 @@
+"""Demo grants for ``seed_demo``: calls in several areas and years, applications in every state,
+reviews, published decisions and payments, so that the demo's open data is not empty."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from itertools import cycle
+
+from django.utils import timezone
+
+from grants import services
+from grants.models import (
+    Application,
+    ApplicationEvent,
+    BudgetLine,
+    Decision,
+    GrantCall,
+    GrantType,
+    Payment,
+    Review,
+    ReviewAssignment,
+    ScoringCriterion,
+    Status,
+    UseOfFundsReport,
+)
+from organisations.models import Organisation
+from portal.models import User, WelfareArea
+
+HELSINKI = datetime.timezone(datetime.timedelta(hours=2))
+CALLS = [
+    # area, funding year, grant type, title
+    ("05", 2025, GrantType.GENERAL, "Järjestöjen yleisavustukset 2025"),
+    ("05", 2026, GrantType.GENERAL, "Järjestöjen yleisavustukset 2026"),
+    ("05", 2026, GrantType.TARGETED, "Perhekeskustoiminnan kohdeavustukset 2026"),
+    ("05", 2027, GrantType.GENERAL, "Järjestöjen yleisavustukset 2027"),
+    ("90", 2026, GrantType.GENERAL, "Helsingin sote-järjestöavustukset 2026"),
+    ("02", 2026, GrantType.PARTNERSHIP, "Kumppanuusavustukset 2026"),
+]
+# The order in which demo applications walk through the states.
+STATES = [
+    Status.CLOSED, Status.PAID, Status.DECIDED, Status.REPORT_SUBMITTED, Status.IN_REVIEW, Status.SUBMITTED,
+    Status.INFO_REQUESTED, Status.REPORT_RETURNED, Status.WITHDRAWN, Status.DRAFT,
+]  # fmt: skip
+DECIDED_STATES = {Status.DECIDED, Status.PAID, Status.REPORT_SUBMITTED, Status.REPORT_RETURNED, Status.CLOSED}
+
+
+def call_dates(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """Calls for a year are open from October to the end of January; next year's is open now."""
+    return (
+        datetime.datetime(year - 1, 10, 1, 8, 0, tzinfo=HELSINKI),
+        datetime.datetime(year, 1, 31, 16, 0, tzinfo=HELSINKI),
+    )
+
+
+def seed(coordinator: User, reviewer: User, decision_maker: User) -> None:
+    states = cycle(STATES)  # shared by all calls, so that every state appears
+    for code, year, grant_type, title in CALLS:
+        area = WelfareArea.objects.get(code=code)
+        opens_at, closes_at = call_dates(year)
+        call, created = GrantCall.objects.get_or_create(
+            area=area,
+            title_fi=title,
+            defaults={
+                "title_sv": title.replace("avustukset", "understöd"),
+                "description_fi": "Avustusta voivat hakea alueella toimivat sosiaali- ja terveysjärjestöt (demo).",
+                "description_sv": "Understöd kan sökas av social- och hälsoorganisationer i området (demo).",
+                "grant_type": grant_type,
+                "funding_year": year,
+                "budget": Decimal("250000"),
+                "max_amount": Decimal("40000"),
+                "opens_at": opens_at,
+                "closes_at": closes_at,
+                "required_attachments": ["budget"],
+                "published_at": opens_at - datetime.timedelta(days=14),
+                "created_by": coordinator,
+            },
+        )
+        if not created:
+            continue
+        ScoringCriterion.objects.bulk_create(
+            [
+                ScoringCriterion(call=call, name_fi="Toiminnan vaikuttavuus", name_sv="Verksamhetens effekt", weight=3),
+                ScoringCriterion(
+                    call=call, name_fi="Kohderyhmän tavoittaminen", name_sv="Målgruppens nåbarhet", weight=2
+                ),
+                ScoringCriterion(call=call, name_fi="Talouden realistisuus", name_sv="Realistisk ekonomi", weight=1),
+            ]
+        )
+        if call.is_open():
+            continue
+        organisations = Organisation.objects.operating_in(area).order_by("pk")
+        for organisation in organisations:
+            _application(call, organisation, next(states), coordinator, reviewer, decision_maker)
+
+
+def _application(call: GrantCall, organisation: Organisation, state: Status, coordinator: User, reviewer: User,
+                 decision_maker: User) -> None:  # fmt: skip
+    requested = Decimal(8000 + (organisation.pk * 1370) % 30000)
+    submitted_at = call.closes_at - datetime.timedelta(days=3)
+    application = Application.objects.create(
+        call=call,
+        organisation=organisation,
+        title=f"{organisation.name_fi}: toiminta {call.funding_year}",
+        summary="Vertaistukiryhmiä ja neuvontaa alueen asukkaille (demo).",
+        planned_activities="Viikoittaiset ryhmät, vapaaehtoisten koulutus ja avoimet tapahtumat.",
+        requested_amount=requested,
+        expected_participants=120,
+        expected_volunteers=15,
+        # A decision is recorded in review; the application reaches its demo state afterwards.
+        status=Status.IN_REVIEW if state in DECIDED_STATES else state,
+        submitted_at=None if state in (Status.DRAFT, Status.WITHDRAWN) else submitted_at,
+        created_by=coordinator,
+    )
+    BudgetLine.objects.create(application=application, kind="expense", category="activities", amount=requested)
+    ApplicationEvent.objects.create(
+        application=application, kind="transition", transition="submit", from_status="draft", to_status=state,
+        actor=coordinator, created_at=submitted_at,
+    )  # fmt: skip
+    if state in (Status.DRAFT, Status.WITHDRAWN, Status.SUBMITTED):
+        return
+    criteria = list(call.criteria.all())
+    if organisation.memberships.filter(user=reviewer).exists():
+        return
+    assignment = ReviewAssignment.objects.create(application=application, reviewer=reviewer, assigned_by=coordinator)
+    Review.objects.create(
+        assignment=assignment,
+        scores={str(c.pk): 3 + (organisation.pk + c.pk) % 3 for c in criteria},
+        comment="Selkeä suunnitelma.",
+        recommended_outcome=Review.Outcome.APPROVE_PARTLY,
+        recommended_amount=requested * Decimal("0.8"),
+    )
+    if state not in DECIDED_STATES:
+        return
+    rejected = organisation.pk % 5 == 0
+    decision = services.record_decision(
+        application,
+        decision_maker,
+        outcome=Decision.Outcome.REJECTED if rejected else Decision.Outcome.PARTLY_APPROVED,
+        amount=Decimal("0") if rejected else (requested * Decimal("0.8")).quantize(Decimal("1")),
+        rationale="Avustus myönnetään osittain määrärahan puitteissa."
+        if not rejected
+        else "Ei vastaa haun painopisteitä.",
+        reference=f"§ {40 + call.pk}/{call.funding_year - 1}",
+    )
+    Decision.objects.filter(pk=decision.pk).update(
+        decided_at=call.closes_at + datetime.timedelta(days=45),
+        published_at=call.closes_at + datetime.timedelta(days=50),
+    )
+    Application.objects.filter(pk=application.pk).update(status=Status.DECIDED if rejected else state)
+    if rejected:
+        return
+    if state in (Status.PAID, Status.REPORT_SUBMITTED, Status.REPORT_RETURNED, Status.CLOSED):
+        Payment.objects.create(
+            decision=decision, amount=decision.amount, paid_on=(call.closes_at + datetime.timedelta(days=60)).date(),
+            reference=f"MAKSU-{application.pk}", recorded_by=coordinator,
+        )  # fmt: skip
+    if state in (Status.REPORT_SUBMITTED, Status.REPORT_RETURNED, Status.CLOSED):
+        UseOfFundsReport.objects.create(
+            application=application, amount_used=decision.amount, narrative="Toiminta toteutui suunnitellusti.",
+            results="Ryhmiin osallistui 130 henkeä.", submitted_by=coordinator, submitted_at=timezone.now(),
+        )  # fmt: skip

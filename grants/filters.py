@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import Application, GrantCall, Status
+from portal.models import Municipality, Theme
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    """The coordinator's work list: filters, text search and sorting."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    call = django_filters.ModelChoiceFilter(label=_("Call"), queryset=GrantCall.objects.none())
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Target group"), queryset=Theme.objects.all(), field_name="target_groups", to_field_name="code"
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality served"),
+        queryset=Municipality.objects.order_by("name_fi"),
+        field_name="municipalities",
+        to_field_name="code",
+    )
+    amount_min = django_filters.NumberFilter(
+        label=_("Amount applied for, at least"), field_name="requested_amount", lookup_expr="gte"
+    )
+    amount_max = django_filters.NumberFilter(
+        label=_("Amount applied for, at most"), field_name="requested_amount", lookup_expr="lte"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("submitted_at", "submitted"),
+            ("requested_amount", "amount"),
+            ("organisation__name_fi", "organisation"),
+        ],
+        field_labels={
+            "submitted_at": _("Submitted"),
+            "requested_amount": _("Amount"),
+            "organisation__name_fi": _("Organisation"),
+        },
+    )
+
+    class Meta:
+        model = Application
+        fields = ["q", "call", "status", "theme", "municipality", "amount_min", "amount_max", "sort"]
+
+    def __init__(self, *args: object, calls: QuerySet[GrantCall], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["call"].queryset = calls
+
+    def search(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
+        text = value.strip()
+        return queryset.filter(
+            Q(title__icontains=text) | Q(summary__icontains=text) | Q(organisation__name_fi__icontains=text)
+        )
+
+    @property
+    def qs(self) -> QuerySet[Application]:
+        # Filtering on many-to-many fields may repeat rows.
+        return super().qs.distinct()

@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import (
+    Application,
+    AttachmentKind,
+    BudgetLine,
+    Decision,
+    GrantCall,
+    OtherFunding,
+    Review,
+    ScoringCriterion,
+    UseOfFundsReport,
+)
+from organisations.forms import municipality_choices
+from portal.uploads import UploadField
+from portal.validators import no_control_characters
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class GrantCallForm(forms.ModelForm):
+    required_attachments = forms.MultipleChoiceField(
+        label=_("Required attachments"),
+        choices=[c for c in AttachmentKind.choices if c[0] != AttachmentKind.USE_OF_FUNDS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = GrantCall
+        fields = [
+            "title_fi",
+            "title_sv",
+            "description_fi",
+            "description_sv",
+            "grant_type",
+            "funding_year",
+            "budget",
+            "max_amount",
+            "opens_at",
+            "closes_at",
+            "required_attachments",
+        ]
+        widgets = {
+            "opens_at": DATETIME_WIDGET,
+            "closes_at": DATETIME_WIDGET,
+            "description_fi": forms.Textarea(attrs={"rows": 5}),
+            "description_sv": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {"opens_at": _("Finnish time."), "closes_at": _("Finnish time. Submissions end at this moment.")}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("title_fi", "title_sv"):
+            self.fields[name].validators.append(no_control_characters)
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The call must close after it opens."))
+        budget, largest = cleaned.get("budget"), cleaned.get("max_amount")
+        if budget and largest and largest > budget:
+            self.add_error("max_amount", _("The largest grant cannot exceed the appropriation."))
+        return cleaned
+
+
+CriterionFormSet = forms.inlineformset_factory(
+    GrantCall,
+    ScoringCriterion,
+    fields=["name_fi", "name_sv", "weight"],
+    extra=2,
+    max_num=20,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class ApplicationForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    municipalities = forms.MultipleChoiceField(
+        label=_("Municipalities served"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Choose one or more; hold Ctrl (or Cmd) to choose several."),
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "title",
+            "summary",
+            "planned_activities",
+            "target_groups",
+            "municipalities",
+            "expected_participants",
+            "expected_volunteers",
+            "requested_amount",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "planned_activities": forms.Textarea(attrs={"rows": 8}),
+            "target_groups": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].validators.append(no_control_characters)
+        self.fields["municipalities"].choices = municipality_choices()
+        self.fields["version"].initial = self.instance.version
+        if self.instance.pk:
+            self.initial["municipalities"] = [
+                str(pk) for pk in self.instance.municipalities.values_list("pk", flat=True)
+            ]
+        self.fields["summary"].help_text = _("Two or three sentences: what, for whom, and why.")
+        if self.instance.call_id and self.instance.call.max_amount:
+            self.fields["requested_amount"].help_text = _("At most %(amount)s €.") % {
+                "amount": self.instance.call.max_amount
+            }
+
+    def save_relations(self) -> None:
+        self.instance.target_groups.set(self.cleaned_data["target_groups"])
+        self.instance.municipalities.set([int(pk) for pk in self.cleaned_data["municipalities"]])
+
+
+BudgetLineFormSet = forms.inlineformset_factory(
+    Application,
+    BudgetLine,
+    fields=["kind", "category", "description", "amount"],
+    extra=2,
+    max_num=100,
+    validate_max=True,
+    can_delete=True,
+)
+OtherFundingFormSet = forms.inlineformset_factory(
+    Application,
+    OtherFunding,
+    fields=["funder", "amount", "state"],
+    extra=1,
+    max_num=30,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Attachment"), choices=[c for c in AttachmentKind.choices if c[0] != AttachmentKind.USE_OF_FUNDS]
+    )
+    file = UploadField(label=_("File"))
+
+
+class ReportAttachmentForm(forms.Form):
+    kind = forms.CharField(widget=forms.HiddenInput, initial=AttachmentKind.USE_OF_FUNDS)
+    file = UploadField(label=_("File"))
+
+
+class TransitionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Message"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
+    internal = forms.BooleanField(label=_("Internal note (not shown to the applicant)"), required=False)
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None)
+
+    def __init__(self, *args: object, reviewers: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        from portal.models import User
+
+        self.fields["reviewer"].queryset = User.objects.filter(pk__in=[r.pk for r in reviewers])
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ["recommended_outcome", "recommended_amount", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args: object, criteria: list[ScoringCriterion], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        scores = self.instance.scores if self.instance.pk else {}
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
+                label=_("%(criterion)s (weight %(weight)s)")
+                % {"criterion": criterion.name, "weight": criterion.weight},
+                choices=[("", "—")] + [(n, str(n)) for n in range(6)],
+                coerce=int,
+                initial=scores.get(str(criterion.pk)),
+                help_text=_("0 = does not meet the criterion, 5 = meets it excellently."),
+            )
+        self.order_fields([f"score_{c.pk}" for c in criteria] + list(self.Meta.fields))
+
+    def scores(self) -> dict[str, int]:
+        return {str(c.pk): self.cleaned_data[f"score_{c.pk}"] for c in self.criteria}
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you cannot review this application"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DecisionForm(forms.ModelForm):
+    confirm_overrun = forms.BooleanField(
+        label=_("I confirm granting more than the remaining appropriation"), required=False
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["outcome", "amount", "conditions", "rationale", "reference", "report_due_on"]
+        widgets = {
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+            "rationale": forms.Textarea(attrs={"rows": 4}),
+            "report_due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {"reference": _("For example § 123/2026.")}
+
+    def __init__(self, *args: object, remaining: Decimal, requested: Decimal | None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.remaining = remaining
+        self.requested = requested
+        self.fields["reference"].validators.append(no_control_characters)
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        outcome, amount = cleaned.get("outcome"), cleaned.get("amount") or Decimal("0")
+        if outcome in (Decision.Outcome.APPROVED, Decision.Outcome.PARTLY_APPROVED) and amount <= 0:
+            self.add_error("amount", _("Give the amount granted."))
+        if outcome == Decision.Outcome.APPROVED and self.requested and amount < self.requested:
+            self.add_error("outcome", _("The amount is less than applied for: choose “Partly approved”."))
+        already = self.instance.amount if self.instance.pk and self.instance.is_grant else Decimal("0")
+        if (
+            outcome != Decision.Outcome.REJECTED
+            and amount - already > self.remaining
+            and not cleaned.get("confirm_overrun")
+        ):
+            self.add_error(
+                "confirm_overrun",
+                _("This exceeds the remaining appropriation (%(remaining)s €). Confirm to go ahead.")
+                % {"remaining": self.remaining},
+            )
+        return cleaned
+
+
+class BulkReferenceForm(forms.Form):
+    reference = forms.CharField(label=_("Decision reference"), max_length=50, validators=[no_control_characters])
+    decisions = forms.ModelMultipleChoiceField(
+        label=_("Decisions"), queryset=Decision.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: object, decisions: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decisions"].queryset = decisions
+        self.fields["decisions"].label_from_instance = lambda d: f"{d.application.organisation} – {d.application.title}"
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=_("Payment reference"), max_length=50, required=False)
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = UseOfFundsReport
+        fields = ["amount_used", "narrative", "results"]
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 6}), "results": forms.Textarea(attrs={"rows": 6})}
+
+
+class StartApplicationForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+
+    def __init__(self, *args: object, organisations: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

@@ -1,0 +1,305 @@
+"""Rules about grants beside the workflow table: drafts, completeness, reviews, decisions, the
+funding ledger, payments and reports. Views call these; they never change rows by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import (
+    Application,
+    ApplicationAttachment,
+    ApplicationEvent,
+    AttachmentKind,
+    Decision,
+    FundingRecord,
+    GrantCall,
+    Payment,
+    Review,
+    ReviewAssignment,
+    Status,
+    UseOfFundsReport,
+    default_report_due,
+)
+from organisations.models import Membership
+from portal import emails
+from portal.models import AreaRole
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from grants.workflow import Transition
+    from portal.models import User, WelfareArea
+
+EDITABLE = {Status.DRAFT}
+
+
+class StaleVersion(ValidationError):
+    pass
+
+
+def start_application(call: GrantCall, organisation: object, user: User) -> Application:
+    if not call.is_open():
+        raise ValidationError(_("The call is not open for applications."), code="call_closed")
+    return Application.objects.create(call=call, organisation=organisation, title=call.title, created_by=user)
+
+
+@transaction.atomic
+def save_draft(application: Application, expected_version: int, save: Callable[[], None]) -> None:
+    """Save the edited draft unless someone else saved it since it was opened."""
+    current = Application.objects.select_for_update().get(pk=application.pk)
+    if current.status not in EDITABLE:
+        raise ValidationError(_("Only a draft can be edited."), code="not_draft")
+    if current.version != expected_version:
+        raise StaleVersion(
+            _("Someone else saved this application while you were editing it. Open it again to see their changes."),
+            code="stale",
+        )
+    application.version = current.version + 1
+    save()
+
+
+def missing_for_submission(application: Application) -> list[object]:
+    """What an application still lacks before it can be submitted, in words for the applicant."""
+    missing: list[object] = []
+    if not application.title.strip():
+        missing.append(_("title"))
+    if not application.summary.strip():
+        missing.append(_("summary"))
+    if not application.planned_activities.strip():
+        missing.append(_("planned activities"))
+    if not application.requested_amount:
+        missing.append(_("amount applied for"))
+    elif application.call.max_amount and application.requested_amount > application.call.max_amount:
+        missing.append(_("an amount within the call's largest grant"))
+    if not application.budget_lines.filter(kind="expense").exists():
+        missing.append(_("budget expenses"))
+    attached = set(application.attachments.values_list("kind", flat=True))
+    labels = dict(AttachmentKind.choices)
+    missing += [labels[kind] for kind in application.call.required_attachments if kind not in attached]
+    return missing
+
+
+def add_attachment(application: Application, kind: str, file: UploadedFile, user: User) -> ApplicationAttachment:
+    return ApplicationAttachment.objects.create(
+        application=application, kind=kind, file=file, original_name=file.name[:255], size=file.size, uploaded_by=user
+    )
+
+
+@transaction.atomic
+def delete_attachment(attachment: ApplicationAttachment) -> None:
+    file = attachment.file
+    attachment.delete()
+    transaction.on_commit(lambda: file.storage.delete(file.name))
+
+
+def add_message(application: Application, user: User, text: str, internal: bool) -> ApplicationEvent:
+    event = ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.NOTE if internal else ApplicationEvent.Kind.MESSAGE,
+        text=text.strip(),
+        visible_to_applicant=not internal,
+        actor=user,
+    )
+    if not internal:
+        _notify_people(event, _people_of_organisation(application) | _coordinators_of(application) - {user})
+    return event
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+
+def _people_of_organisation(application: Application) -> set[User]:
+    return {m.user for m in Membership.objects.filter(organisation=application.organisation).select_related("user")}
+
+
+def _coordinators_of(application: Application) -> set[User]:
+    roles = AreaRole.objects.active().in_area(application.call.area).with_role(AreaRole.Role.COORDINATOR)
+    return {role.user for role in roles.select_related("user")}
+
+
+def notify(event: ApplicationEvent, transition: Transition) -> None:
+    """Email those concerned by a step, each in their own language, once it is saved."""
+    people = _people_of_organisation(event.application)
+    if transition.notify_staff:
+        people |= _coordinators_of(event.application)
+    _notify_people(event, people - {event.actor})
+
+
+def _notify_people(event: ApplicationEvent, people: Iterable[User]) -> None:
+    link = settings.PORTAL_BASE_URL + reverse("grants:application", kwargs={"pk": event.application_id})
+    for person in people:
+        emails.send_later(
+            person.email,
+            person.preferred_language,
+            "grants/email/event",
+            {"event": event, "application": event.application, "link": link, "recipient": person},
+        )
+
+
+# --- Reviews ------------------------------------------------------------------------------------
+
+
+def reviewers_of_area(area: WelfareArea) -> list[User]:
+    roles = AreaRole.objects.active().in_area(area).with_role(AreaRole.Role.REVIEWER).select_related("user")
+    return sorted({role.user for role in roles}, key=lambda user: user.full_name)
+
+
+def assign_reviewer(application: Application, reviewer: User, coordinator: User) -> ReviewAssignment:
+    if reviewer not in reviewers_of_area(application.call.area):
+        raise ValidationError(_("%(name)s is not a reviewer in this area."), params={"name": reviewer}, code="no_role")
+    if Membership.objects.filter(user=reviewer, organisation=application.organisation).exists():
+        raise ValidationError(
+            _("%(name)s belongs to %(organisation)s and cannot review its application."),
+            params={"name": reviewer, "organisation": application.organisation},
+            code="member_of_applicant",
+        )
+    assignment, _created = ReviewAssignment.objects.get_or_create(
+        application=application, reviewer=reviewer, defaults={"assigned_by": coordinator}
+    )
+    return assignment
+
+
+def assign_many(applications: Iterable[Application], reviewer: User, coordinator: User) -> tuple[int, list[str]]:
+    """Assign one reviewer to many applications; returns how many were assigned and why others were not."""
+    assigned, refused = 0, []
+    for application in applications:
+        try:
+            assign_reviewer(application, reviewer, coordinator)
+        except ValidationError as error:
+            refused.extend(error.messages)
+        else:
+            assigned += 1
+    return assigned, refused
+
+
+def average_score(application: Application, criteria: list[object]) -> Decimal | None:
+    """The mean of the reviewers' weighted scores, leaving out declared conflicts."""
+    scores = [
+        review.weighted_score(criteria)
+        for review in Review.objects.filter(assignment__application=application, assignment__conflict_of_interest=False)
+    ]
+    scores = [score for score in scores if score is not None]
+    return (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
+
+
+def declare_conflict(assignment: ReviewAssignment, reason: str) -> None:
+    assignment.conflict_of_interest = True
+    assignment.conflict_reason = reason.strip()
+    assignment.save(update_fields=["conflict_of_interest", "conflict_reason"])
+    Review.objects.filter(assignment=assignment).delete()
+
+
+def save_review(
+    assignment: ReviewAssignment, scores: dict[str, int], comment: str, outcome: str, amount: Decimal | None
+) -> Review:
+    if assignment.conflict_of_interest:
+        raise ValidationError(_("You have declared a conflict of interest for this application."), code="conflict")
+    review, _created = Review.objects.update_or_create(
+        assignment=assignment,
+        defaults={
+            "scores": scores,
+            "comment": comment,
+            "recommended_outcome": outcome,
+            "recommended_amount": amount,
+            "submitted_at": timezone.now(),
+        },
+    )
+    return review
+
+
+# --- Decisions, the ledger, payments ------------------------------------------------------------
+
+
+@transaction.atomic
+def record_decision(application: Application, user: User, **fields: object) -> Decision:
+    """Create or change the decision and keep the organisation's funding ledger row in step."""
+    if application.status not in (Status.IN_REVIEW, Status.DECIDED, Status.PAID):
+        raise ValidationError(_("A decision is recorded for an application in review."), code="not_in_review")
+    if fields.get("outcome") == Decision.Outcome.REJECTED:
+        fields["amount"] = Decimal("0")
+    fields.setdefault("report_due_on", default_report_due(application.call.funding_year))
+    decision, _created = Decision.objects.update_or_create(
+        application=application, defaults={**fields, "decided_by": user, "decided_at": timezone.now()}
+    )
+    sync_funding_record(decision)
+    return decision
+
+
+def sync_funding_record(decision: Decision) -> None:
+    application = decision.application
+    if not decision.is_grant or not decision.amount:
+        FundingRecord.objects.filter(application=application).delete()
+        return
+    call = application.call
+    FundingRecord.objects.update_or_create(
+        application=application,
+        defaults={
+            "organisation": application.organisation,
+            "funder_kind": FundingRecord.FunderKind.WELFARE_AREA,
+            "funder_area": call.area,
+            "funder_municipality": None,
+            "funder_name": call.area.name_fi,
+            "year": call.funding_year,
+            "amount": decision.amount,
+            "grant_type": call.grant_type,
+            "purpose": application.title[:500],
+            "source": FundingRecord.Source.DECISION,
+        },
+    )
+
+
+@transaction.atomic
+def set_reference(decisions: Iterable[Decision], reference: str) -> int:
+    ids = [decision.pk for decision in decisions]
+    return Decision.objects.filter(pk__in=ids).update(reference=reference.strip())
+
+
+@transaction.atomic
+def publish_decisions(call: GrantCall) -> int:
+    """Publish the call's decisions that are confirmed (the application has left review)."""
+    return (
+        Decision.objects.filter(application__call=call, published_at__isnull=True)
+        .exclude(application__status__in=[Status.IN_REVIEW, Status.INFO_REQUESTED])
+        .update(published_at=timezone.now())
+    )
+
+
+def record_payment(decision: Decision, user: User, amount: Decimal, paid_on: object, reference: str) -> Payment:
+    paid = sum((p.amount for p in decision.payments.all()), Decimal("0"))
+    if paid + amount > decision.amount:
+        raise ValidationError(
+            _("Payments would exceed the amount granted (%(granted)s €)."),
+            code="overpaid",
+            params={"granted": decision.amount},
+        )
+    return Payment.objects.create(
+        decision=decision, amount=amount, paid_on=paid_on, reference=reference, recorded_by=user
+    )
+
+
+def save_report(application: Application, user: User, **fields: object) -> UseOfFundsReport:
+    if application.status not in (Status.PAID, Status.REPORT_RETURNED):
+        raise ValidationError(_("The report is written once the grant has been paid."), code="not_paid")
+    report, _created = UseOfFundsReport.objects.update_or_create(
+        application=application, defaults={**fields, "submitted_by": user, "submitted_at": timezone.now()}
+    )
+    return report
+
+
+def overdue_reports_of(application: Application) -> list[Application]:
+    """The organisation's earlier grants whose report on the use of funds is overdue."""
+    return list(
+        Application.objects.with_overdue_report()
+        .filter(organisation=application.organisation)
+        .exclude(pk=application.pk)
+        .select_related("call", "decision")
+    )

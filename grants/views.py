@@ -1,0 +1,623 @@
+"""Grant pages. Thin: access questions go to ``portal.access``, steps to ``grants.workflow``,
+other rules to ``grants.services``."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grants import opendata, services, workflow
+from grants.filters import ApplicationFilter
+from grants.forms import (
+    ApplicationForm,
+    AssignForm,
+    AttachmentForm,
+    BudgetLineFormSet,
+    BulkReferenceForm,
+    ConflictForm,
+    CriterionFormSet,
+    DecisionForm,
+    GrantCallForm,
+    MessageForm,
+    OtherFundingFormSet,
+    PaymentForm,
+    ReportAttachmentForm,
+    ReportForm,
+    ReviewForm,
+    StartApplicationForm,
+    TransitionForm,
+)
+from grants.models import (
+    Application,
+    ApplicationAttachment,
+    Decision,
+    GrantCall,
+    ReviewAssignment,
+    Status,
+)
+from organisations.models import Organisation
+from portal import access, uploads
+from portal.models import WelfareArea
+
+PAGE_SIZE = 25
+
+
+# --- Public: calls --------------------------------------------------------------------------------
+
+
+def call_list(request: HttpRequest) -> HttpResponse:
+    areas = WelfareArea.objects.all()
+    area = areas.filter(code=request.GET.get("area", "")).first()
+    calls = GrantCall.objects.published().select_related("area")
+    if area:
+        calls = calls.in_area(area)
+    now = timezone.now()
+    context = {
+        "areas": areas,
+        "area": area,
+        "open_calls": calls.open_calls(now),
+        "upcoming_calls": calls.upcoming(now),
+    }
+    return render(request, "grants/call_list.html", context)
+
+
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(access.calls_visible_to(request.user).select_related("area"), pk=pk)
+    organisations = Organisation.objects.for_member(request.user)
+    return render(
+        request,
+        "grants/call_detail.html",
+        {
+            "call": call,
+            "criteria": call.criteria.all(),
+            "can_manage": access.can_manage_calls(request.user, call.area),
+            "start_form": StartApplicationForm(organisations=organisations) if organisations else None,
+            "is_open": call.is_open(),
+        },
+    )
+
+
+# --- Coordinator: calls ---------------------------------------------------------------------------
+
+
+@login_required
+@access.staff_page
+def manage_calls(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(WelfareArea, code=code)
+    access.require(access.can_manage_calls(request.user, area))
+    calls = GrantCall.objects.in_area(area).order_by("-funding_year", "-opens_at")
+    return render(request, "grants/manage_calls.html", {"area": area, "calls": calls})
+
+
+@login_required
+@access.staff_page
+def call_form(request: HttpRequest, code: str | None = None, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        area = get_object_or_404(WelfareArea, code=code)
+        call = GrantCall(area=area, created_by=request.user)
+    else:
+        call = get_object_or_404(GrantCall.objects.select_related("area"), pk=pk)
+        area = call.area
+    access.require(access.can_manage_calls(request.user, area))
+    form = GrantCallForm(request.POST or None, instance=call)
+    criteria = CriterionFormSet(request.POST or None, instance=call, prefix="criteria")
+    if request.method == "POST" and form.is_valid() and criteria.is_valid():
+        with transaction.atomic():
+            call = form.save()
+            criteria.instance = call
+            criteria.save()
+        messages.success(request, _("The call was saved."))
+        return redirect("grants:call", pk=call.pk)
+    return render(request, "grants/call_form.html", {"form": form, "criteria": criteria, "area": area, "call": call})
+
+
+@login_required
+@access.staff_page
+@require_POST
+def publish_call(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(GrantCall, pk=pk)
+    access.require(access.can_manage_calls(request.user, call.area))
+    if call.published_at is None:
+        call.published_at = timezone.now()
+        call.save(update_fields=["published_at"])
+    messages.success(request, _("The call is published."))
+    return redirect("grants:call", pk=pk)
+
+
+@login_required
+@access.staff_page
+def call_decisions(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(GrantCall.objects.select_related("area"), pk=pk)
+    access.require(access.can_manage_calls(request.user, call.area))
+    decisions = Decision.objects.filter(application__call=call).select_related("application__organisation")
+    form = BulkReferenceForm(request.POST or None, decisions=decisions)
+    if request.method == "POST":
+        if request.POST.get("action") == "publish":
+            count = services.publish_decisions(call)
+            messages.success(request, _("%(count)s decisions were published.") % {"count": count})
+            return redirect("grants:call_decisions", pk=pk)
+        if form.is_valid():
+            count = services.set_reference(form.cleaned_data["decisions"], form.cleaned_data["reference"])
+            messages.success(request, _("The reference was recorded for %(count)s decisions.") % {"count": count})
+            return redirect("grants:call_decisions", pk=pk)
+    return render(
+        request,
+        "grants/call_decisions.html",
+        {"call": call, "decisions": decisions, "form": form, "decided_total": call.decided_total()},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Coordinator: work list -----------------------------------------------------------------------
+
+
+@login_required
+@access.staff_page
+def work_list(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(WelfareArea, code=code)
+    access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR, access.Role.DECISION_MAKER))
+    applications = access.applications_in_area(request.user, area).for_work_list()
+    filters = ApplicationFilter(request.GET or None, queryset=applications, calls=GrantCall.objects.in_area(area))
+    if request.GET.get("format") == "csv":
+        return work_list_csv(filters.qs)
+    page = Paginator(filters.qs.order_by(*filters.qs.query.order_by or ["-submitted_at"]), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "grants/work_list.html",
+        {
+            "area": area,
+            "filter": filters,
+            "page": page,
+            "reviewers": services.reviewers_of_area(area),
+            "can_assign": access.can_manage_calls(request.user, area),
+        },
+    )
+
+
+def work_list_csv(applications: object) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="applications.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 only with a byte order mark.
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Organisation"), _("Business ID"), _("Call"), _("Title"), _("Status"), _("Amount applied for"),
+                     _("Submitted")])  # fmt: skip
+    for application in applications.iterator(chunk_size=500):
+        writer.writerow(
+            [
+                application.organisation.name_fi,
+                application.organisation.business_id or application.organisation.register_number,
+                application.call.title_fi,
+                application.title,
+                application.get_status_display(),
+                application.requested_amount or "",
+                timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M")
+                if application.submitted_at
+                else "",
+            ]
+        )
+    return response
+
+
+@login_required
+@access.staff_page
+@require_POST
+def bulk_assign(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(WelfareArea, code=code)
+    access.require(access.can_manage_calls(request.user, area))
+    chosen = request.POST.get("reviewer", "")
+    reviewer = next((r for r in services.reviewers_of_area(area) if str(r.pk) == chosen), None)
+    ids = [value for value in request.POST.getlist("applications") if value.isdigit()]
+    applications = access.applications_in_area(request.user, area).filter(pk__in=ids)
+    if reviewer is None or not applications:
+        messages.error(request, _("Choose a reviewer and at least one application."))
+        return redirect("grants:work_list", code=code)
+    assigned, refused = services.assign_many(applications, reviewer, request.user)
+    if assigned:
+        messages.success(
+            request, _("%(count)s applications were assigned to %(name)s.") % {"count": assigned, "name": reviewer}
+        )
+    for reason in refused:
+        messages.error(request, reason)
+    return redirect("grants:work_list", code=code)
+
+
+# --- Applications -------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def start_application(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(GrantCall.objects.published(), pk=pk)
+    form = StartApplicationForm(request.POST, organisations=Organisation.objects.for_member(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of your organisations."))
+        return redirect("grants:call", pk=pk)
+    try:
+        application = services.start_application(call, form.cleaned_data["organisation"], request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("grants:call", pk=pk)
+    return redirect("grants:application_edit", pk=application.pk)
+
+
+@login_required
+def organisation_applications(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    access.require(access.is_member(request.user, organisation))
+    applications = organisation.applications.select_related("call__area", "decision")
+    return render(
+        request, "grants/organisation_applications.html", {"organisation": organisation, "applications": applications}
+    )
+
+
+def _application(request: HttpRequest, pk: int) -> Application:
+    application = get_object_or_404(
+        Application.objects.select_related("call__area", "organisation", "submitted_by"), pk=pk
+    )
+    access.require(access.can_view_application(request.user, application))
+    return application
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    user = request.user
+    internal = access.sees_internal_events(user, application)
+    events = application.events.select_related("actor")
+    if not internal:
+        events = events.filter(visible_to_applicant=True)
+    manage = access.can_manage_application(user, application)
+    context = {
+        "application": application,
+        "call": application.call,
+        "events": events,
+        "transitions": [(t, TransitionForm()) for t in workflow.available(application, user)],
+        "budget_lines": application.budget_lines.all(),
+        "other_funding": application.other_funding.all(),
+        "attachments": application.attachments.all(),
+        "decision": Decision.objects.filter(application=application).prefetch_related("payments").first(),
+        "report": getattr(application, "use_of_funds_report", None),
+        "can_edit": access.can_edit_application(user, application),
+        "is_applicant": access.is_member(user, application.organisation),
+        "can_manage": manage,
+        "can_decide": access.can_decide(user, application),
+        "message_form": MessageForm() if internal or access.is_member(user, application.organisation) else None,
+        "show_internal": internal,
+        "missing": services.missing_for_submission(application) if application.status == Status.DRAFT else [],
+    }
+    if internal:
+        criteria = list(application.call.criteria.all())
+        assignments = application.assignments.select_related("reviewer", "review")
+        context |= {
+            "criteria": criteria,
+            "assignments": [(a, getattr(a, "review", None), _score(a, criteria)) for a in assignments],
+            "average_score": services.average_score(application, criteria),
+            "overdue": services.overdue_reports_of(application),
+        }
+    if manage:
+        context |= {
+            "assign_form": AssignForm(reviewers=services.reviewers_of_area(application.call.area)),
+            "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
+        }
+    if access.is_assigned_reviewer(user, application):
+        context["my_assignment"] = application.assignments.get(reviewer=user)
+    return render(request, "grants/application_detail.html", context)
+
+
+def _score(assignment: ReviewAssignment, criteria: list) -> object:
+    review = getattr(assignment, "review", None)
+    return review.weighted_score(criteria) if review else None
+
+
+@login_required
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    access.require(access.can_edit_application(request.user, application))
+    data = request.POST or None
+    form = ApplicationForm(data, instance=application)
+    budget = BudgetLineFormSet(data, instance=application, prefix="budget")
+    funding = OtherFundingFormSet(data, instance=application, prefix="funding")
+    if request.method == "POST" and form.is_valid() and budget.is_valid() and funding.is_valid():
+
+        def save() -> None:
+            form.save()
+            form.save_relations()
+            budget.save()
+            funding.save()
+
+        try:
+            services.save_draft(application, form.cleaned_data["version"], save)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect("grants:application", pk=pk)
+    return render(
+        request,
+        "grants/application_form.html",
+        {
+            "application": application,
+            "form": form,
+            "budget": budget,
+            "funding": funding,
+            "attachment_form": AttachmentForm(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    is_report = request.POST.get("kind") == "use_of_funds"
+    allowed = (
+        access.is_member(request.user, application.organisation)
+        and application.status in (Status.PAID, Status.REPORT_RETURNED)
+        if is_report
+        else access.can_edit_application(request.user, application)
+    )
+    access.require(allowed)
+    form = (ReportAttachmentForm if is_report else AttachmentForm)(request.POST, request.FILES)
+    if form.is_valid():
+        services.add_attachment(application, form.cleaned_data["kind"], form.cleaned_data["file"], request.user)
+        messages.success(request, _("The attachment was added."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("grants:report" if is_report else "grants:application_edit", pk=pk)
+
+
+def _attachment(request: HttpRequest, pk: int, attachment_pk: int) -> ApplicationAttachment:
+    application = _application(request, pk)
+    return get_object_or_404(ApplicationAttachment, pk=attachment_pk, application=application)
+
+
+@login_required
+def download_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    attachment = _attachment(request, pk, attachment_pk)
+    return uploads.download_response(attachment.file, attachment.original_name)
+
+
+@login_required
+@require_POST
+def delete_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    attachment = _attachment(request, pk, attachment_pk)
+    access.require(access.can_edit_application(request.user, attachment.application))
+    services.delete_attachment(attachment)
+    messages.success(request, _("The attachment was removed."))
+    return redirect("grants:application_edit", pk=pk)
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    application = _application(request, pk)
+    form = TransitionForm(request.POST)
+    text = form.cleaned_data["text"] if form.is_valid() else ""
+    try:
+        workflow.perform(application, name, request.user, text)
+    except workflow.TransitionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": workflow.BY_NAME[name].label})
+    return redirect("grants:application", pk=pk)
+
+
+@login_required
+@require_POST
+def add_message(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    staff = access.sees_internal_events(request.user, application)
+    access.require(staff or access.is_member(request.user, application.organisation))
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        services.add_message(
+            application, request.user, form.cleaned_data["text"], staff and form.cleaned_data["internal"]
+        )
+        messages.success(request, _("The message was sent."))
+    else:
+        messages.error(request, _("Write a message first."))
+    return redirect("grants:application", pk=pk)
+
+
+@login_required
+@access.staff_page
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    access.require(access.can_manage_application(request.user, application))
+    form = AssignForm(request.POST, reviewers=services.reviewers_of_area(application.call.area))
+    if form.is_valid():
+        try:
+            services.assign_reviewer(application, form.cleaned_data["reviewer"], request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The reviewer was assigned."))
+    else:
+        messages.error(request, _("Choose a reviewer."))
+    return redirect("grants:application", pk=pk)
+
+
+@login_required
+@access.staff_page
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    access.require(access.can_decide(request.user, application))
+    existing = Decision.objects.filter(application=application).first()
+    remaining = application.call.remaining()
+    form = DecisionForm(
+        request.POST or None, instance=existing, remaining=remaining, requested=application.requested_amount
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in DecisionForm.Meta.fields}
+        try:
+            services.record_decision(application, request.user, **fields)
+            if application.status == Status.IN_REVIEW:
+                workflow.perform(application, "decide", request.user)
+        except (ValidationError, workflow.TransitionRefused) as error:
+            form.add_error(None, getattr(error, "message", None) or error.messages[0])
+        else:
+            messages.success(request, _("The decision was recorded."))
+            return redirect("grants:application", pk=pk)
+    return render(
+        request,
+        "grants/decision_form.html",
+        {"application": application, "form": form, "remaining": remaining, "call": application.call},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@access.staff_page
+@require_POST
+def add_payment(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    access.require(access.can_manage_application(request.user, application))
+    found = Decision.objects.filter(application=application).first()
+    form = PaymentForm(request.POST)
+    if found is None or not found.is_grant:
+        messages.error(request, _("Only an approved grant is paid."))
+    elif not form.is_valid():
+        messages.error(request, _("Give the amount and the date of the payment."))
+    else:
+        try:
+            services.record_payment(found, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The payment was recorded."))
+    return redirect("grants:application", pk=pk)
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    access.require(access.is_member(request.user, application.organisation))
+    existing = getattr(application, "use_of_funds_report", None)
+    form = ReportForm(request.POST or None, instance=existing)
+    editable = application.status in (Status.PAID, Status.REPORT_RETURNED)
+    if request.method == "POST":
+        access.require(editable)
+        if form.is_valid():
+            services.save_report(application, request.user, **form.cleaned_data)
+            messages.success(request, _("The report was saved. Submit it when it is ready."))
+            return redirect("grants:application", pk=pk)
+    return render(
+        request,
+        "grants/report_form.html",
+        {
+            "application": application,
+            "form": form,
+            "editable": editable,
+            "attachments": application.attachments.filter(kind="use_of_funds"),
+            "attachment_form": ReportAttachmentForm(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Reviewers ----------------------------------------------------------------------------------
+
+
+@login_required
+def my_reviews(request: HttpRequest) -> HttpResponse:
+    assignments = access.review_assignments_of(request.user).select_related(
+        "application__organisation", "application__call", "review"
+    )
+    return render(request, "grants/my_reviews.html", {"assignments": assignments})
+
+
+def _assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
+    return get_object_or_404(
+        access.review_assignments_of(request.user).select_related("application__call", "application__organisation"),
+        pk=pk,
+    )
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    criteria = list(assignment.application.call.criteria.all())
+    form = ReviewForm(request.POST or None, instance=getattr(assignment, "review", None), criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_review(
+                assignment,
+                form.scores(),
+                form.cleaned_data["comment"],
+                form.cleaned_data["recommended_outcome"],
+                form.cleaned_data["recommended_amount"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your review was saved."))
+            return redirect("grants:my_reviews")
+    return render(
+        request,
+        "grants/review_form.html",
+        {
+            "assignment": assignment,
+            "application": assignment.application,
+            "form": form,
+            "conflict_form": ConflictForm(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    form = ConflictForm(request.POST)
+    if form.is_valid():
+        services.declare_conflict(assignment, form.cleaned_data["reason"])
+        messages.success(request, _("Your conflict of interest was recorded; the coordinator will reassign."))
+        return redirect("grants:my_reviews")
+    messages.error(request, _("Say why you cannot review this application."))
+    return redirect("grants:review", pk=pk)
+
+
+# --- Public decisions ---------------------------------------------------------------------------
+
+
+def decisions(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(WelfareArea, code=code)
+    published = Decision.objects.published().filter(application__call__area=area)
+    years = sorted(set(published.values_list("application__call__funding_year", flat=True)), reverse=True)
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() else (years[0] if years else timezone.localdate().year)
+    rows = (
+        published.filter(application__call__funding_year=year)
+        .select_related("application__organisation", "application__call")
+        .order_by("application__call__title_fi", "application__organisation__name_fi")
+    )
+    return render(request, "grants/decisions.html", {"area": area, "year": year, "years": years, "decisions": rows})
+
+
+def open_data_json(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(opendata.package(), json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(opendata.csv_rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="grants.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,200 @@
+"""The grant application workflow as one table: every state change, who may take it and what it
+requires. Views, templates and tests read ``TRANSITIONS``; nothing else changes a status.
+
+draft → submitted → in_review → decided → paid → report_submitted → closed
+in_review → info_requested → submitted          (the applicant answers, also after the deadline)
+draft | submitted → withdrawn
+report_submitted → report_returned → report_submitted
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import Application, ApplicationEvent, Decision, Status
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+
+class Actor(StrEnum):
+    APPLICANT = "applicant"  # a member of the applying organisation
+    COORDINATOR = "coordinator"  # a coordinator of the call's area
+    DECISION_MAKER = "decision_maker"  # a decision-maker of the call's area
+
+
+Requirement = Callable[[Application], Promise | None]  # a reason to refuse, or None
+
+
+def call_is_open(application: Application) -> Promise | None:
+    if not application.call.is_open():
+        return _("The call is closed: applications can no longer be submitted.")
+    return None
+
+
+def application_is_complete(application: Application) -> Promise | None:
+    from grants.services import missing_for_submission
+
+    missing = missing_for_submission(application)
+    if missing:
+        return _("The application is not complete. Missing: %(missing)s.") % {"missing": ", ".join(map(str, missing))}
+    return None
+
+
+def decision_recorded(application: Application) -> Promise | None:
+    if not Decision.objects.filter(application=application).exists():
+        return _("Record the decision first.")
+    return None
+
+
+def grant_paid(application: Application) -> Promise | None:
+    decision = Decision.objects.filter(application=application).first()
+    if decision is None or not decision.is_grant:
+        return _("Only an approved grant is paid.")
+    if not decision.payments.exists():
+        return _("Record the payment first.")
+    return None
+
+
+def report_written(application: Application) -> Promise | None:
+    if not hasattr(application, "use_of_funds_report"):
+        return _("Write the report on the use of funds first.")
+    return None
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[Status]
+    target: Status
+    actors: frozenset[Actor]
+    label: Promise
+    requires: tuple[Requirement, ...] = ()
+    needs_text: bool = False  # a message to the other side is part of the step
+    text_label: Promise | None = None
+    # Who hears of the step by email: the applicant's members always, the area's coordinators when
+    # the applicant took it.
+    notify_staff: bool = False
+
+
+S = Status
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "submit", frozenset({S.DRAFT}), S.SUBMITTED, frozenset({Actor.APPLICANT}), _("Submit the application"),
+        requires=(call_is_open, application_is_complete), notify_staff=True,
+    ),
+    Transition(
+        "withdraw", frozenset({S.DRAFT, S.SUBMITTED}), S.WITHDRAWN, frozenset({Actor.APPLICANT}),
+        _("Withdraw the application"), notify_staff=True,
+    ),
+    Transition(
+        "start_review", frozenset({S.SUBMITTED}), S.IN_REVIEW, frozenset({Actor.COORDINATOR}), _("Start the review"),
+    ),
+    Transition(
+        "request_info", frozenset({S.IN_REVIEW}), S.INFO_REQUESTED, frozenset({Actor.COORDINATOR}),
+        _("Ask for more information"), needs_text=True, text_label=_("What information is needed"),
+    ),
+    Transition(
+        "answer", frozenset({S.INFO_REQUESTED}), S.SUBMITTED, frozenset({Actor.APPLICANT}), _("Send the answer"),
+        needs_text=True, text_label=_("Your answer"), notify_staff=True,
+    ),
+    Transition(
+        "decide", frozenset({S.IN_REVIEW}), S.DECIDED, frozenset({Actor.COORDINATOR, Actor.DECISION_MAKER}),
+        _("Confirm the decision"), requires=(decision_recorded,),
+    ),
+    Transition(
+        "pay", frozenset({S.DECIDED}), S.PAID, frozenset({Actor.COORDINATOR}), _("Mark as paid"),
+        requires=(grant_paid,),
+    ),
+    Transition(
+        "submit_report", frozenset({S.PAID, S.REPORT_RETURNED}), S.REPORT_SUBMITTED, frozenset({Actor.APPLICANT}),
+        _("Submit the report on the use of funds"), requires=(report_written,), notify_staff=True,
+    ),
+    Transition(
+        "return_report", frozenset({S.REPORT_SUBMITTED}), S.REPORT_RETURNED, frozenset({Actor.COORDINATOR}),
+        _("Return the report for completion"), needs_text=True, text_label=_("What needs to be completed"),
+    ),
+    Transition(
+        "accept_report", frozenset({S.REPORT_SUBMITTED}), S.CLOSED, frozenset({Actor.COORDINATOR}),
+        _("Accept the report and close"),
+    ),
+)  # fmt: skip
+BY_NAME = {transition.name: transition for transition in TRANSITIONS}
+
+
+class TransitionRefused(Exception):
+    def __init__(self, message: Promise | str) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def actors_of(user: User, application: Application) -> set[Actor]:
+    from portal import access
+
+    actors = set()
+    if access.is_member(user, application.organisation):
+        actors.add(Actor.APPLICANT)
+    if access.has_area_role(user, application.call.area, access.Role.COORDINATOR):
+        actors.add(Actor.COORDINATOR)
+    if access.has_area_role(user, application.call.area, access.Role.DECISION_MAKER):
+        actors.add(Actor.DECISION_MAKER)
+    return actors
+
+
+def available(application: Application, user: User) -> list[Transition]:
+    """The steps this user may take now (requirements are checked when the step is taken)."""
+    actors = actors_of(user, application)
+    return [t for t in TRANSITIONS if application.status in t.sources and t.actors & actors]
+
+
+def perform(application: Application, name: str, user: User, text: str = "") -> ApplicationEvent | None:
+    """Take one step. Returns the event written, or None when the step had already been taken
+    (submitting twice is harmless). Raises TransitionRefused with a reason the user can read."""
+    transition = BY_NAME.get(name)
+    if transition is None:
+        raise TransitionRefused(_("Unknown step."))
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update().select_related("call__area", "organisation").get(pk=application.pk)
+        )
+        if application.status == transition.target and application.status not in transition.sources:
+            return None
+        if application.status not in transition.sources:
+            raise TransitionRefused(
+                _("This step is not possible while the application is “%(status)s”.")
+                % {"status": application.get_status_display()}
+            )
+        if not transition.actors & actors_of(user, application):
+            raise TransitionRefused(_("You may not take this step."))
+        if transition.needs_text and not text.strip():
+            raise TransitionRefused(_("Write a message to go with this step."))
+        for requirement in transition.requires:
+            reason = requirement(application)
+            if reason:
+                raise TransitionRefused(reason)
+        event = ApplicationEvent.objects.create(
+            application=application,
+            kind=ApplicationEvent.Kind.TRANSITION,
+            transition=transition.name,
+            from_status=application.status,
+            to_status=transition.target,
+            text=text.strip(),
+            actor=user,
+        )
+        application.status = transition.target
+        if transition.name == "submit":
+            application.submitted_at = timezone.now()
+            application.submitted_by = user
+        application.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+        from grants.services import notify
+
+        notify(event, transition)
+    return event
