@@ -233,11 +233,13 @@ class DecisionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.remaining = remaining
         self.requested = requested
+        self.fields["amount"].required = False  # a rejection has none
         self.fields["reference"].validators.append(no_control_characters)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
-        outcome, amount = cleaned.get("outcome"), cleaned.get("amount") or Decimal("0")
+        outcome = cleaned.get("outcome")
+        amount = cleaned["amount"] = cleaned.get("amount") or Decimal("0")
         if outcome in (Decision.Outcome.APPROVED, Decision.Outcome.PARTLY_APPROVED) and amount <= 0:
             self.add_error("amount", _("Give the amount granted."))
         if outcome == Decision.Outcome.APPROVED and self.requested and amount < self.requested:
@@ -282,7 +284,7 @@ class ReportForm(forms.ModelForm):
 
 
 class StartApplicationForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, empty_label=None)
 
     def __init__(self, *args: object, organisations: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

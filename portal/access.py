@@ -122,7 +122,12 @@ def coordinated_areas_of(user: AnyUser, organisation: Organisation) -> QuerySet[
 
 
 def _areas_of(organisation: Organisation) -> set[int]:
-    return {organisation.home_municipality.area_id} | set(organisation.municipalities.values_list("area_id", flat=True))
+    """Where the organisation operates (home and municipalities) or has applied for a grant."""
+    return (
+        {organisation.home_municipality.area_id}
+        | set(organisation.municipalities.values_list("area_id", flat=True))
+        | set(Application.objects.filter(organisation=organisation).submitted().values_list("call__area_id", flat=True))
+    )
 
 
 def coordinates(user: AnyUser, organisation: Organisation) -> bool:

@@ -27,6 +27,7 @@ def items_for(request: HttpRequest) -> list[NavItem]:
     user = request.user
     items = [
         NavItem(_("Home"), reverse("portal:home")),
+        NavItem(_("Grant calls"), reverse("grants:calls")),
         NavItem(_("Organisations"), reverse("organisations:directory")),
         NavItem(_("Wellbeing areas"), reverse("portal:area_list")),
     ]
@@ -35,6 +36,8 @@ def items_for(request: HttpRequest) -> list[NavItem]:
     items.append(NavItem(_("My workspace"), reverse("portal:workspace")))
     for area in access.areas_with_role(user).order_by("code"):
         items.append(NavItem(_("Area work: %(area)s") % {"area": area.name}, area_workspace_url(area.code)))
+    if access.areas_with_role(user, access.Role.REVIEWER).exists():
+        items.append(NavItem(_("My reviews"), reverse("grants:my_reviews")))
     if access.can_use_admin(user):
         items.append(NavItem(_("Administration"), reverse("admin:index")))
     return items

@@ -63,6 +63,8 @@ def area_workspace(request: HttpRequest, code: str) -> HttpResponse:
             "my_roles": [(role, access.ROLE_DUTIES[role.role]) for role in my_roles],
             "colleagues": colleagues,
             "is_coordinator": access.has_area_role(request.user, area, access.Role.COORDINATOR),
+            "is_decision_maker": access.has_area_role(request.user, area, access.Role.DECISION_MAKER),
+            "is_reviewer": access.has_area_role(request.user, area, access.Role.REVIEWER),
         },
     )
 

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from grants.models import (
+    Application,
+    ApplicationAttachment,
+    BudgetLine,
+    Decision,
+    GrantCall,
+    GrantType,
+    Payment,
+    ScoringCriterion,
+    UseOfFundsReport,
+)
 from organisations.demo import DEMO_PDF as PDF_BYTES
 from organisations.demo import business_id
 from organisations.models import Invitation, Membership, Organisation, OrganisationDocument
@@ -137,3 +149,94 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     @classmethod
     def expired(cls, **kwargs: object) -> Invitation:
         return cls(expires_at=timezone.now() - datetime.timedelta(minutes=1), **kwargs)
+
+
+def _now() -> datetime.datetime:
+    return timezone.now()
+
+
+class GrantCallFactory(factory.django.DjangoModelFactory):
+    """A published call of area 05, open now, with two scoring criteria."""
+
+    class Meta:
+        model = GrantCall
+        skip_postgeneration_save = True
+
+    area = factory.LazyFunction(lambda: WelfareArea.objects.get(code="05"))
+    title_fi = factory.Sequence(lambda n: f"Yleisavustukset {n}")
+    description_fi = "Avustusta sosiaali- ja terveysjärjestöille."
+    grant_type = GrantType.GENERAL
+    funding_year = 2027
+    budget = Decimal("100000")
+    max_amount = Decimal("30000")
+    opens_at = factory.LazyFunction(lambda: _now() - datetime.timedelta(days=10))
+    closes_at = factory.LazyFunction(lambda: _now() + datetime.timedelta(days=10))
+    required_attachments = factory.LazyFunction(lambda: ["budget"])
+    published_at = factory.LazyFunction(lambda: _now() - datetime.timedelta(days=11))
+
+    @factory.post_generation
+    def criteria(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            ScoringCriterion.objects.create(call=self, name_fi="Vaikuttavuus", weight=3)
+            ScoringCriterion.objects.create(call=self, name_fi="Talous", weight=1)
+
+    @classmethod
+    def closed(cls, **kwargs: object) -> GrantCall:
+        return cls(
+            opens_at=_now() - datetime.timedelta(days=40), closes_at=_now() - datetime.timedelta(minutes=1), **kwargs
+        )
+
+    @classmethod
+    def unpublished(cls, **kwargs: object) -> GrantCall:
+        return cls(published_at=None, **kwargs)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A complete draft (it may be submitted) to an open call, by an organisation of area 05."""
+
+    class Meta:
+        model = Application
+        skip_postgeneration_save = True
+
+    call = factory.SubFactory(GrantCallFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = "Vertaistukiryhmät"
+    summary = "Ryhmiä ja neuvontaa."
+    planned_activities = "Viikoittaiset ryhmät."
+    requested_amount = Decimal("20000")
+
+    @factory.post_generation
+    def complete(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and extracted is not False:
+            BudgetLine.objects.create(application=self, kind="expense", category="activities", amount=Decimal("20000"))
+            ApplicationAttachment.objects.create(
+                application=self,
+                kind="budget",
+                file=ContentFile(PDF_BYTES, name="budjetti.pdf"),
+                original_name="budjetti.pdf",
+                size=len(PDF_BYTES),
+            )
+
+    @classmethod
+    def in_state(cls, status: str, **kwargs: object) -> Application:
+        """An application in ``status`` with what that state implies (decision, payment, report)."""
+        application = cls(status=status, submitted_at=None if status == "draft" else _now(), **kwargs)
+        if status in ("decided", "paid", "report_submitted", "report_returned", "closed"):
+            decision = Decision.objects.create(
+                application=application, outcome="approved", amount=Decimal("20000"), rationale="Hyvä hakemus."
+            )
+            if status != "decided":
+                Payment.objects.create(decision=decision, amount=Decimal("20000"), paid_on=timezone.localdate())
+            if status not in ("decided", "paid"):
+                UseOfFundsReport.objects.create(
+                    application=application, amount_used=Decimal("20000"), narrative="Tehtiin.", results="Hyvin."
+                )
+        return application
+
+    @classmethod
+    def submitted(cls, **kwargs: object) -> Application:
+        return cls.in_state("submitted", **kwargs)
+
+    @classmethod
+    def in_review(cls, **kwargs: object) -> Application:
+        return cls.in_state("in_review", **kwargs)

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from organisations.models import Invitation, JoinRequest
 from tests.conftest import World
-from tests.factories import DocumentFactory, UserFactory
+from tests.factories import ApplicationFactory, DocumentFactory, GrantCallFactory, UserFactory
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ OK = Expect("200", lambda r: r.status_code == 200)
 LOGIN = Expect("login redirect", lambda r: r.status_code == 302 and r.url.startswith(reverse("account_login")))
 ADMIN_LOGIN = Expect("admin login", lambda r: r.status_code == 302 and r.url.startswith(reverse("admin:login")))
 DENIED = Expect("403", lambda r: r.status_code == 403)
+NOT_FOUND = Expect("404", lambda r: r.status_code == 404)
 REDIRECT = Expect("redirect", lambda r: r.status_code == 302)
 # A step of a flow on the person's own account: shown, or (when not started) sent back or a 404.
 ACCOUNT_STEP = Expect(
@@ -77,6 +78,35 @@ def join_request_pk(world: World) -> int:
 
 def invitation_token(world: World) -> str:
     return Invitation.objects.create(organisation=world.organisation, email="new@example.org").token
+
+
+def application_url(
+    url_name: str, status: str = "draft", **kwargs: Callable[[World, object], object]
+) -> Callable[[World], str]:
+    """A URL about an application of ``world.organisation`` to a call of area 05, in ``status``."""
+
+    def build(world: World) -> str:
+        application = ApplicationFactory.in_state(status, organisation=world.organisation)
+        extra = {key: make(world, application) for key, make in kwargs.items()}
+        return reverse(url_name, kwargs={"pk": application.pk, **extra})
+
+    return build
+
+
+def call_url(name: str) -> Callable[[World], str]:
+    return lambda world: reverse(name, kwargs={"pk": GrantCallFactory().pk})
+
+
+def assignment_url(name: str) -> Callable[[World], str]:
+    def build(world: World) -> str:
+        application = ApplicationFactory.in_state("in_review", organisation=world.organisation)
+        return reverse(name, kwargs={"pk": application.assignments.create(reviewer=world.reviewer).pk})
+
+    return build
+
+
+def area_staff(path: Callable[[World], str], rightful: str = "coordinator", expect: Expect = OK, **kw) -> Entry:
+    return Entry(path, LOGIN, DENIED, DENIED, (rightful, expect), **kw)
 
 
 def public(name: str, **kwargs: str) -> Entry:
@@ -173,6 +203,67 @@ MATRIX: dict[str, Entry] = {
     ),
     "organisations:area_organisations": Entry(
         url("organisations:area_organisations", code="05"), LOGIN, DENIED, DENIED, ("coordinator", OK)
+    ),
+    # Grants: public.
+    "grants:calls": public("grants:calls"),
+    "grants:call": Entry(call_url("grants:call"), OK, OK, OK, ("anonymous", OK)),
+    "grants:decisions": public("grants:decisions", code="05"),
+    "grants:open_data_json": public("grants:open_data_json"),
+    "grants:open_data_csv": public("grants:open_data_csv"),
+    # Grants: starting an application only for one's own organisation (others are sent back).
+    "grants:start": Entry(
+        call_url("grants:start"),
+        LOGIN,
+        REDIRECT,
+        REDIRECT,
+        ("ngo_member", REDIRECT),
+        method="post",
+        data={"organisation": "0"},
+    ),
+    "grants:my_reviews": own_account("grants:my_reviews"),
+    # Grants: the applying organisation.
+    "grants:organisation_applications": members_only(org_url("grants:organisation_applications")),
+    "grants:application": members_only(application_url("grants:application")),
+    "grants:application_edit": members_only(application_url("grants:application_edit")),
+    "grants:report": members_only(application_url("grants:report", "paid")),
+    "grants:download_attachment": members_only(
+        application_url("grants:download_attachment", attachment_pk=lambda w, a: a.attachments.get().pk)
+    ),
+    "grants:upload_attachment": members_only(
+        application_url("grants:upload_attachment"), expect=REDIRECT, method="post", data={"kind": "budget"}
+    ),
+    "grants:delete_attachment": members_only(
+        application_url("grants:delete_attachment", attachment_pk=lambda w, a: a.attachments.get().pk),
+        expect=REDIRECT,
+        method="post",
+    ),
+    "grants:transition": members_only(
+        application_url("grants:transition", name=lambda w, a: "withdraw"), expect=REDIRECT, method="post"
+    ),
+    "grants:message": members_only(
+        application_url("grants:message", "submitted"), expect=REDIRECT, method="post", data={"text": "Hei"}
+    ),
+    # Grants: the staff of the call's area.
+    "grants:manage_calls": area_staff(url("grants:manage_calls", code="05")),
+    "grants:call_create": area_staff(url("grants:call_create", code="05")),
+    "grants:call_edit": area_staff(call_url("grants:call_edit")),
+    "grants:call_publish": area_staff(call_url("grants:call_publish"), expect=REDIRECT, method="post"),
+    "grants:call_decisions": area_staff(call_url("grants:call_decisions")),
+    "grants:work_list": area_staff(url("grants:work_list", code="05")),
+    "grants:bulk_assign": area_staff(url("grants:bulk_assign", code="05"), expect=REDIRECT, method="post"),
+    "grants:assign": area_staff(application_url("grants:assign", "submitted"), expect=REDIRECT, method="post"),
+    "grants:decision": area_staff(application_url("grants:decision", "in_review"), "decision_maker"),
+    "grants:payment": area_staff(application_url("grants:payment", "decided"), expect=REDIRECT, method="post"),
+    # Grants: the reviewer assigned; for anyone else the assignment does not exist.
+    "grants:review": Entry(assignment_url("grants:review"), LOGIN, NOT_FOUND, NOT_FOUND, ("reviewer", OK)),
+    "grants:conflict": Entry(
+        assignment_url("grants:conflict"),
+        LOGIN,
+        NOT_FOUND,
+        NOT_FOUND,
+        ("reviewer", REDIRECT),
+        method="post",
+        data={"reason": "Olen jäsen."},
     ),
     # Operators only.
     "admin:*": Entry(url("admin:portal_arearole_changelist"), ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ("operator", OK)),

@@ -14,8 +14,10 @@ from portal.models import Municipality, Theme, User
 from tests.conftest import PASSWORD
 from tests.factories import (
     PDF_BYTES,
+    ApplicationFactory,
     AreaRoleFactory,
     DocumentFactory,
+    GrantCallFactory,
     InvitationFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -526,3 +528,14 @@ def test_a_name_with_a_line_break_is_refused(client):
     response = client.post(REGISTER, registration(name_fi="Nimi ry\nBcc: kaikki@example.org"))
     assert response.status_code == 200
     assert not Organisation.objects.exists()
+
+
+def test_coordinators_of_an_area_applied_to_may_download_documents(client):
+    document = DocumentFactory(organisation=OrganisationFactory.in_area("05"))
+    url = reverse(
+        "organisations:download_document", kwargs={"pk": document.organisation_id, "document_pk": document.pk}
+    )
+    client.force_login(AreaRoleFactory.coordinator(area=area("90")).user)
+    assert client.get(url).status_code == 403
+    ApplicationFactory.submitted(organisation=document.organisation, call=GrantCallFactory(area=area("90")))
+    assert client.get(url).status_code == 200
