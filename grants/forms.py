@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import (
@@ -253,7 +254,7 @@ class DecisionForm(forms.ModelForm):
             self.add_error(
                 "confirm_overrun",
                 _("This exceeds the remaining appropriation (%(remaining)s €). Confirm to go ahead.")
-                % {"remaining": self.remaining},
+                % {"remaining": floatformat(self.remaining, "2g")},
             )
         return cleaned
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -279,7 +280,7 @@ def record_payment(decision: Decision, user: User, amount: Decimal, paid_on: obj
         raise ValidationError(
             _("Payments would exceed the amount granted (%(granted)s €)."),
             code="overpaid",
-            params={"granted": decision.amount},
+            params={"granted": floatformat(decision.amount, "2g")},
         )
     return Payment.objects.create(
         decision=decision, amount=amount, paid_on=paid_on, reference=reference, recorded_by=user
