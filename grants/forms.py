@@ -61,6 +61,11 @@ class GrantCallForm(forms.ModelForm):
             self.fields[name].validators.append(no_control_characters)
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+        if self.instance.pk and Decision.objects.filter(application__call=self.instance).exists():
+            # Decisions are in the funding ledger under this year and type: they stay as decided.
+            for name in ("funding_year", "grant_type"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Fixed once decisions have been recorded.")
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
@@ -232,6 +237,7 @@ class DecisionForm(forms.ModelForm):
 
     def __init__(self, *args: object, remaining: Decimal, requested: Decimal | None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        # Checked here to show the message beside the box; the service checks again under a lock.
         self.remaining = remaining
         self.requested = requested
         self.fields["amount"].required = False  # a rejection has none

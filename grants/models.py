@@ -264,14 +264,10 @@ def attachment_upload_to(instance: ApplicationAttachment, filename: str) -> str:
     return uploads.random_name("grants/attachments", filename)
 
 
-class ApplicationAttachment(models.Model):
+class ApplicationAttachment(uploads.StoredFile):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("attachment"), max_length=30, choices=AttachmentKind.choices)
     file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     class Meta:
         ordering = ["kind", "pk"]

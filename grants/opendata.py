@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from grants.models import Decision
+from portal.csvsafe import safe_row
 
 PREFIX = "360G-jarjestoportaali"
 SCHEMA_VERSION = "1.4"
@@ -44,7 +45,8 @@ def grant(decision: Decision) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": f"{PREFIX}-{decision.pk}",
         "title": application.title,
-        "description": application.summary or application.title,
+        # The applicant's own texts may hold personal data: only the title is published.
+        "description": application.title,
         "currency": "EUR",
         "amountAwarded": float(decision.amount),
         "awardDate": timezone.localtime(decision.decided_at).date().isoformat(),
@@ -85,12 +87,12 @@ def csv_rows() -> Iterator[str]:
     for decision in published_decisions().iterator(chunk_size=1000):
         row = grant(decision)
         writer.writerow(
-            [
+            safe_row([
                 row["id"], row["title"], row["description"], row["currency"], row.get("amountAppliedFor", ""),
                 row["amountAwarded"], row["awardDate"], row["recipientOrganization"][0]["id"],
                 row["recipientOrganization"][0]["name"], row["recipientOrganization"][0]["addressLocality"],
                 row["fundingOrganization"][0]["id"], row["fundingOrganization"][0]["name"],
                 row["grantProgramme"][0]["title"], decision.reference,
-            ]
+            ])
         )  # fmt: skip
         yield flush()

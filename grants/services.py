@@ -90,16 +90,7 @@ def missing_for_submission(application: Application) -> list[object]:
 
 
 def add_attachment(application: Application, kind: str, file: UploadedFile, user: User) -> ApplicationAttachment:
-    return ApplicationAttachment.objects.create(
-        application=application, kind=kind, file=file, original_name=file.name[:255], size=file.size, uploaded_by=user
-    )
-
-
-@transaction.atomic
-def delete_attachment(attachment: ApplicationAttachment) -> None:
-    file = attachment.file
-    attachment.delete()
-    transaction.on_commit(lambda: file.storage.delete(file.name))
+    return ApplicationAttachment.store(file, user, application=application, kind=kind)
 
 
 def add_message(application: Application, user: User, text: str, internal: bool) -> ApplicationEvent:
@@ -111,7 +102,7 @@ def add_message(application: Application, user: User, text: str, internal: bool)
         actor=user,
     )
     if not internal:
-        _notify_people(event, _people_of_organisation(application) | _coordinators_of(application) - {user})
+        _notify_people(event, (_people_of_organisation(application) | _coordinators_of(application)) - {user})
     return event
 
 
@@ -220,18 +211,51 @@ def save_review(
 # --- Decisions, the ledger, payments ------------------------------------------------------------
 
 
+DECIDABLE = (Status.IN_REVIEW, Status.DECIDED)
+CONFIRMED = (Status.DECIDED, Status.PAID, Status.REPORT_SUBMITTED, Status.REPORT_RETURNED, Status.CLOSED)
+
+
 @transaction.atomic
-def record_decision(application: Application, user: User, **fields: object) -> Decision:
-    """Create or change the decision and keep the organisation's funding ledger row in step."""
-    if application.status not in (Status.IN_REVIEW, Status.DECIDED, Status.PAID):
+def record_decision(application: Application, user: User, confirm_overrun: bool = False, **fields: object) -> Decision:
+    """Create or change the decision and keep the organisation's funding ledger row in step.
+
+    Refused once the grant has been paid, and when granting more than the call's remaining
+    appropriation unless ``confirm_overrun``. The call row is locked, so two decisions at once
+    cannot both pass the check.
+    """
+    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    call = GrantCall.objects.select_for_update().get(pk=application.call_id)
+    if application.status not in DECIDABLE:
         raise ValidationError(_("A decision is recorded for an application in review."), code="not_in_review")
+    existing = Decision.objects.filter(application=application).first()
+    if existing is not None and existing.payments.exists():
+        raise ValidationError(_("The grant has been paid; the decision can no longer be changed."), code="paid")
     if fields.get("outcome") == Decision.Outcome.REJECTED:
         fields["amount"] = Decimal("0")
-    fields.setdefault("report_due_on", default_report_due(application.call.funding_year))
+    if not fields.get("report_due_on"):
+        fields["report_due_on"] = default_report_due(call.funding_year)
+    already = existing.amount if existing is not None and existing.is_grant else Decimal("0")
+    if fields["amount"] - already > call.remaining() and not confirm_overrun:
+        raise ValidationError(
+            _("This exceeds the remaining appropriation (%(remaining)s €). Confirm to go ahead."),
+            code="overrun",
+            params={"remaining": floatformat(call.remaining(), "2g")},
+        )
     decision, _created = Decision.objects.update_or_create(
         application=application, defaults={**fields, "decided_by": user, "decided_at": timezone.now()}
     )
     sync_funding_record(decision)
+    return decision
+
+
+@transaction.atomic
+def decide(application: Application, user: User, confirm_overrun: bool = False, **fields: object) -> Decision:
+    """Record the decision and, for an application in review, confirm it: both or neither."""
+    from grants import workflow
+
+    decision = record_decision(application, user, confirm_overrun, **fields)
+    if decision.application.status == Status.IN_REVIEW:
+        workflow.perform(application, "decide", user)
     return decision
 
 
@@ -267,14 +291,16 @@ def set_reference(decisions: Iterable[Decision], reference: str) -> int:
 @transaction.atomic
 def publish_decisions(call: GrantCall) -> int:
     """Publish the call's decisions that are confirmed (the application has left review)."""
-    return (
-        Decision.objects.filter(application__call=call, published_at__isnull=True)
-        .exclude(application__status__in=[Status.IN_REVIEW, Status.INFO_REQUESTED])
-        .update(published_at=timezone.now())
-    )
+    return Decision.objects.filter(
+        application__call=call, published_at__isnull=True, application__status__in=CONFIRMED
+    ).update(published_at=timezone.now())
 
 
+@transaction.atomic
 def record_payment(decision: Decision, user: User, amount: Decimal, paid_on: object, reference: str) -> Payment:
+    decision = Decision.objects.select_for_update().select_related("application").get(pk=decision.pk)
+    if not decision.is_grant or decision.application.status not in (Status.DECIDED, Status.PAID):
+        raise ValidationError(_("Payments are recorded for a confirmed grant."), code="not_payable")
     paid = sum((p.amount for p in decision.payments.all()), Decimal("0"))
     if paid + amount > decision.amount:
         raise ValidationError(

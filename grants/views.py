@@ -47,6 +47,7 @@ from grants.models import (
 )
 from organisations.models import Organisation
 from portal import access, uploads
+from portal.csvsafe import safe_row
 from portal.models import WelfareArea
 
 PAGE_SIZE = 25
@@ -195,7 +196,7 @@ def work_list_csv(applications: object) -> HttpResponse:
                      _("Submitted")])  # fmt: skip
     for application in applications.iterator(chunk_size=500):
         writer.writerow(
-            [
+            safe_row([
                 application.organisation.name_fi,
                 application.organisation.business_id or application.organisation.register_number,
                 application.call.title_fi,
@@ -205,8 +206,8 @@ def work_list_csv(applications: object) -> HttpResponse:
                 timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M")
                 if application.submitted_at
                 else "",
-            ]
-        )
+            ])
+        )  # fmt: skip
     return response
 
 
@@ -218,7 +219,7 @@ def bulk_assign(request: HttpRequest, code: str) -> HttpResponse:
     access.require(access.can_manage_calls(request.user, area))
     chosen = request.POST.get("reviewer", "")
     reviewer = next((r for r in services.reviewers_of_area(area) if str(r.pk) == chosen), None)
-    ids = [value for value in request.POST.getlist("applications") if value.isdigit()]
+    ids = [value for value in request.POST.getlist("applications") if value.isascii() and value.isdecimal()]
     applications = access.applications_in_area(request.user, area).filter(pk__in=ids)
     if reviewer is None or not applications:
         messages.error(request, _("Choose a reviewer and at least one application."))
@@ -287,7 +288,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "budget_lines": application.budget_lines.all(),
         "other_funding": application.other_funding.all(),
         "attachments": application.attachments.all(),
-        "decision": Decision.objects.filter(application=application).prefetch_related("payments").first(),
+        # The applicant sees the decision once it is confirmed.
+        "decision": Decision.objects.filter(application=application).prefetch_related("payments").first()
+        if internal or application.status not in (Status.IN_REVIEW, Status.INFO_REQUESTED)
+        else None,
         "report": getattr(application, "use_of_funds_report", None),
         "can_edit": access.can_edit_application(user, application),
         "is_applicant": access.is_member(user, application.organisation),
@@ -396,7 +400,7 @@ def download_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 def delete_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     attachment = _attachment(request, pk, attachment_pk)
     access.require(access.can_edit_application(request.user, attachment.application))
-    services.delete_attachment(attachment)
+    attachment.delete_with_file()
     messages.success(request, _("The attachment was removed."))
     return redirect("grants:application_edit", pk=pk)
 
@@ -465,11 +469,11 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in DecisionForm.Meta.fields}
         try:
-            services.record_decision(application, request.user, **fields)
-            if application.status == Status.IN_REVIEW:
-                workflow.perform(application, "decide", request.user)
-        except (ValidationError, workflow.TransitionRefused) as error:
-            form.add_error(None, getattr(error, "message", None) or error.messages[0])
+            services.decide(application, request.user, form.cleaned_data["confirm_overrun"], **fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except workflow.TransitionRefused as refused:
+            form.add_error(None, str(refused.message))
         else:
             messages.success(request, _("The decision was recorded."))
             return redirect("grants:application", pk=pk)
@@ -599,9 +603,16 @@ def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
 def decisions(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     published = Decision.objects.published().filter(application__call__area=area)
-    years = sorted(set(published.values_list("application__call__funding_year", flat=True)), reverse=True)
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else (years[0] if years else timezone.localdate().year)
+    years = list(
+        published.order_by("-application__call__funding_year")
+        .values_list("application__call__funding_year", flat=True)
+        .distinct()
+    )
+    asked = request.GET.get("year", "")
+    if asked.isascii() and asked.isdecimal() and len(asked) == 4:
+        year = int(asked)
+    else:
+        year = years[0] if years else timezone.localdate().year
     rows = (
         published.filter(application__call__funding_year=year)
         .select_related("application__organisation", "application__call")

@@ -139,12 +139,12 @@ class TransitionRefused(Exception):
 def actors_of(user: User, application: Application) -> set[Actor]:
     from portal import access
 
-    actors = set()
-    if access.is_member(user, application.organisation):
-        actors.add(Actor.APPLICANT)
-    if access.has_area_role(user, application.call.area, access.Role.COORDINATOR):
+    actors = {Actor.APPLICANT} if access.is_member(user, application.organisation) else set()
+    # A member of the applicant is never its coordinator or decision-maker (a conflict of interest).
+    roles = access.staff_roles_for(user, application)
+    if access.Role.COORDINATOR in roles:
         actors.add(Actor.COORDINATOR)
-    if access.has_area_role(user, application.call.area, access.Role.DECISION_MAKER):
+    if access.Role.DECISION_MAKER in roles:
         actors.add(Actor.DECISION_MAKER)
     return actors
 

@@ -287,7 +287,7 @@ def document_upload_to(instance: OrganisationDocument, filename: str) -> str:
     return uploads.random_name("organisations/documents", filename)
 
 
-class OrganisationDocument(models.Model):
+class OrganisationDocument(uploads.StoredFile):
     class Kind(models.TextChoices):
         RULES = "rules", _("Rules of the association")
         ANNUAL_REPORT = "annual_report", _("Annual report")
@@ -302,12 +302,6 @@ class OrganisationDocument(models.Model):
     kind = models.CharField(_("document"), max_length=30, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     class Meta:
         verbose_name = _("document")

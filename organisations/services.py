@@ -197,22 +197,7 @@ def remove_member(membership: Membership) -> None:
 def add_document(
     organisation: Organisation, kind: str, year: int, file: UploadedFile, user: User
 ) -> OrganisationDocument:
-    return OrganisationDocument.objects.create(
-        organisation=organisation,
-        kind=kind,
-        year=year,
-        file=file,
-        original_name=file.name[:255],
-        size=file.size,
-        uploaded_by=user,
-    )
-
-
-@transaction.atomic
-def delete_document(document: OrganisationDocument) -> None:
-    file = document.file
-    document.delete()
-    transaction.on_commit(lambda: file.storage.delete(file.name))
+    return OrganisationDocument.store(file, user, organisation=organisation, kind=kind, year=year)
 
 
 def verify(organisation: Organisation, coordinator: User) -> None:

@@ -264,7 +264,7 @@ def download_document(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 def delete_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     document = _document(pk, document_pk)
     access.require(access.can_edit_organisation(request.user, document.organisation))
-    services.delete_document(document)
+    document.delete_with_file()
     messages.success(request, _("The document was deleted."))
     return redirect("organisations:documents", pk=pk)
 

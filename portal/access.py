@@ -184,21 +184,31 @@ def calls_visible_to(user: AnyUser) -> QuerySet[GrantCall]:
 
 
 def staff_roles_for(user: AnyUser, application: Application) -> set[str]:
+    """The user's roles in the call's area; none for a member of the applicant (a conflict)."""
+    if is_member(user, application.organisation):
+        return set()
     return {r.role for r in active_roles(user) if r.area_id == application.call.area_id}
+
+
+def _deciding_staff(user: AnyUser, application: Application) -> bool:
+    return bool(staff_roles_for(user, application) & {Role.COORDINATOR, Role.DECISION_MAKER})
 
 
 def is_assigned_reviewer(user: AnyUser, application: Application) -> bool:
     return (
         user.is_authenticated
         and Role.REVIEWER in staff_roles_for(user, application)
-        and application.assignments.filter(reviewer=user).exists()
+        and application.assignments.filter(reviewer=user, conflict_of_interest=False).exists()
     )
 
 
 def can_view_application(user: AnyUser, application: Application) -> bool:
-    """The applicant, the area's coordinators and decision-makers, and its assigned reviewers."""
-    staff = staff_roles_for(user, application) & {Role.COORDINATOR, Role.DECISION_MAKER}
-    return bool(staff) or is_member(user, application.organisation) or is_assigned_reviewer(user, application)
+    """The applicant; once submitted, the area's coordinators, decision-makers and assigned reviewers."""
+    if is_member(user, application.organisation):
+        return True
+    if application.status == Status.DRAFT:
+        return False
+    return _deciding_staff(user, application) or is_assigned_reviewer(user, application)
 
 
 def can_edit_application(user: AnyUser, application: Application) -> bool:
@@ -206,15 +216,16 @@ def can_edit_application(user: AnyUser, application: Application) -> bool:
 
 
 def can_manage_application(user: AnyUser, application: Application) -> bool:
-    return Role.COORDINATOR in staff_roles_for(user, application)
+    return application.status != Status.DRAFT and Role.COORDINATOR in staff_roles_for(user, application)
 
 
 def can_decide(user: AnyUser, application: Application) -> bool:
-    return bool(staff_roles_for(user, application) & {Role.COORDINATOR, Role.DECISION_MAKER})
+    return application.status != Status.DRAFT and _deciding_staff(user, application)
 
 
 def sees_internal_events(user: AnyUser, application: Application) -> bool:
-    return bool(staff_roles_for(user, application))
+    """Internal notes, every review and the overdue warnings: the deciding staff only."""
+    return application.status != Status.DRAFT and _deciding_staff(user, application)
 
 
 def applications_in_area(user: AnyUser, area: WelfareArea) -> QuerySet[Application]:

@@ -20,9 +20,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -170,10 +172,39 @@ def random_name(folder: str, filename: str) -> str:
     return f"{folder}/{uuid.uuid4().hex}.{extension_of(filename)}"
 
 
+class StoredFile(models.Model):
+    """What every uploaded file row keeps: the file under a random name, and who sent what."""
+
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def store(cls, file: UploadedFile, user: object, **fields: object) -> StoredFile:
+        return cls.objects.create(file=file, original_name=file.name[:255], size=file.size, uploaded_by=user, **fields)
+
+    @transaction.atomic
+    def delete_with_file(self) -> None:
+        """Delete the row, and the file once the deletion is saved."""
+        name, storage = self.file.name, self.file.storage
+        self.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def download_response(file: FieldFile, download_name: str) -> FileResponse:
     """Serve a stored file as an attachment that the browser must not sniff or render inline."""
     content_type = FILE_TYPES.get(extension_of(file.name), FILE_TYPES["pdf"]).content_type
-    response = FileResponse(file.open("rb"), as_attachment=True, filename=download_name, content_type=content_type)
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, as_attachment=True, filename=download_name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -347,3 +347,74 @@ def test_unpublished_and_rejected_decisions_stay_out_of_open_data():
     rejected = ApplicationFactory.in_state("decided")
     Decision.objects.filter(application=rejected).update(outcome="rejected", published_at=timezone.now())
     assert opendata.package()["grants"] == []
+
+
+# --- Conflicts of interest and hostile input ----------------------------------------------------
+
+
+def test_staff_who_belong_to_the_applicant_neither_see_internals_nor_decide(client, coordinator):
+    application = ApplicationFactory.in_review()
+    MembershipFactory(user=coordinator, organisation=application.organisation)
+    services.add_message(application, AreaRoleFactory.coordinator(area=area("05")).user, "Sisäinen huomio", True)
+    client.force_login(coordinator)
+    html = client.get(reverse("grants:application", kwargs={"pk": application.pk})).content.decode()
+    assert "Sisäinen huomio" not in html
+    assert client.get(reverse("grants:decision", kwargs={"pk": application.pk})).status_code == 403
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.perform(application, "request_info", coordinator, "Kysymys")
+
+
+def test_staff_do_not_see_drafts(client, coordinator):
+    draft = ApplicationFactory()
+    client.force_login(coordinator)
+    assert client.get(reverse("grants:application", kwargs={"pk": draft.pk})).status_code == 403
+
+
+def test_a_reviewer_who_declared_a_conflict_loses_access(client):
+    application = ApplicationFactory.in_review()
+    reviewer = AreaRoleFactory.reviewer(area=area("05")).user
+    assignment = application.assignments.create(reviewer=reviewer)
+    services.declare_conflict(assignment, "Sukulainen hallituksessa.")
+    client.force_login(reviewer)
+    assert client.get(reverse("grants:application", kwargs={"pk": application.pk})).status_code == 403
+
+
+def test_csv_cells_that_look_like_formulas_are_defused(client, coordinator):
+    ApplicationFactory.submitted(title='=HYPERLINK("http://evil.example","klikkaa")')
+    client.force_login(coordinator)
+    response = client.get(reverse("grants:work_list", kwargs={"code": "05"}), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][3].startswith("'=HYPERLINK")
+
+
+@pytest.mark.parametrize("year", ["²", "-1", "99999999999999999999", "<script>", "2026.5"])
+def test_odd_years_on_the_public_decisions_page_do_not_break_it(client, year):
+    assert client.get(reverse("grants:decisions", kwargs={"code": "05"}), {"year": year}).status_code == 200
+
+
+def test_a_paid_decision_cannot_be_changed(coordinator):
+    application = ApplicationFactory.in_state("paid")
+    with pytest.raises(services.ValidationError):
+        services.record_decision(application, coordinator, outcome="rejected", rationale="Muutos")
+    assert Decision.objects.get(application=application).outcome == "approved"
+
+
+def test_only_confirmed_decisions_are_published_and_a_due_date_is_always_set(client, coordinator):
+    confirmed = ApplicationFactory.in_review()
+    unconfirmed = ApplicationFactory.in_review(call=confirmed.call)
+    services.decide(
+        confirmed, coordinator, outcome="approved", amount=Decimal(20000), rationale="OK", report_due_on=None
+    )
+    services.record_decision(unconfirmed, coordinator, outcome="approved", amount=Decimal(20000), rationale="OK")
+    services.publish_decisions(confirmed.call)
+    assert list(Decision.objects.published().values_list("application", flat=True)) == [confirmed.pk]
+    assert Decision.objects.get(application=confirmed).report_due_on.isoformat() == "2028-04-30"
+
+
+def test_payments_only_for_a_confirmed_grant(coordinator):
+    application = ApplicationFactory.in_review()
+    decision = services.record_decision(
+        application, coordinator, outcome="approved", amount=Decimal(1000), rationale="OK"
+    )
+    with pytest.raises(services.ValidationError):
+        services.record_payment(decision, coordinator, Decimal(500), timezone.localdate(), "")
