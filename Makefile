@@ -43,7 +43,7 @@ format: $(VENV)/.installed
 
 test: install lint
 	$(MANAGE) makemigrations --check --dry-run
-	DJANGO_DEBUG=true $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	DJANGO_DEBUG=true $(PY) -m pytest -n $(TEST_WORKERS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from familycentre.models import AgreementStatus, CooperationAgreement, FamilyCentre, FamilyCentreActivity
 from grants.models import Application, GrantCall, ReviewAssignment, Status
 from organisations.models import CoordinatorNote, Membership, Organisation, OrganisationDocument
 from portal.models import AreaRole, WelfareArea
@@ -242,6 +243,29 @@ def review_assignments_of(user: AnyUser) -> QuerySet[ReviewAssignment]:
     return ReviewAssignment.objects.filter(
         reviewer=user, application__call__area__in=areas_with_role(user, Role.REVIEWER)
     ).exclude(application__status__in=[Status.DRAFT, Status.WITHDRAWN])
+
+
+# --- Family centres -----------------------------------------------------------------------------
+
+
+def can_manage_centre(user: AnyUser, centre: FamilyCentre) -> bool:
+    return has_area_role(user, centre.area, Role.COORDINATOR)
+
+
+def can_view_agreement(user: AnyUser, agreement: CooperationAgreement) -> bool:
+    """The two parties: the coordinators of the centre's area and the organisation's members."""
+    return can_manage_centre(user, agreement.centre) or is_member(user, agreement.organisation)
+
+
+def agreements_visible_to(user: AnyUser, organisation: Organisation) -> QuerySet[CooperationAgreement]:
+    """The organisation's agreements, for its members; none for anyone else."""
+    if not is_member(user, organisation):
+        return CooperationAgreement.objects.none()
+    return CooperationAgreement.objects.filter(organisation=organisation).exclude(status=AgreementStatus.DRAFT)
+
+
+def can_manage_activity(user: AnyUser, activity: FamilyCentreActivity) -> bool:
+    return is_member(user, activity.organisation)
 
 
 def require(allowed: bool) -> None:

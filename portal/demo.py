@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from familycentre import demo as familycentre_demo
 from grants import demo as grants_demo
 from organisations import demo as organisation_demo
 from portal.models import AreaRole, User, WelfareArea
@@ -51,6 +52,7 @@ def seed() -> list[DemoUser]:
         if demo.area_role:
             AreaRole.objects.get_or_create(user=users[demo.email], area=area, role=demo.area_role)
     organisation_demo.seed(admin=users["ngo-admin@example.org"], member=users["ngo-member@example.org"])
+    familycentre_demo.seed(coordinator=users["coordinator@example.org"], ngo_admin=users["ngo-admin@example.org"])
     grants_demo.seed(
         coordinator=users["coordinator@example.org"],
         reviewer=users["reviewer@example.org"],

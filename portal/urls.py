@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include(portal_patterns)),
     path("", include("organisations.urls")),
     path("", include("grants.urls")),
+    path("", include("familycentre.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

@@ -11,7 +11,8 @@ PORT="${PORT:-8000}"
 "$PY" manage.py migrate --no-input -v0
 "$PY" manage.py seed_demo
 
-"$PY" -m celery -A portal worker --loglevel=WARNING --concurrency=1 &
+# One worker with an embedded beat, which runs the scheduled jobs (agreement reminders).
+"$PY" -m celery -A portal worker --beat --schedule "${PORTAL_VAR_DIR:-var}/celery/beat-schedule" --loglevel=WARNING --concurrency=1 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM
 

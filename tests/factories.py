@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from familycentre.models import CooperationAgreement, FamilyCentre, NetworkMember
 from grants.models import (
     Application,
     ApplicationAttachment,
@@ -240,3 +241,44 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     @classmethod
     def in_review(cls, **kwargs: object) -> Application:
         return cls.in_state("in_review", **kwargs)
+
+
+class FamilyCentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FamilyCentre
+
+    area = factory.LazyFunction(lambda: WelfareArea.objects.get(code="05"))
+    name_fi = factory.Sequence(lambda n: f"Perhekeskus {n}")
+
+    @classmethod
+    def with_ngo(cls, organisation: Organisation, **kwargs: object) -> FamilyCentre:
+        centre = cls(**kwargs)
+        NetworkMember.objects.create(
+            centre=centre, member_type="ngo", organisation=organisation, representative_name="Edustaja",
+            joined_on=timezone.localdate() - datetime.timedelta(days=10),
+        )  # fmt: skip
+        return centre
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    """A draft agreement between an area-05 family centre and an organisation in its network."""
+
+    class Meta:
+        model = CooperationAgreement
+
+    organisation = factory.SubFactory(
+        OrganisationFactory, business_id=factory.Sequence(lambda n: business_id(3_000_000 + n))
+    )
+    centre = factory.LazyAttribute(lambda agreement: FamilyCentreFactory.with_ngo(agreement.organisation))
+    scope = "Perhekahvila ja vertaisryhmät."
+    responsibilities = "Järjestö ohjaa ryhmät."
+    area_contact = "Sanna Virtanen"
+    organisation_contact = "Aino Järvinen"
+    area_privacy_contact = "tietosuoja@example.org"
+    organisation_privacy_contact = "tietosuoja@jarjesto.example.org"
+    valid_from = datetime.date(2027, 1, 1)
+    valid_to = datetime.date(2027, 12, 31)
+
+    @classmethod
+    def active_until(cls, valid_to: datetime.date, **kwargs: object) -> CooperationAgreement:
+        return cls(status="active", valid_from=valid_to - datetime.timedelta(days=365), valid_to=valid_to, **kwargs)

@@ -14,9 +14,17 @@ import pytest
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from familycentre.models import FamilyCentreActivity
 from organisations.models import Invitation, JoinRequest
 from tests.conftest import World
-from tests.factories import ApplicationFactory, DocumentFactory, GrantCallFactory, UserFactory
+from tests.factories import (
+    AgreementFactory,
+    ApplicationFactory,
+    DocumentFactory,
+    FamilyCentreFactory,
+    GrantCallFactory,
+    UserFactory,
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,37 @@ def assignment_url(name: str) -> Callable[[World], str]:
 
 def area_staff(path: Callable[[World], str], rightful: str = "coordinator", expect: Expect = OK, **kw) -> Entry:
     return Entry(path, LOGIN, DENIED, DENIED, (rightful, expect), **kw)
+
+
+def centre_url(url_name: str, key: str = "pk", **kwargs: Callable[[World, object], object]) -> Callable[[World], str]:
+    """A URL about a family centre of area 05 with ``world.organisation`` in its network."""
+
+    def build(world: World) -> str:
+        centre = FamilyCentreFactory.with_ngo(world.organisation)
+        extra = {name: make(world, centre) for name, make in kwargs.items()}
+        return reverse(url_name, kwargs={key: centre.pk, **extra})
+
+    return build
+
+
+def agreement_url(url_name: str, status: str = "sent", **kwargs: str) -> Callable[[World], str]:
+    def build(world: World) -> str:
+        agreement = AgreementFactory(organisation=world.organisation, status=status)
+        return reverse(url_name, kwargs={"pk": agreement.pk, **kwargs})
+
+    return build
+
+
+def activity_url(name: str) -> Callable[[World], str]:
+    def build(world: World) -> str:
+        centre = FamilyCentreFactory.with_ngo(world.organisation)
+        activity = FamilyCentreActivity.objects.create(
+            centre=centre, organisation=world.organisation, name="Kahvila", description="x", target_group="babies",
+            time_and_place="Ti", contact="x",
+        )  # fmt: skip
+        return reverse(name, kwargs={"pk": activity.pk})
+
+    return build
 
 
 def public(name: str, **kwargs: str) -> Entry:
@@ -264,6 +303,32 @@ MATRIX: dict[str, Entry] = {
         ("reviewer", REDIRECT),
         method="post",
         data={"reason": "Olen jäsen."},
+    ),
+    # Family centres: public.
+    "familycentre:area_centres": public("familycentre:area_centres", code="05"),
+    "familycentre:centre": Entry(centre_url("familycentre:centre"), OK, OK, OK, ("anonymous", OK)),
+    # Family centres: the coordinators of the centre's area.
+    "familycentre:overview": area_staff(url("familycentre:overview", code="05")),
+    "familycentre:centre_create": area_staff(url("familycentre:centre_create", code="05")),
+    "familycentre:centre_edit": area_staff(centre_url("familycentre:centre_edit")),
+    "familycentre:network": area_staff(centre_url("familycentre:network")),
+    "familycentre:member_edit": area_staff(
+        centre_url("familycentre:member_edit", member_pk=lambda w, centre: centre.members.get().pk)
+    ),
+    "familycentre:agreement_create": area_staff(centre_url("familycentre:agreement_create", key="centre_pk")),
+    "familycentre:agreement_edit": area_staff(agreement_url("familycentre:agreement_edit", "draft")),
+    # Agreements: both parties; the organisation's admin signs.
+    "familycentre:agreement": members_only(agreement_url("familycentre:agreement")),
+    "familycentre:agreement_pdf": members_only(agreement_url("familycentre:agreement_pdf"), expect=REDIRECT),
+    "familycentre:agreement_step": members_only(
+        agreement_url("familycentre:agreement_step", name="sign"), "ngo_admin", REDIRECT, method="post"
+    ),
+    # Family centres: the organisation's members.
+    "familycentre:organisation_agreements": members_only(org_url("familycentre:organisation_agreements")),
+    "familycentre:activities": members_only(org_url("familycentre:activities")),
+    "familycentre:activity_edit": members_only(activity_url("familycentre:activity_edit")),
+    "familycentre:activity_delete": members_only(
+        activity_url("familycentre:activity_delete"), expect=REDIRECT, method="post"
     ),
     # Operators only.
     "admin:*": Entry(url("admin:portal_arearole_changelist"), ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ("operator", OK)),

@@ -32,16 +32,23 @@ def test_committed_catalogue_is_complete(language):
 
 @pytest.fixture(scope="module")
 def refreshed_catalogues(tmp_path_factory) -> Path:
-    """The catalogues after extracting the strings from today's source (a new string shows up here)."""
-    locale = tmp_path_factory.mktemp("locale") / "locale"
-    shutil.copytree(BASE_DIR / "locale", locale)
-    env = os.environ | {"PORTAL_LOCALE_DIR": str(locale), "DJANGO_DEBUG": "true"}
-    subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "--no-obsolete", "--ignore=.venv/*", "--ignore=var/*",
-         "--ignore=staticfiles/*", "--ignore=tests/*", *[f"--locale={code}" for code in LANGUAGES]],
-        cwd=BASE_DIR, env=env, check=True, capture_output=True, timeout=300,
+    """The catalogues after extracting the strings from today's source (a new string shows up here).
+
+    makemessages writes into the catalogue nearest to each source file, so it runs in a copy of
+    the project and never touches the real catalogues.
+    """
+    copy = tmp_path_factory.mktemp("project") / "project"
+    shutil.copytree(
+        BASE_DIR, copy, ignore=shutil.ignore_patterns(".venv", "var", ".git", "staticfiles", "__pycache__", "*.mo")
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "--no-obsolete", "--ignore=tests/*",
+         *[f"--locale={code}" for code in LANGUAGES]],
+        cwd=copy, env=os.environ | {"DJANGO_DEBUG": "true", "PORTAL_VAR_DIR": str(copy / "var")},
+        capture_output=True, text=True, timeout=300,
     )  # fmt: skip
-    return locale
+    assert result.returncode == 0, result.stderr
+    return copy / "locale"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

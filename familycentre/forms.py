@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity, NetworkMember
+from organisations.forms import municipality_choices
+from organisations.models import Organisation, ServiceLanguage
+from portal.validators import no_control_characters
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FamilyCentreForm(forms.ModelForm):
+    municipalities = forms.MultipleChoiceField(
+        label=_("Municipalities served"), required=False, widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+
+    class Meta:
+        model = FamilyCentre
+        fields = ["name_fi", "name_sv", "kind", "municipalities", "address", "meeting_places"]
+        widgets = {"meeting_places": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        area = self.instance.area
+        self.fields["municipalities"].choices = [g for g in municipality_choices() if g[0] == area.name]
+        if self.instance.pk:
+            self.initial["municipalities"] = [
+                str(pk) for pk in self.instance.municipalities.values_list("pk", flat=True)
+            ]
+        for name in ("name_fi", "name_sv", "address"):
+            self.fields[name].validators.append(no_control_characters)
+
+    def save_relations(self) -> None:
+        self.instance.municipalities.set([int(pk) for pk in self.cleaned_data["municipalities"]])
+
+
+class NetworkMemberForm(forms.ModelForm):
+    class Meta:
+        model = NetworkMember
+        fields = [
+            "member_type",
+            "organisation",
+            "name",
+            "representative_name",
+            "representative_email",
+            "joined_on",
+            "left_on",
+        ]
+        widgets = {"joined_on": DATE_WIDGET, "left_on": DATE_WIDGET}
+        help_texts = {"organisation": _("For an NGO: the organisation registered in the portal.")}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name_fi")
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        if cleaned.get("member_type") == NetworkMember.Type.NGO and not cleaned.get("organisation"):
+            self.add_error("organisation", _("Choose the organisation of an NGO member."))
+        if cleaned.get("member_type") not in (None, NetworkMember.Type.NGO) and not cleaned.get("name"):
+            self.add_error("name", _("Give the name of the member."))
+        joined, left = cleaned.get("joined_on"), cleaned.get("left_on")
+        if joined and left and left < joined:
+            self.add_error("left_on", _("The member cannot leave before joining."))
+        return cleaned
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = CooperationAgreement
+        fields = [
+            "organisation",
+            "language",
+            "scope",
+            "responsibilities",
+            "premises",
+            "area_contact",
+            "organisation_contact",
+            "area_privacy_contact",
+            "organisation_privacy_contact",
+            "valid_from",
+            "valid_to",
+        ]
+        widgets = {
+            "scope": forms.Textarea(attrs={"rows": 4}),
+            "responsibilities": forms.Textarea(attrs={"rows": 4}),
+            "premises": forms.Textarea(attrs={"rows": 2}),
+            "valid_from": DATE_WIDGET,
+            "valid_to": DATE_WIDGET,
+        }
+
+    def __init__(self, *args: object, organisations: list[Organisation], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        self.fields["organisation"].help_text = _("An NGO that is an active member of the centre's network.")
+        for name in ("area_contact", "organisation_contact", "area_privacy_contact", "organisation_privacy_contact"):
+            self.fields[name].validators.append(no_control_characters)
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("The agreement cannot end before it begins."))
+        return cleaned
+
+
+class ActivityForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=ServiceLanguage.choices, widget=forms.CheckboxSelectMultiple, initial=["fi"]
+    )
+
+    class Meta:
+        model = FamilyCentreActivity
+        fields = [
+            "centre",
+            "name",
+            "description",
+            "target_group",
+            "age_from",
+            "age_to",
+            "languages",
+            "time_and_place",
+            "contact",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: object, centres: list[FamilyCentre], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = FamilyCentre.objects.filter(pk__in=[c.pk for c in centres])
+        if self.instance.pk:
+            self.initial["languages"] = [c for c in ServiceLanguage.values if getattr(self.instance, f"serves_{c}")]
+        for name in ("name", "time_and_place", "contact"):
+            self.fields[name].validators.append(no_control_characters)
+        for name in ("age_from", "age_to"):
+            self.fields[name].max_value = 120
+            self.fields[name].widget.attrs["max"] = 120
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        low, high = cleaned.get("age_from"), cleaned.get("age_to")
+        for name in ("age_from", "age_to"):
+            if cleaned.get(name) is not None and cleaned[name] > 120:
+                self.add_error(name, _("Give an age between 0 and 120."))
+        if low is not None and high is not None and high < low:
+            self.add_error("age_to", _("The upper age cannot be below the lower age."))
+        return cleaned
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        for code in ServiceLanguage.values:
+            setattr(self.instance, f"serves_{code}", code in self.cleaned_data.get("languages", []))

@@ -1,0 +1,196 @@
+"""Rules of family centres: the agreement steps as one table, the PDF, reminders and activities."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from familycentre.models import AgreementStatus, CooperationAgreement, FamilyCentre, NetworkMember
+from organisations.models import Membership, Organisation
+from portal import emails, uploads
+from portal.models import AreaRole
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+REMINDER_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    source: AgreementStatus
+    target: AgreementStatus
+    by: frozenset[str]  # "coordinator" (of the centre's area), "organisation_admin"
+    label: Promise
+    stamp: str  # the field pair that records who and when: <stamp>_by, <stamp>_at
+
+
+A = AgreementStatus
+STEPS: tuple[Step, ...] = (
+    Step("send", A.DRAFT, A.SENT, frozenset({"coordinator"}), _("Send for signature"), "sent"),
+    Step("sign", A.SENT, A.SIGNED, frozenset({"organisation_admin"}), _("Sign for the organisation"), "signed"),
+    Step("countersign", A.SIGNED, A.ACTIVE, frozenset({"coordinator"}), _("Countersign"), "countersigned"),
+    Step(
+        "terminate", A.ACTIVE, A.TERMINATED, frozenset({"coordinator", "organisation_admin"}),
+        _("Terminate the agreement"), "ended",
+    ),
+)  # fmt: skip
+STEP_BY_NAME = {step.name: step for step in STEPS}
+
+
+def sides_of(user: User, agreement: CooperationAgreement) -> set[str]:
+    from portal import access
+
+    sides = set()
+    if access.has_area_role(user, agreement.centre.area, access.Role.COORDINATOR):
+        sides.add("coordinator")
+    if access.is_organisation_admin(user, agreement.organisation):
+        sides.add("organisation_admin")
+    return sides
+
+
+def available_steps(agreement: CooperationAgreement, user: User) -> list[Step]:
+    sides = sides_of(user, agreement)
+    return [step for step in STEPS if step.source == agreement.status and step.by & sides]
+
+
+@transaction.atomic
+def take_step(agreement: CooperationAgreement, name: str, user: User) -> bool:
+    """Take a step; False when it had already been taken (a double click). Raises ValidationError."""
+    step = STEP_BY_NAME.get(name)
+    if step is None:
+        raise ValidationError(_("Unknown step."), code="unknown")
+    agreement = CooperationAgreement.objects.select_for_update().select_related("centre__area").get(pk=agreement.pk)
+    if agreement.status == step.target:
+        return False
+    if agreement.status != step.source:
+        raise ValidationError(
+            _("This step is not possible while the agreement is “%(status)s”."),
+            code="wrong_state",
+            params={"status": agreement.get_status_display()},
+        )
+    if not step.by & sides_of(user, agreement):
+        raise ValidationError(_("You may not take this step."), code="not_allowed")
+    agreement.status = step.target
+    setattr(agreement, f"{step.stamp}_by", user)
+    setattr(agreement, f"{step.stamp}_at", timezone.now())
+    agreement.version = F("version") + 1
+    agreement.save()
+    agreement.refresh_from_db(fields=["version"])
+    transaction.on_commit(lambda: _render_later(agreement.pk))
+    _notify(agreement, step)
+    return True
+
+
+def _render_later(agreement_id: int) -> None:
+    from familycentre.tasks import render_agreement_pdf
+
+    render_agreement_pdf.delay(agreement_id)
+
+
+def _people(agreement: CooperationAgreement) -> set[User]:
+    admins = Membership.objects.admins().filter(organisation=agreement.organisation).select_related("user")
+    coordinators = (
+        AreaRole.objects.active()
+        .in_area(agreement.centre.area)
+        .with_role(AreaRole.Role.COORDINATOR)
+        .select_related("user")
+    )
+    return {m.user for m in admins} | {r.user for r in coordinators}
+
+
+def _notify(agreement: CooperationAgreement, step: Step | None, template: str = "familycentre/email/step") -> None:
+    from django.conf import settings
+
+    link = settings.PORTAL_BASE_URL + reverse("familycentre:agreement", kwargs={"pk": agreement.pk})
+    for person in _people(agreement):
+        emails.send_later(
+            person.email,
+            person.preferred_language,
+            template,
+            {"agreement": agreement, "step": step, "link": link, "recipient": person},
+        )
+
+
+# --- The PDF ------------------------------------------------------------------------------------
+
+
+def render_pdf(agreement_id: int) -> bool:
+    """Render the agreement as it stands now and store the PDF; nothing to do when it is current.
+
+    The file is written under a new name first and switched to in one row update, so a reader
+    never gets half a file, and a job that died midway and runs again does the work once.
+    """
+    from weasyprint import HTML
+
+    agreement = CooperationAgreement.objects.select_related(
+        "centre__area", "organisation", "sent_by", "signed_by", "countersigned_by", "ended_by"
+    ).get(pk=agreement_id)
+    if agreement.pdf_is_current:
+        return False
+    version = agreement.version
+    with translation.override(agreement.language):
+        html = render_to_string("familycentre/agreement_pdf.html", {"agreement": agreement})
+    pdf = HTML(string=html).write_pdf()
+    name = agreement.pdf.storage.save(uploads.random_name("familycentre/agreements", "agreement.pdf"), ContentFile(pdf))
+    with transaction.atomic():
+        current = CooperationAgreement.objects.select_for_update().get(pk=agreement_id)
+        if current.version != version or current.pdf_is_current:
+            transaction.on_commit(lambda: current.pdf.storage.delete(name))  # a newer render wins
+            return False
+        old = current.pdf.name
+        CooperationAgreement.objects.filter(pk=agreement_id).update(pdf=name, pdf_version=version)
+        if old:
+            transaction.on_commit(lambda: current.pdf.storage.delete(old))
+    return True
+
+
+# --- Reminders and expiry -----------------------------------------------------------------------
+
+
+def send_reminders(today: datetime.date | None = None) -> int:
+    """One reminder per agreement ending within 60 days, however often this runs; returns how many."""
+    sent = 0
+    for agreement in CooperationAgreement.objects.ending_within(REMINDER_DAYS, today).filter(reminder_sent_at=None):
+        with transaction.atomic():
+            # Claim the reminder in one UPDATE: two runs at once cannot both win it.
+            claimed = CooperationAgreement.objects.filter(pk=agreement.pk, reminder_sent_at=None).update(
+                reminder_sent_at=timezone.now()
+            )
+            if claimed:
+                _notify(agreement, None, "familycentre/email/reminder")
+                sent += 1
+    return sent
+
+
+def expire_ended(today: datetime.date | None = None) -> int:
+    day = today or timezone.localdate()
+    return CooperationAgreement.objects.filter(status=AgreementStatus.ACTIVE, valid_to__lt=day).update(
+        status=AgreementStatus.EXPIRED, ended_at=timezone.now(), version=F("version") + 1
+    )
+
+
+# --- Networks and activities --------------------------------------------------------------------
+
+
+def network_organisations(centre: FamilyCentre) -> list[Organisation]:
+    members = NetworkMember.objects.active().filter(centre=centre, member_type=NetworkMember.Type.NGO)
+    return [member.organisation for member in members.select_related("organisation")]
+
+
+def centres_of(organisation: Organisation) -> list[FamilyCentre]:
+    """The family centres in whose network the organisation is an active member."""
+    members = NetworkMember.objects.active().filter(organisation=organisation, member_type=NetworkMember.Type.NGO)
+    return [member.centre for member in members.select_related("centre")]

@@ -1,0 +1,260 @@
+"""Family-centre pages. Thin: access questions go to ``portal.access``, rules to ``services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from familycentre import services
+from familycentre.filters import ActivityFilter
+from familycentre.forms import ActivityForm, AgreementForm, FamilyCentreForm, NetworkMemberForm
+from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity, NetworkMember
+from organisations.models import Organisation
+from portal import access, uploads
+from portal.models import Municipality, WelfareArea
+
+# --- Public ----------------------------------------------------------------------------------------
+
+
+def _activities_page(
+    request: HttpRequest, template: str, activities: object, municipalities: object, context: dict[str, object]
+) -> HttpResponse:
+    filters = ActivityFilter(
+        request.GET or None,
+        queryset=activities.select_related("organisation", "centre").order_by("name"),
+        municipalities=municipalities,
+    )
+    return render(request, template, {**context, "filter": filters, "activities": filters.qs})
+
+
+def area_centres(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(WelfareArea, code=code)
+    centres = FamilyCentre.objects.in_area(area)
+    return _activities_page(
+        request,
+        "familycentre/area_centres.html",
+        FamilyCentreActivity.objects.filter(centre__area=area),
+        Municipality.objects.filter(area=area),
+        {"area": area, "centres": centres},
+    )
+
+
+def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    centre = get_object_or_404(FamilyCentre.objects.select_related("area"), pk=pk)
+    return _activities_page(
+        request,
+        "familycentre/centre_detail.html",
+        centre.activities.all(),
+        centre.municipalities.all(),
+        {"centre": centre, "can_manage": access.can_manage_centre(request.user, centre)},
+    )
+
+
+# --- Coordinators -------------------------------------------------------------------------------
+
+
+@login_required
+@access.staff_page
+def overview(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(WelfareArea, code=code)
+    access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR))
+    agreements = CooperationAgreement.objects.in_area(area).select_related("centre", "organisation")
+    return render(
+        request,
+        "familycentre/overview.html",
+        {
+            "area": area,
+            "centres": FamilyCentre.objects.in_area(area).with_ngo_representation(),
+            "ending": agreements.ending_within(services.REMINDER_DAYS),
+            "agreements": agreements,
+        },
+    )
+
+
+@login_required
+@access.staff_page
+def centre_form(request: HttpRequest, code: str | None = None, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        centre = FamilyCentre(area=get_object_or_404(WelfareArea, code=code))
+    else:
+        centre = get_object_or_404(FamilyCentre.objects.select_related("area"), pk=pk)
+    access.require(access.can_manage_centre(request.user, centre))
+    form = FamilyCentreForm(request.POST or None, instance=centre)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        form.save_relations()
+        messages.success(request, _("The family centre was saved."))
+        return redirect("familycentre:network", pk=form.instance.pk)
+    return render(request, "familycentre/centre_form.html", {"form": form, "centre": centre})
+
+
+@login_required
+@access.staff_page
+def network(request: HttpRequest, pk: int) -> HttpResponse:
+    centre = get_object_or_404(FamilyCentre.objects.select_related("area"), pk=pk)
+    access.require(access.can_manage_centre(request.user, centre))
+    form = NetworkMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.centre = centre
+        form.save()
+        messages.success(request, _("The member was added to the network."))
+        return redirect("familycentre:network", pk=pk)
+    return render(
+        request,
+        "familycentre/network.html",
+        {
+            "centre": centre,
+            "members": centre.members.select_related("organisation"),
+            "agreements": centre.agreements.select_related("organisation"),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@access.staff_page
+def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    member = get_object_or_404(NetworkMember.objects.select_related("centre__area"), pk=member_pk, centre=pk)
+    access.require(access.can_manage_centre(request.user, member.centre))
+    form = NetworkMemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The member was saved."))
+        return redirect("familycentre:network", pk=pk)
+    return render(request, "familycentre/member_form.html", {"form": form, "member": member, "centre": member.centre})
+
+
+@login_required
+@access.staff_page
+def agreement_form(request: HttpRequest, pk: int | None = None, centre_pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        centre = get_object_or_404(FamilyCentre.objects.select_related("area"), pk=centre_pk)
+        agreement = CooperationAgreement(centre=centre, created_by=request.user)
+    else:
+        agreement = get_object_or_404(CooperationAgreement.objects.select_related("centre__area"), pk=pk)
+        centre = agreement.centre
+    access.require(access.can_manage_centre(request.user, centre))
+    if agreement.pk and agreement.status != "draft":
+        messages.error(request, _("Only a draft agreement can be edited."))
+        return redirect("familycentre:agreement", pk=agreement.pk)
+    form = AgreementForm(request.POST or None, instance=agreement, organisations=services.network_organisations(centre))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The draft agreement was saved."))
+        return redirect("familycentre:agreement", pk=form.instance.pk)
+    return render(request, "familycentre/agreement_form.html", {"form": form, "centre": centre, "agreement": agreement})
+
+
+# --- Both parties -------------------------------------------------------------------------------
+
+
+def _agreement(request: HttpRequest, pk: int) -> CooperationAgreement:
+    agreement = get_object_or_404(
+        CooperationAgreement.objects.select_related(
+            "centre__area", "organisation", "sent_by", "signed_by", "countersigned_by", "ended_by"
+        ),
+        pk=pk,
+    )
+    access.require(access.can_view_agreement(request.user, agreement))
+    return agreement
+
+
+@login_required
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    return render(
+        request,
+        "familycentre/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "steps": services.available_steps(agreement, request.user),
+            "can_manage": access.can_manage_centre(request.user, agreement.centre),
+        },
+    )
+
+
+@login_required
+@require_POST
+def agreement_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    try:
+        services.take_step(agreement, name, request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": services.STEP_BY_NAME[name].label})
+    return redirect("familycentre:agreement", pk=pk)
+
+
+@login_required
+def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    if not agreement.pdf_is_current:
+        messages.info(request, _("The PDF is being prepared. Try again in a moment."))
+        return redirect("familycentre:agreement", pk=pk)
+    return uploads.download_response(agreement.pdf, f"yhteistyosopimus-{agreement.pk}.pdf")
+
+
+# --- Organisations ------------------------------------------------------------------------------
+
+
+@login_required
+def organisation_agreements(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    access.require(access.is_member(request.user, organisation))
+    agreements = access.agreements_visible_to(request.user, organisation).select_related("centre")
+    return render(
+        request, "familycentre/organisation_agreements.html", {"organisation": organisation, "agreements": agreements}
+    )
+
+
+@login_required
+def activities(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    access.require(access.is_member(request.user, organisation))
+    centres = services.centres_of(organisation)
+    form = ActivityForm(request.POST or None, centres=centres)
+    if request.method == "POST" and form.is_valid():
+        form.instance.organisation = organisation
+        form.save()
+        messages.success(request, _("The activity was added; families can now find it."))
+        return redirect("familycentre:activities", pk=pk)
+    return render(
+        request,
+        "familycentre/activities.html",
+        {
+            "organisation": organisation,
+            "activities": organisation.family_centre_activities.select_related("centre"),
+            "centres": centres,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(FamilyCentreActivity.objects.select_related("organisation"), pk=pk)
+    access.require(access.can_manage_activity(request.user, activity))
+    form = ActivityForm(request.POST or None, instance=activity, centres=services.centres_of(activity.organisation))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The activity was saved."))
+        return redirect("familycentre:activities", pk=activity.organisation_id)
+    return render(request, "familycentre/activity_form.html", {"form": form, "activity": activity})
+
+
+@login_required
+@require_POST
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(FamilyCentreActivity.objects.select_related("organisation"), pk=pk)
+    access.require(access.can_manage_activity(request.user, activity))
+    activity.delete()
+    messages.success(request, _("The activity was removed."))
+    return redirect("familycentre:activities", pk=activity.organisation_id)
