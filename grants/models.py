@@ -415,6 +415,45 @@ class UseOfFundsReport(models.Model):
         return f"{self.application}: {self.amount_used} €"
 
 
+def import_upload_to(instance: FundingImport, filename: str) -> str:
+    return uploads.random_name("grants/imports", filename)
+
+
+class FundingImport(models.Model):
+    """One file of historical funding, checked whole and imported whole or not at all."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", _("Checked, not imported")
+        REFUSED = "refused", _("Refused")
+        IMPORTED = "imported", _("Imported")
+
+    area = models.ForeignKey(WelfareArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("area"))
+    file = models.FileField(upload_to=import_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_imported = models.PositiveIntegerField(default=0)
+    organisations_created = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [[line, message], …]
+    summary = models.JSONField(default=dict, blank=True)  # {year: euros}
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("funding import")
+        verbose_name_plural = _("funding imports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "sha256"], condition=Q(state="imported"), name="one_import_per_file_and_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_state_display()})"
+
+
 class FundingRecord(models.Model):
     """The funding ledger: one grant paid to an organisation by one funder for one year."""
 
@@ -443,6 +482,9 @@ class FundingRecord(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices)
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, null=True, blank=True, related_name="funding_record"
+    )
+    import_batch = models.ForeignKey(
+        FundingImport, on_delete=models.CASCADE, null=True, blank=True, related_name="records"
     )
 
     class Meta:
