@@ -415,6 +415,54 @@ class UseOfFundsReport(models.Model):
         return f"{self.application}: {self.amount_used} €"
 
 
+def report_upload_to(instance: ContinuityReport, filename: str) -> str:
+    return uploads.random_name("grants/reports", filename)
+
+
+class ContinuityReport(models.Model):
+    """A funding-continuity report of one area (or, without an area, the national overview),
+    built by a Celery job with visible progress."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    area = models.ForeignKey(
+        WelfareArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("area")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, default="fi")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    stage = models.CharField(max_length=200, blank=True)
+    # Every stage the job went through: [[progress, stage, ISO time], …]
+    history = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    pdf = models.FileField(upload_to=report_upload_to, max_length=200, blank=True)
+    csv = models.FileField(upload_to=report_upload_to, max_length=200, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("continuity report")
+        verbose_name_plural = _("continuity reports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.area or '–'} {self.year}/{self.baseline_year} ({self.language})"
+
+
 def import_upload_to(instance: FundingImport, filename: str) -> str:
     return uploads.random_name("grants/imports", filename)
 

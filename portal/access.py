@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from familycentre.models import AgreementStatus, CooperationAgreement, FamilyCentre, FamilyCentreActivity
-from grants.models import Application, GrantCall, ReviewAssignment, Status
+from grants.models import Application, ContinuityReport, GrantCall, ReviewAssignment, Status
 from organisations.models import CoordinatorNote, Membership, Organisation, OrganisationDocument
 from portal.models import AreaRole, WelfareArea
 
@@ -266,6 +266,27 @@ def agreements_visible_to(user: AnyUser, organisation: Organisation) -> QuerySet
 
 def can_manage_activity(user: AnyUser, activity: FamilyCentreActivity) -> bool:
     return is_member(user, activity.organisation)
+
+
+# --- Funding continuity ---------------------------------------------------------------------------
+
+
+def can_manage_reports(user: AnyUser, area: WelfareArea) -> bool:
+    return has_area_role(user, area, Role.COORDINATOR)
+
+
+def reports_visible_to(user: AnyUser, area: WelfareArea) -> QuerySet[ContinuityReport]:
+    """Coordinators see every report of their area; its councillors the published ones; others none."""
+    reports = ContinuityReport.objects.filter(area=area)
+    if can_manage_reports(user, area):
+        return reports
+    if has_area_role(user, area, Role.COUNCILLOR):
+        return reports.filter(published_at__isnull=False)
+    return reports.none()
+
+
+def can_view_report(user: AnyUser, report: ContinuityReport) -> bool:
+    return report.area is not None and reports_visible_to(user, report.area).filter(pk=report.pk).exists()
 
 
 def require(allowed: bool) -> None:

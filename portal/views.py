@@ -65,6 +65,7 @@ def area_workspace(request: HttpRequest, code: str) -> HttpResponse:
             "is_coordinator": access.has_area_role(request.user, area, access.Role.COORDINATOR),
             "is_decision_maker": access.has_area_role(request.user, area, access.Role.DECISION_MAKER),
             "is_reviewer": access.has_area_role(request.user, area, access.Role.REVIEWER),
+            "is_councillor": access.has_area_role(request.user, area, access.Role.COUNCILLOR),
         },
     )
 

@@ -1,0 +1,165 @@
+"""Funding-continuity reports and funding imports: the coordinator's and councillors' pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from grants import continuity, imports, reports
+from grants.models import ContinuityReport, FundingImport
+from grants.tasks import build_continuity_report
+from portal import access, uploads
+from portal.models import WelfareArea
+
+
+class ReportRequestForm(forms.ModelForm):
+    class Meta:
+        model = ContinuityReport
+        fields = ["year", "baseline_year", "language"]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        if cleaned.get("year") and cleaned.get("baseline_year") and cleaned["baseline_year"] >= cleaned["year"]:
+            self.add_error("baseline_year", gettext_lazy("The baseline year must be before the year."))
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        help_text=gettext_lazy("Columns as in the instructions; the first row is the header."),
+    )
+
+    def clean_file(self) -> object:
+        file = self.cleaned_data["file"]
+        if uploads.extension_of(file.name) not in ("csv", "xlsx"):
+            raise forms.ValidationError(gettext_lazy("Give a CSV or XLSX file."), code="file_type")
+        return file
+
+
+def _area_for_reports(request: HttpRequest, code: str) -> WelfareArea:
+    area = get_object_or_404(WelfareArea, code=code)
+    access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR, access.Role.COUNCILLOR))
+    return area
+
+
+@login_required
+@access.staff_page
+def report_list(request: HttpRequest, code: str) -> HttpResponse:
+    area = _area_for_reports(request, code)
+    manage = access.can_manage_reports(request.user, area)
+    year = timezone.localdate().year
+    form = ReportRequestForm(
+        request.POST or None, initial={"year": year, "baseline_year": year - 1, "language": request.LANGUAGE_CODE}
+    )
+    if request.method == "POST":
+        access.require(manage)
+        if form.is_valid():
+            report = form.save(commit=False)
+            report.area = area
+            report.requested_by = request.user
+            report.stage = _("Waiting for a worker")
+            report.save()
+            transaction.on_commit(lambda: build_continuity_report.delay(report.pk))
+            return redirect("grants:report_status", pk=report.pk)
+    return render(
+        request,
+        "grants/report/list.html",
+        {"area": area, "reports": access.reports_visible_to(request.user, area), "form": form if manage else None},
+        status=400 if form.errors else 200,
+    )
+
+
+def _report(request: HttpRequest, pk: int) -> ContinuityReport:
+    report = get_object_or_404(ContinuityReport.objects.select_related("area"), pk=pk)
+    access.require(access.can_view_report(request.user, report))
+    return report
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    template = "grants/report/progress.html" if request.htmx else "grants/report/detail.html"
+    return render(
+        request, template, {"report": report, "can_manage": access.can_manage_reports(request.user, report.area)}
+    )
+
+
+@login_required
+def report_html(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    result = continuity.compute(report.area, report.year, report.baseline_year)
+    return render(request, "grants/report/page.html", reports.context(result, report))
+
+
+@login_required
+def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    report = _report(request, pk)
+    file = report.pdf if kind == "pdf" else report.csv
+    if report.state != ContinuityReport.State.SUCCEEDED or not file:
+        messages.info(request, _("The report is not ready yet."))
+        return redirect("grants:report_status", pk=pk)
+    stem = f"jatkuvuus-{report.area.code}-{report.year}"
+    return uploads.download_response(file, f"{stem}.{kind}")
+
+
+@login_required
+@access.staff_page
+@require_POST
+def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    access.require(access.can_manage_reports(request.user, report.area))
+    if report.state == ContinuityReport.State.SUCCEEDED and report.published_at is None:
+        ContinuityReport.objects.filter(pk=pk).update(published_at=timezone.now(), published_by=request.user)
+        messages.success(request, _("The report is published; the area's councillors can now read it."))
+    return redirect("grants:report_status", pk=pk)
+
+
+@login_required
+@access.staff_page
+def funding_imports(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(WelfareArea, code=code)
+    access.require(access.can_manage_reports(request.user, area))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    record = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        record = imports.run(upload, upload.name, area, request.user, dry_run=True)
+    return render(
+        request,
+        "grants/imports.html",
+        {
+            "area": area,
+            "form": form,
+            "record": record,
+            "history": FundingImport.objects.filter(area=area).exclude(state=FundingImport.State.PREVIEW)[:20],
+        },
+        status=400 if form.errors or (record and record.errors) else 200,
+    )
+
+
+@login_required
+@access.staff_page
+@require_POST
+def confirm_import(request: HttpRequest, pk: int) -> HttpResponse:
+    preview = get_object_or_404(FundingImport.objects.select_related("area"), pk=pk, state=FundingImport.State.PREVIEW)
+    access.require(access.can_manage_reports(request.user, preview.area))
+    record = imports.confirm(preview, request.user)
+    if record.state == FundingImport.State.IMPORTED:
+        messages.success(
+            request,
+            _("%(rows)s rows were imported; %(created)s organisations were added as unclaimed.")
+            % {"rows": record.rows_imported, "created": record.organisations_created},
+        )
+    else:
+        messages.error(request, record.errors[0][1] if record.errors else _("The file was refused."))
+    return redirect("grants:funding_imports", code=preview.area.code)

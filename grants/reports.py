@@ -1,0 +1,171 @@
+"""Funding-continuity reports: the CSV, the accessible HTML and the PDF of DESIGN §6, built from
+one computation. The Celery job and the ``continuity_report`` command share ``build``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from grants import continuity
+from grants.models import ContinuityReport, FundingRecord
+from portal import uploads
+from portal.csvsafe import safe_row
+
+CSV_COLUMNS = [
+    "business_id", "association_register_number", "organisation_name", "home_municipality_code", "baseline_eur",
+    "current_eur", "pending_eur", "change_pct", "status", "reason",
+]  # fmt: skip
+KIND_COLOURS = {
+    "welfare_area": "#003a70",
+    "municipality": "#2e7d32",
+    "joint_authority": "#8e24aa",
+    "state": "#b26a00",
+    "other": "#5f6368",
+}
+
+Progress = Callable[[int, str], None]
+
+
+def csv_text(result: continuity.Continuity) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for row in result.rows:
+        organisation = row.organisation
+        writer.writerow(
+            safe_row([
+                organisation.business_id or "", organisation.register_number or "", organisation.name_fi,
+                organisation.home_municipality.code, row.baseline, row.current, row.pending,
+                "" if row.change_pct is None else row.change_pct, row.status, row.reason,
+            ])
+        )  # fmt: skip
+    return buffer.getvalue()
+
+
+def trend_svg(result: continuity.Continuity) -> SafeString:
+    """Stacked bars of euros by funder kind for five years, as an accessible vector image."""
+    years = list(result.trend)
+    kinds = FundingRecord.FunderKind
+    totals = [sum(result.trend[y].values(), Decimal(0)) for y in years]
+    top = max([*totals, Decimal(1)])
+    width, height, left, bottom, bar = 640, 300, 70, 40, 70
+    step = (width - left - 20) / max(len(years), 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 60}" role="img" '
+        f'aria-labelledby="trend-title trend-desc" class="chart">',
+        f'<title id="trend-title">{escape(_("Funding by funder kind, five years"))}</title>',
+        f'<desc id="trend-desc">{escape(_("The same figures are in the table below the chart."))}</desc>',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#333"/>',
+    ]
+    for index, year in enumerate(years):
+        x = left + index * step + (step - bar) / 2
+        y = height - bottom
+        for kind in kinds.values:
+            value = result.trend[year][kind]
+            if not value:
+                continue
+            size = float(value / top) * (height - bottom - 20)
+            y -= size
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar}" height="{size:.1f}" fill="{KIND_COLOURS[kind]}"/>'
+            )
+        parts.append(
+            f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="13">{year}</text>'
+        )
+    for index, (kind, label) in enumerate(kinds.choices):
+        x = 10 + (index % 3) * 210
+        y = height + 5 + (index // 3) * 22
+        parts.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{KIND_COLOURS[kind]}"/>')
+        parts.append(f'<text x="{x + 20}" y="{y + 12}" font-size="13">{escape(str(label))}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above
+
+
+def context(result: continuity.Continuity, report: ContinuityReport | None) -> dict[str, object]:
+    return {
+        "result": result,
+        "report": report,
+        "generated_at": timezone.now(),
+        "chart": trend_svg(result),
+        "kinds": FundingRecord.FunderKind.choices,
+        "trend_rows": [
+            (year, [values[kind] for kind in FundingRecord.FunderKind.values]) for year, values in result.trend.items()
+        ],
+    }
+
+
+def html(result: continuity.Continuity, report: ContinuityReport | None) -> str:
+    return render_to_string("grants/report/pdf.html", context(result, report))
+
+
+def pdf_bytes(document: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=document).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def build(report: ContinuityReport, progress: Progress) -> tuple[bytes, str]:
+    """Compute, write the CSV and render the PDF for ``report``, telling ``progress`` how far it got."""
+    with translation.override(report.language):
+        progress(10, _("Computing funding continuity"))
+        result = continuity.compute(report.area, report.year, report.baseline_year)
+        progress(40, _("Writing the CSV"))
+        table = csv_text(result)
+        progress(60, _("Rendering the PDF"))
+        document = pdf_bytes(html(result, report))
+        progress(90, _("Storing the files"))
+    return document, table
+
+
+# --- The job ------------------------------------------------------------------------------------
+
+
+def set_progress(report_id: int, value: int, stage: str) -> None:
+    """Show the stage on the page and keep it in the report's history (the job is its only writer)."""
+    history = ContinuityReport.objects.values_list("history", flat=True).get(pk=report_id)
+    history = [*history, [value, stage[:200], timezone.now().isoformat()]]
+    ContinuityReport.objects.filter(pk=report_id).update(progress=value, stage=stage[:200], history=history)
+
+
+def run_job(report_id: int) -> None:
+    """The Celery job's body: idempotent, so a redelivered job after a crash does the work once."""
+    report = ContinuityReport.objects.select_related("area").get(pk=report_id)
+    if report.state == ContinuityReport.State.SUCCEEDED:
+        return
+    ContinuityReport.objects.filter(pk=report_id).update(
+        state=ContinuityReport.State.RUNNING, started_at=timezone.now(), error=""
+    )
+    try:
+        document, table = build(report, lambda value, stage: set_progress(report_id, value, stage))
+        stem = f"continuity-{report.area.code if report.area else 'national'}-{report.year}"
+        storage = report.pdf.storage
+        pdf_name = storage.save(uploads.random_name("grants/reports", f"{stem}.pdf"), ContentFile(document))
+        csv_name = storage.save(
+            uploads.random_name("grants/reports", f"{stem}.csv"), ContentFile(table.encode("utf-8-sig"))
+        )
+    except Exception as error:
+        ContinuityReport.objects.filter(pk=report_id).update(
+            state=ContinuityReport.State.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    with transaction.atomic():
+        current = ContinuityReport.objects.select_for_update().get(pk=report_id)
+        if current.state == ContinuityReport.State.SUCCEEDED:  # another delivery finished first
+            transaction.on_commit(lambda: (storage.delete(pdf_name), storage.delete(csv_name)))
+            return
+        set_progress(report_id, 100, _("Ready"))
+        ContinuityReport.objects.filter(pk=report_id).update(
+            state=ContinuityReport.State.SUCCEEDED, pdf=pdf_name, csv=csv_name, finished_at=timezone.now()
+        )
