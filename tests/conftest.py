@@ -3,9 +3,11 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import import_module
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -14,7 +16,7 @@ from pytest_django.fixtures import Settings
 
 from organisations.models import Organisation
 from portal.celery import app as celery_app
-from portal.models import User
+from portal.models import User, WelfareArea
 from tests.factories import PASSWORD, AreaRoleFactory, MembershipFactory, OrganisationFactory, UserFactory, area
 
 
@@ -102,6 +104,14 @@ def world(db: None) -> World:
         councillor=AreaRoleFactory.councillor(area=area("05")).user,
         operator=operator,
     )
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """Tests that commit (live server, worker processes) leave Django to empty every table after
+    them, the reference data of the migrations included: load it again when it is gone."""
+    if not WelfareArea.objects.exists():
+        import_module("portal.migrations.0002_reference_data").load(django_apps, None)
 
 
 @pytest.fixture

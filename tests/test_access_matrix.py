@@ -11,13 +11,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from familycentre.models import FamilyCentreActivity
+from grants.models import ContinuityReport, FundingImport
 from organisations.models import Invitation, JoinRequest
 from tests.conftest import World
 from tests.factories import (
+    PDF_BYTES,
     AgreementFactory,
     ApplicationFactory,
     DocumentFactory,
@@ -146,6 +150,28 @@ def activity_url(name: str) -> Callable[[World], str]:
         return reverse(name, kwargs={"pk": activity.pk})
 
     return build
+
+
+def report_url(url_name: str, published: bool = True, **kwargs: str) -> Callable[[World], str]:
+    """A URL about a finished continuity report of area 05."""
+
+    def build(world: World) -> str:
+        report = ContinuityReport.objects.create(
+            area=world.organisation.home_municipality.area, year=2026, baseline_year=2025, state="succeeded",
+            pdf=ContentFile(PDF_BYTES, name="r.pdf"), csv=ContentFile(b"business_id\n", name="r.csv"),
+            published_at=timezone.now() if published else None,
+        )  # fmt: skip
+        return reverse(url_name, kwargs={"pk": report.pk, **kwargs})
+
+    return build
+
+
+def import_preview_url(world: World) -> str:
+    preview = FundingImport.objects.create(
+        area=world.organisation.home_municipality.area, original_name="x.csv", sha256="0" * 64, state="preview",
+        file=ContentFile(b"business_id;funder_kind\n", name="x.csv"),
+    )  # fmt: skip
+    return reverse("grants:confirm_import", kwargs={"pk": preview.pk})
 
 
 def public(name: str, **kwargs: str) -> Entry:
@@ -330,6 +356,16 @@ MATRIX: dict[str, Entry] = {
     "familycentre:activity_delete": members_only(
         activity_url("familycentre:activity_delete"), expect=REDIRECT, method="post"
     ),
+    # Continuity reports: the area's coordinators; its councillors read the published ones.
+    "grants:reports": area_staff(url("grants:reports", code="05"), "councillor"),
+    "grants:report_status": area_staff(report_url("grants:report_status"), "councillor"),
+    "grants:report_html": area_staff(report_url("grants:report_html"), "councillor"),
+    "grants:report_download": area_staff(report_url("grants:report_download", kind="pdf"), "councillor"),
+    "grants:report_publish": area_staff(
+        report_url("grants:report_publish", published=False), expect=REDIRECT, method="post"
+    ),
+    "grants:funding_imports": area_staff(url("grants:funding_imports", code="05")),
+    "grants:confirm_import": area_staff(import_preview_url, expect=REDIRECT, method="post"),
     # Operators only.
     "admin:*": Entry(url("admin:portal_arearole_changelist"), ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ("operator", OK)),
     # allauth: accounts and two-factor authentication.

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from importlib import import_module
 from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-
-from portal.models import WelfareArea
 
 # Playwright's sync API runs an event loop in this thread; the test body still talks to the database.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -75,14 +71,6 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def reference_data(transactional_db: None) -> None:
-    """Live-server tests commit their data and Django empties every table afterwards, the
-    reference data of the migrations included: load it again when it is gone."""
-    if not WelfareArea.objects.exists():
-        import_module("portal.migrations.0002_reference_data").load(django_apps, None)
 
 
 @pytest.fixture

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from grants.models import ContinuityReport, FundingRecord
+from tests.browser.conftest import log_in
+from tests.conftest import PASSWORD, enable_totp
+from tests.factories import AreaRoleFactory, OrganisationFactory, area
+
+pytestmark = pytest.mark.browser
+
+
+def test_coordinator_requests_and_publishes_a_report_that_the_councillor_downloads(new_ui):
+    organisation = OrganisationFactory(name_fi="Vakaa Yhdistys ry")
+    for year, amount in ((2025, 800), (2026, 900)):
+        FundingRecord.objects.create(
+            organisation=organisation, funder_kind="welfare_area", funder_area=area("05"), funder_name="Alue",
+            year=year, amount=Decimal(amount), source="import",
+        )  # fmt: skip
+    coordinator = AreaRoleFactory.coordinator(area=area("05"), user__preferred_language="en").user
+    councillor = AreaRoleFactory.councillor(area=area("05"), user__preferred_language="en").user
+    outsider = AreaRoleFactory.councillor(area=area("90"), user__preferred_language="en").user
+
+    staff_ui = new_ui()
+    staff = log_in(staff_ui, coordinator.email, PASSWORD, totp_secret=enable_totp(coordinator))
+    staff.get_by_role("link", name=re.compile("Area work")).click()
+    staff_ui.check()
+    staff.get_by_role("link", name="Funding continuity reports").click()
+    staff_ui.check()
+    staff.get_by_label("Year", exact=True).fill("2026")
+    staff.get_by_label("Baseline year").fill("2025")
+    staff.get_by_label("Language").select_option("en")
+    staff.get_by_role("button", name="Request the report").click()
+    # The job runs in-process here; the bar reaches 100 % and offers the files.
+    expect(staff.locator("#progress-bar")).to_have_attribute("value", "100")
+    expect(staff.get_by_role("link", name="Download the PDF")).to_be_visible()
+    staff_ui.check()
+    staff.get_by_role("link", name="Read the report on this site").click()
+    expect(staff.get_by_role("rowheader", name="Vakaa Yhdistys ry").first).to_be_visible()
+    staff_ui.check()
+    staff.get_by_role("link", name="Back to the report").click()
+    staff_ui.check()
+    staff.get_by_role("button", name="Publish for the councillors").click()
+    expect(staff.get_by_text("The report is published")).to_be_visible()
+    staff_ui.check()
+    report = ContinuityReport.objects.get()
+    assert report.published_at is not None
+
+    councillor_ui = new_ui()
+    page = log_in(councillor_ui, councillor.email, PASSWORD)
+    page.get_by_role("link", name=re.compile("Area work")).click()
+    councillor_ui.check()
+    page.get_by_role("link", name="Funding continuity reports").click()
+    councillor_ui.check()
+    page.get_by_role("link", name="2026 compared with 2025").click()
+    councillor_ui.check()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the PDF").click()
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+    outsider_ui = new_ui()
+    log_in(outsider_ui, outsider.email, PASSWORD)
+    refused = outsider_ui.goto(f"/reports/{report.pk}/")
+    expect(refused.get_by_role("heading", level=1)).to_have_text("No access")

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from grants.models import ContinuityReport, FundingRecord
+from grants.tasks import build_continuity_report
+from tests.factories import AreaRoleFactory, OrganisationFactory, UserFactory, area
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def scenario() -> ContinuityReport:
+    """Two organisations: one continued (800 → 900), one discontinued (500 → nothing)."""
+    steady = OrganisationFactory(name_fi="Vakaa Yhdistys ry")
+    gone = OrganisationFactory(name_fi="Katkennut Yhdistys ry")
+    for organisation, year, amount in ((steady, 2025, 800), (steady, 2026, 900), (gone, 2025, 500)):
+        FundingRecord.objects.create(
+            organisation=organisation, funder_kind="welfare_area", funder_area=area("05"), funder_name="Alue",
+            year=year, amount=Decimal(amount), source="import",
+        )  # fmt: skip
+    return ContinuityReport.objects.create(area=area("05"), year=2026, baseline_year=2025, language="en")
+
+
+@pytest.mark.worker
+def test_a_real_worker_builds_the_pdf_and_csv_through_its_stages(reference_data, database_url):
+    report = scenario()
+    queue = f"test-{uuid.uuid4().hex}"
+    env = os.environ | {"DATABASE_URL": database_url, "DJANGO_DEBUG": "true"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--queues", queue,
+         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        build_continuity_report.apply_async((report.pk,), queue=queue)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            report.refresh_from_db()
+            if report.state in ("succeeded", "failed"):
+                break
+            time.sleep(0.5)
+    finally:
+        worker.terminate()
+        output, _ = worker.communicate(timeout=30)
+    assert report.state == "succeeded", (report.error, output[-3000:])
+    assert [step[0] for step in report.history] == [10, 40, 60, 90, 100]
+    with report.pdf.open("rb") as pdf:
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read())).pages)
+    text = " ".join(text.replace("\u00a0", " ").split())  # table cells wrap: compare words, not lines
+    for figure in ("Vakaa Yhdistys ry", "Katkennut Yhdistys ry", "Continued", "Discontinued", "1,300.00", "900.00"):
+        assert figure in text, figure
+    with report.csv.open("rb") as csv_file:
+        lines = csv_file.read().decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("business_id,association_register_number,organisation_name")
+    assert sorted(line.split(",")[-2] for line in lines[1:]) == ["continued", "discontinued"]
+
+
+@pytest.mark.django_db
+def test_councillors_see_only_their_own_areas_published_reports(client, settings, django_capture_on_commit_callbacks):
+    settings.PORTAL_REQUIRE_STAFF_MFA = False
+    report = scenario()
+    with django_capture_on_commit_callbacks(execute=True):
+        build_continuity_report.delay(report.pk)
+    councillor = AreaRoleFactory.councillor(area=area("05")).user
+    elsewhere = AreaRoleFactory.councillor(area=area("90")).user
+    coordinator = AreaRoleFactory.coordinator(area=area("05")).user
+    pdf = reverse("grants:report_download", kwargs={"pk": report.pk, "kind": "pdf"})
+
+    client.force_login(councillor)
+    assert client.get(pdf).status_code == 403
+    client.force_login(coordinator)
+    client.post(reverse("grants:report_publish", kwargs={"pk": report.pk}))
+    client.force_login(councillor)
+    response = client.get(pdf)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    client.force_login(elsewhere)
+    assert client.get(pdf).status_code == 403
+    assert client.get(reverse("grants:reports", kwargs={"code": "05"})).status_code == 403
+    client.force_login(UserFactory())
+    assert client.get(reverse("grants:report_status", kwargs={"pk": report.pk})).status_code == 403
+
+
+@pytest.mark.django_db
+def test_htmx_polls_only_the_progress_fragment(client, settings):
+    settings.PORTAL_REQUIRE_STAFF_MFA = False
+    report = ContinuityReport.objects.create(
+        area=area("05"), year=2026, baseline_year=2025, progress=40, state="running"
+    )
+    client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)
+    fragment = client.get(reverse("grants:report_status", kwargs={"pk": report.pk}), HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert html.lstrip().startswith('<div id="report-progress"')
+    assert 'value="40"' in html and 'hx-trigger="every 2s"' in html
+    page = client.get(reverse("grants:report_status", kwargs={"pk": report.pk})).content.decode()
+    assert "<html" in page and 'value="40"' in page
+
+
+@pytest.mark.django_db
+def test_a_coordinator_requests_a_report_and_bad_years_are_refused(client, settings):
+    settings.PORTAL_REQUIRE_STAFF_MFA = False
+    client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)
+    client.cookies["django_language"] = "en"
+    url = reverse("grants:reports", kwargs={"code": "05"})
+    response = client.post(url, {"year": "2026", "baseline_year": "2026", "language": "sv"})
+    assert response.status_code == 400
+    assert "The baseline year must be before the year" in response.content.decode()
+    assert not ContinuityReport.objects.exists()
+    response = client.post(url, {"year": "2026", "baseline_year": "2025", "language": "sv"})
+    report = ContinuityReport.objects.get()
+    assert response.url == reverse("grants:report_status", kwargs={"pk": report.pk})
+    assert (report.language, report.state) == ("sv", "queued")
