@@ -271,6 +271,10 @@ def can_manage_activity(user: AnyUser, activity: FamilyCentreActivity) -> bool:
 # --- Funding continuity ---------------------------------------------------------------------------
 
 
+def can_view_dashboard(user: AnyUser, area: WelfareArea) -> bool:
+    return has_area_role(user, area, Role.COORDINATOR, Role.COUNCILLOR, Role.DECISION_MAKER)
+
+
 def can_manage_reports(user: AnyUser, area: WelfareArea) -> bool:
     return has_area_role(user, area, Role.COORDINATOR)
 

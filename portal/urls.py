@@ -17,6 +17,7 @@ portal_patterns = (
         path("areas/<str:code>/", views.area_detail, name="area_detail"),
         path("workspace/", views.workspace, name="workspace"),
         path("workspace/areas/<str:code>/", views.area_workspace, name="area_workspace"),
+        path("workspace/areas/<str:code>/dashboard/", views.area_dashboard, name="area_dashboard"),
         path("account/profile/", views.profile, name="profile"),
         path("account/my-data.json", views.my_data, name="my_data"),
         path("account/delete/", views.delete_account, name="delete_account"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from organisations.models import Membership
-from portal import access, health, personal_data
+from portal import access, dashboard, health, personal_data
 from portal.forms import DeleteAccountForm, ProfileForm
 from portal.models import AreaRole, WelfareArea
 
@@ -68,6 +68,16 @@ def area_workspace(request: HttpRequest, code: str) -> HttpResponse:
             "is_councillor": access.has_area_role(request.user, area, access.Role.COUNCILLOR),
         },
     )
+
+
+@login_required
+@access.staff_page
+def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(WelfareArea, code=code)
+    access.require(access.can_view_dashboard(request.user, area))
+    year = request.GET.get("year", "")
+    board = dashboard.build(area, int(year) if year.isascii() and year.isdecimal() and len(year) == 4 else None)
+    return render(request, "portal/dashboard.html", {"board": board, "area": area})
 
 
 @login_required

@@ -365,6 +365,7 @@ MATRIX: dict[str, Entry] = {
         report_url("grants:report_publish", published=False), expect=REDIRECT, method="post"
     ),
     "grants:funding_imports": area_staff(url("grants:funding_imports", code="05")),
+    "portal:area_dashboard": area_staff(url("portal:area_dashboard", code="05"), "councillor"),
     "grants:confirm_import": area_staff(import_preview_url, expect=REDIRECT, method="post"),
     # Operators only.
     "admin:*": Entry(url("admin:portal_arearole_changelist"), ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ("operator", OK)),

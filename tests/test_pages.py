@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
-from tests.factories import AreaRoleFactory, UserFactory, area
+from tests.factories import (
+    ApplicationFactory,
+    AreaRoleFactory,
+    FamilyCentreFactory,
+    GrantCallFactory,
+    UserFactory,
+    area,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +119,18 @@ def test_workspace_lists_memberships_and_roles_with_their_duties(client, world):
     client.force_login(world.coordinator)
     html = client.get(reverse("portal:workspace")).content.decode()
     assert "NGO coordinator" in html and "Publishes grant calls" in html
+
+
+def test_the_area_dashboard_shows_the_areas_figures(client, settings):
+    settings.PORTAL_REQUIRE_STAFF_MFA = False
+    call = GrantCallFactory(funding_year=2027, budget=50000)
+    ApplicationFactory.submitted(call=call)
+    FamilyCentreFactory(name_fi="Yksin jäänyt perhekeskus")
+    client.force_login(AreaRoleFactory.councillor(area=area("05")).user)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("portal:area_dashboard", kwargs={"code": "05"}), {"year": "2027"}).content.decode()
+    assert call.title_fi in html
+    assert "50,000.00" in html
+    assert "Yksin jäänyt perhekeskus" in html
+    assert "Submitted" in html
+    assert 'role="img"' in html

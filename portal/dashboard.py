@@ -1,0 +1,84 @@
+"""The area dashboard (knowledge management): figures of one area for coordinators and councillors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from familycentre.models import CooperationAgreement, FamilyCentre
+from familycentre.services import REMINDER_DAYS
+from grants import continuity
+from grants.models import Application, Decision, GrantCall, Status
+from organisations.models import Organisation
+from portal import charts
+from portal.models import Theme, WelfareArea
+
+
+@dataclass
+class Dashboard:
+    area: WelfareArea
+    year: int
+    organisations: int
+    by_theme: list[tuple[str, int]]
+    by_kind: list[tuple[str, int]]
+    calls: list[GrantCall]
+    appropriation: Decimal
+    decided_total: Decimal
+    by_status: list[tuple[str, int]]
+    continuity_rows: list[tuple[str, str, int, Decimal, Decimal, Decimal]]
+    centres_without_ngo: list[FamilyCentre]
+    ending_agreements: list[CooperationAgreement]
+
+    def theme_chart(self) -> str:
+        return charts.bar_chart(_("Organisations by theme"), self.by_theme)
+
+    def status_chart(self) -> str:
+        return charts.bar_chart(_("Applications by status"), self.by_status, colour="#2e7d32")
+
+
+def build(area: WelfareArea, year: int | None = None) -> Dashboard:
+    year = year or timezone.localdate().year
+    organisations = Organisation.objects.operating_in(area)
+    themes = (
+        Theme.objects.filter(organisations__in=organisations).annotate(count=Count("organisations", distinct=True))
+        .order_by("-count", "name_fi")
+    )  # fmt: skip
+    kinds = dict(Organisation.Kind.choices)
+    by_kind = [
+        (str(kinds[row["kind"]]), row["count"])
+        for row in organisations.values("kind").annotate(count=Count("pk")).order_by("kind")
+    ]
+    calls = list(GrantCall.objects.in_area(area).filter(funding_year=year).order_by("closes_at"))
+    statuses = dict(Status.choices)
+    by_status = [
+        (str(statuses[row["status"]]), row["count"])
+        for row in Application.objects.in_area(area).filter(call__funding_year=year).submitted()
+        .values("status").annotate(count=Count("pk")).order_by("status")
+    ]  # fmt: skip
+    return Dashboard(
+        area=area,
+        year=year,
+        organisations=organisations.count(),
+        by_theme=[(theme.name, theme.count) for theme in themes],
+        by_kind=by_kind,
+        calls=calls,
+        appropriation=sum((call.budget for call in calls), Decimal(0)),
+        decided_total=Decision.objects.granted()
+        .filter(application__call__in=calls)
+        .aggregate(total=Sum("amount"))["total"]
+        or Decimal(0),
+        by_status=by_status,
+        continuity_rows=continuity.compute(area, year).by_status(),
+        centres_without_ngo=[
+            c for c in FamilyCentre.objects.in_area(area).with_ngo_representation() if not c.has_ngo_representative
+        ],
+        ending_agreements=list(
+            CooperationAgreement.objects.in_area(area)
+            .ending_within(REMINDER_DAYS)
+            .select_related("centre", "organisation")
+        ),
+    )
