@@ -162,6 +162,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Järjestöportaali"
+# Accept the code of the previous and the next 30-second period too: phones' clocks drift, and a
+# code typed at the turn of a period must not fail.
+MFA_TOTP_TOLERANCE = 1
 # Coordinators, decision-makers and staff must have TOTP before a staff page opens.
 PORTAL_REQUIRE_STAFF_MFA = env_bool("PORTAL_REQUIRE_STAFF_MFA", not DEMO_MODE)
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from grants import imports
@@ -50,7 +51,9 @@ def xlsx_bytes(rows: list[list[str]]) -> bytes:
 
 
 def run(content: bytes, name: str = "rahoitus.csv", dry_run: bool = False) -> FundingImport:
-    return imports.run(ContentFile(content, name=name), name, area("05"), None, dry_run)
+    """Import as a coordinator whose page is in English: the messages are written in that language."""
+    with translation.override("en"):
+        return imports.run(ContentFile(content, name=name), name, area("05"), None, dry_run)
 
 
 @pytest.mark.parametrize(

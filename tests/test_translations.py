@@ -30,6 +30,16 @@ def test_committed_catalogue_is_complete(language):
     assert problems(BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po") == []
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_keep_every_placeholder(language):
+    """msgfmt refuses a translation that drops or renames a %(name)s placeholder."""
+    catalogue = BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"
+    result = subprocess.run(
+        ["msgfmt", "--check-format", "-o", os.devnull, str(catalogue)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.fixture(scope="module")
 def refreshed_catalogues(tmp_path_factory) -> Path:
     """The catalogues after extracting the strings from today's source (a new string shows up here).
