@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from grants import continuity, imports, reports
+from grants import continuity, imports, national, reports
 from grants.models import ContinuityReport, FundingImport
 from grants.tasks import build_continuity_report
 from portal import access, uploads
@@ -86,17 +86,39 @@ def _report(request: HttpRequest, pk: int) -> ContinuityReport:
 
 
 @login_required
+def national_reports(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_view_national(request.user))
+    year = timezone.localdate().year
+    form = ReportRequestForm(
+        request.POST or None, initial={"year": year, "baseline_year": year - 1, "language": request.LANGUAGE_CODE}
+    )
+    if request.method == "POST" and form.is_valid():
+        report = form.save(commit=False)
+        report.requested_by = request.user
+        report.stage = _("Waiting for the workers")
+        report.save()
+        transaction.on_commit(lambda: national.start(report))
+        return redirect("grants:report_status", pk=report.pk)
+    return render(
+        request,
+        "grants/report/national_list.html",
+        {"reports": ContinuityReport.objects.filter(area__isnull=True), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     template = "grants/report/progress.html" if request.htmx else "grants/report/detail.html"
-    return render(
-        request, template, {"report": report, "can_manage": access.can_manage_reports(request.user, report.area)}
-    )
+    return render(request, template, {"report": report, "can_manage": access.can_manage_report(request.user, report)})
 
 
 @login_required
 def report_html(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
+    if report.area is None:
+        return redirect("grants:report_download", pk=pk, kind="pdf")
     result = continuity.compute(report.area, report.year, report.baseline_year)
     return render(request, "grants/report/page.html", reports.context(result, report))
 
@@ -108,7 +130,7 @@ def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if report.state != ContinuityReport.State.SUCCEEDED or not file:
         messages.info(request, _("The report is not ready yet."))
         return redirect("grants:report_status", pk=pk)
-    stem = f"jatkuvuus-{report.area.code}-{report.year}"
+    stem = f"jatkuvuus-{report.area.code if report.area else 'koko-maa'}-{report.year}"
     return uploads.download_response(file, f"{stem}.{kind}")
 
 
@@ -117,7 +139,7 @@ def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_POST
 def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    access.require(access.can_manage_reports(request.user, report.area))
+    access.require(report.area is not None and access.can_manage_reports(request.user, report.area))
     if report.state == ContinuityReport.State.SUCCEEDED and report.published_at is None:
         ContinuityReport.objects.filter(pk=pk).update(published_at=timezone.now(), published_by=request.user)
         messages.success(request, _("The report is published; the area's councillors can now read it."))

@@ -44,6 +44,7 @@ urlpatterns = [
     path("workspace/areas/<str:code>/reports/", report_views.report_list, name="reports"),
     path("workspace/areas/<str:code>/funding-imports/", report_views.funding_imports, name="funding_imports"),
     path("funding-imports/<int:pk>/confirm/", report_views.confirm_import, name="confirm_import"),
+    path("national/reports/", report_views.national_reports, name="national_reports"),
     path("reports/<int:pk>/", report_views.report_detail, name="report_status"),
     path("reports/<int:pk>/view/", report_views.report_html, name="report_html"),
     path("reports/<int:pk>/download/<str:kind>/", report_views.report_download, name="report_download"),

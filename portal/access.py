@@ -43,6 +43,7 @@ ROLE_DUTIES = {
     Role.REVIEWER: _("Scores the grant applications assigned to you and declares any conflict of interest."),
     Role.DECISION_MAKER: _("Records the formal decisions on grant applications."),
     Role.COUNCILLOR: _("Reads the area's published reports and dashboard; changes nothing."),
+    Role.NATIONAL_VIEWER: _("Reads the national overview of funding continuity; changes nothing."),
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
@@ -289,8 +290,19 @@ def reports_visible_to(user: AnyUser, area: WelfareArea) -> QuerySet[ContinuityR
     return reports.none()
 
 
+def can_view_national(user: AnyUser) -> bool:
+    """Operators and national viewers: the national overview is not tied to an area."""
+    return can_use_admin(user) or any(r.role == Role.NATIONAL_VIEWER for r in active_roles(user))
+
+
 def can_view_report(user: AnyUser, report: ContinuityReport) -> bool:
-    return report.area is not None and reports_visible_to(user, report.area).filter(pk=report.pk).exists()
+    if report.area is None:
+        return can_view_national(user)
+    return reports_visible_to(user, report.area).filter(pk=report.pk).exists()
+
+
+def can_manage_report(user: AnyUser, report: ContinuityReport) -> bool:
+    return can_view_national(user) if report.area is None else can_manage_reports(user, report.area)
 
 
 def require(allowed: bool) -> None:

@@ -172,11 +172,20 @@ class AreaRole(models.Model):
         REVIEWER = "reviewer", _("Reviewer")
         DECISION_MAKER = "decision_maker", _("Decision-maker")
         COUNCILLOR = "councillor", _("Councillor")
+        NATIONAL_VIEWER = "national_viewer", _("National viewer")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="area_roles", verbose_name=_("user")
     )
-    area = models.ForeignKey(WelfareArea, on_delete=models.CASCADE, related_name="roles", verbose_name=_("area"))
+    area = models.ForeignKey(
+        WelfareArea,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roles",
+        verbose_name=_("area"),
+        help_text=_("Every role but the national viewer's belongs to one area."),
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
@@ -193,7 +202,13 @@ class AreaRole(models.Model):
                 name="area_role_valid_period",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
+            models.CheckConstraint(
+                condition=Q(role="national_viewer", area__isnull=True)
+                | (~Q(role="national_viewer") & Q(area__isnull=False)),
+                name="area_role_area_matches_role",
+                violation_error_message=_("Choose an area for this role; a national viewer has none."),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} – {self.area}"
+        return f"{self.user} – {self.get_role_display()} – {self.area or '*'}"

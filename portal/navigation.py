@@ -38,6 +38,8 @@ def items_for(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem(_("Area work: %(area)s") % {"area": area.name}, area_workspace_url(area.code)))
     if access.areas_with_role(user, access.Role.REVIEWER).exists():
         items.append(NavItem(_("My reviews"), reverse("grants:my_reviews")))
+    if access.can_view_national(user):
+        items.append(NavItem(_("National overview"), reverse("grants:national_reports")))
     if access.can_use_admin(user):
         items.append(NavItem(_("Administration"), reverse("admin:index")))
     return items

@@ -365,6 +365,7 @@ MATRIX: dict[str, Entry] = {
         report_url("grants:report_publish", published=False), expect=REDIRECT, method="post"
     ),
     "grants:funding_imports": area_staff(url("grants:funding_imports", code="05")),
+    "grants:national_reports": Entry(url("grants:national_reports"), LOGIN, DENIED, DENIED, ("operator", OK)),
     "portal:area_dashboard": area_staff(url("portal:area_dashboard", code="05"), "councillor"),
     "grants:confirm_import": area_staff(import_preview_url, expect=REDIRECT, method="post"),
     # Operators only.

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from grants.models import ContinuityReport, FundingRecord
 from grants.tasks import build_continuity_report
+from portal.models import AreaRole
 from tests.factories import AreaRoleFactory, OrganisationFactory, UserFactory, area
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -121,3 +122,39 @@ def test_a_coordinator_requests_a_report_and_bad_years_are_refused(client, setti
     report = ContinuityReport.objects.get()
     assert response.url == reverse("grants:report_status", kwargs={"pk": report.pk})
     assert (report.language, report.state) == ("sv", "queued")
+
+
+@pytest.mark.django_db
+def test_the_national_overview_merges_one_report_per_area(client, django_capture_on_commit_callbacks):
+    scenario()
+    viewer = UserFactory()
+    AreaRole.objects.create(user=viewer, role="national_viewer")
+    client.force_login(viewer)
+    client.cookies["django_language"] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("grants:national_reports"), {"year": "2026", "baseline_year": "2025", "language": "en"}
+        )
+    report = ContinuityReport.objects.get(area=None)
+    assert response.url == reverse("grants:report_status", kwargs={"pk": report.pk})
+    report.refresh_from_db()
+    assert (report.state, report.progress) == ("succeeded", 100)
+    with report.pdf.open("rb") as pdf:
+        reader = PdfReader(io.BytesIO(pdf.read()))
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert "national overview" in cover
+    assert "05 Wellbeing services county of Southwest Finland 2 " in cover
+    assert len(reader.pages) > 22  # the comparison, then every area's report
+    with report.csv.open("rb") as table:
+        rows = table.read().decode("utf-8-sig").splitlines()
+    assert len(rows) == 23
+    assert client.get(reverse("grants:report_download", kwargs={"pk": report.pk, "kind": "pdf"})).status_code == 200
+
+
+@pytest.mark.django_db
+def test_area_staff_cannot_open_the_national_overview(client, settings):
+    settings.PORTAL_REQUIRE_STAFF_MFA = False
+    report = ContinuityReport.objects.create(area=None, year=2026, baseline_year=2025, state="succeeded")
+    client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)
+    assert client.get(reverse("grants:national_reports")).status_code == 403
+    assert client.get(reverse("grants:report_status", kwargs={"pk": report.pk})).status_code == 403

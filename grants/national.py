@@ -1,0 +1,95 @@
+"""The national overview: one Celery job per area, fanned out over the workers in a chord, then
+merged into one PDF (pypdf) that opens with a table comparing the areas."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from celery import chord, shared_task
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from pypdf import PdfWriter
+
+from grants import continuity, reports
+from grants.models import ContinuityReport
+from portal import uploads
+from portal.models import WelfareArea
+
+
+def start(report: ContinuityReport) -> None:
+    areas = list(WelfareArea.objects.values_list("pk", flat=True))
+    ContinuityReport.objects.filter(pk=report.pk).update(
+        state=ContinuityReport.State.RUNNING, started_at=timezone.now()
+    )
+    chord(area_part.s(report.pk, area_id) for area_id in areas)(merge.s(report.pk))
+
+
+@shared_task(ignore_result=False)  # the chord's callback waits for these results
+def area_part(report_id: int, area_id: int) -> dict[str, object]:
+    """One area's report as a PDF part, and its figures for the comparison table."""
+    report = ContinuityReport.objects.get(pk=report_id)
+    area = WelfareArea.objects.get(pk=area_id)
+    with translation.override(report.language):
+        result = continuity.compute(area, report.year, report.baseline_year)
+        document = reports.pdf_bytes(reports.html(result, None))
+    name = default_storage.save(uploads.random_name("grants/reports/parts", "part.pdf"), ContentFile(document))
+    step = 90 // WelfareArea.objects.count()
+    ContinuityReport.objects.filter(pk=report_id).update(progress=F("progress") + step)
+    return {
+        "code": area.code,
+        "name": area.name_fi if report.language == "fi" else getattr(area, f"name_{report.language}"),
+        "pdf": name,
+        "organisations": len(result.rows),
+        "baseline": str(result.baseline_total),
+        "current": str(result.current_total),
+        "pending": str(result.pending_total),
+        "at_risk": sum(1 for row in result.rows if row.status in continuity.AT_RISK),
+    }
+
+
+@shared_task
+def merge(parts: list[dict[str, object]], report_id: int) -> None:
+    report = ContinuityReport.objects.get(pk=report_id)
+    if report.state == ContinuityReport.State.SUCCEEDED:
+        return
+    parts = sorted(parts, key=lambda part: part["code"])
+    with translation.override(report.language):
+        cover = reports.pdf_bytes(
+            render_to_string(
+                "grants/report/national.html", {"report": report, "parts": parts, "generated_at": timezone.now()}
+            )
+        )
+        stage = _("Ready")
+    writer = PdfWriter()
+    writer.append(io.BytesIO(cover))
+    for part in parts:
+        with default_storage.open(part["pdf"], "rb") as handle:
+            writer.append(io.BytesIO(handle.read()))
+    merged = io.BytesIO()
+    writer.write(merged)
+    table = io.StringIO()
+    columns = ["area_code", "area_name", "organisations", "baseline_eur", "current_eur", "pending_eur", "at_risk"]
+    csv.writer(table).writerows(
+        [columns]
+        + [
+            [p["code"], p["name"], p["organisations"], p["baseline"], p["current"], p["pending"], p["at_risk"]]
+            for p in parts
+        ]
+    )
+    pdf_name = default_storage.save(
+        uploads.random_name("grants/reports", "national.pdf"), ContentFile(merged.getvalue())
+    )
+    csv_name = default_storage.save(
+        uploads.random_name("grants/reports", "national.csv"), ContentFile(table.getvalue().encode("utf-8-sig"))
+    )
+    ContinuityReport.objects.filter(pk=report_id).update(
+        state=ContinuityReport.State.SUCCEEDED, pdf=pdf_name, csv=csv_name, progress=100, stage=stage,
+        finished_at=timezone.now(),
+    )  # fmt: skip
+    for part in parts:
+        default_storage.delete(part["pdf"])
