@@ -10,9 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from grants import reports
 from grants.models import ContinuityReport, FundingRecord
 from grants.tasks import build_continuity_report
 from portal.models import AreaRole
@@ -158,3 +160,18 @@ def test_area_staff_cannot_open_the_national_overview(client, settings):
     client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)
     assert client.get(reverse("grants:national_reports")).status_code == 403
     assert client.get(reverse("grants:report_status", kwargs={"pk": report.pk})).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_command_writes_the_same_report_synchronously(tmp_path):
+    scenario()
+    pdf, table = tmp_path / "out.pdf", tmp_path / "out.csv"
+    call_command(
+        "continuity_report", "--area", "05", "--year", "2026", "--lang", "sv", "--pdf", str(pdf), "--csv", str(table)
+    )
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    rows = table.read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0] == ",".join(reports.CSV_COLUMNS)
+    assert sorted(row.split(",")[-2] for row in rows[1:]) == ["continued", "discontinued"]
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(pdf)).pages).split())
+    assert "Fortsatt" in text  # written in Swedish
