@@ -89,12 +89,12 @@ def take_step(agreement: CooperationAgreement, name: str, user: User) -> bool:
     agreement.version = F("version") + 1
     agreement.save()
     agreement.refresh_from_db(fields=["version"])
-    transaction.on_commit(lambda: _render_later(agreement.pk))
+    transaction.on_commit(lambda: render_later(agreement.pk))
     _notify(agreement, step)
     return True
 
 
-def _render_later(agreement_id: int) -> None:
+def render_later(agreement_id: int) -> None:
     from familycentre.tasks import render_agreement_pdf
 
     render_agreement_pdf.delay(agreement_id)
@@ -175,11 +175,20 @@ def send_reminders(today: datetime.date | None = None) -> int:
     return sent
 
 
+@transaction.atomic
 def expire_ended(today: datetime.date | None = None) -> int:
     day = today or timezone.localdate()
-    return CooperationAgreement.objects.filter(status=AgreementStatus.ACTIVE, valid_to__lt=day).update(
+    ended = list(
+        CooperationAgreement.objects.select_for_update()
+        .filter(status=AgreementStatus.ACTIVE, valid_to__lt=day)
+        .values_list("pk", flat=True)
+    )
+    CooperationAgreement.objects.filter(pk__in=ended).update(
         status=AgreementStatus.EXPIRED, ended_at=timezone.now(), version=F("version") + 1
     )
+    for agreement_id in ended:  # the PDF shows the new state
+        transaction.on_commit(lambda agreement_id=agreement_id: render_later(agreement_id))
+    return len(ended)
 
 
 # --- Networks and activities --------------------------------------------------------------------

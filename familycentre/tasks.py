@@ -5,7 +5,7 @@ from celery import shared_task
 from familycentre import services
 
 
-@shared_task
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
 def render_agreement_pdf(agreement_id: int) -> bool:
     return services.render_pdf(agreement_id)
 

@@ -180,6 +180,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access.staff_page
 @require_POST
 def agreement_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     agreement = _agreement(request, pk)
@@ -196,6 +197,7 @@ def agreement_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     if not agreement.pdf_is_current:
+        services.render_later(agreement.pk)  # a job that failed or was lost is started again
         messages.info(request, _("The PDF is being prepared. Try again in a moment."))
         return redirect("familycentre:agreement", pk=pk)
     return uploads.download_response(agreement.pdf, f"yhteistyosopimus-{agreement.pk}.pdf")

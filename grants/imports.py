@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO
 
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as NumberError
@@ -192,6 +192,9 @@ class Checker:
             if funder_area is None:
                 problems.append(_("unknown area code %(value)s") % {"value": code})
         raw_year = row.get("year", "").strip()
+        if funder_area is not None and funder_area != self.area:
+            # An area imports its own history: another area's funding is that area's to import.
+            problems.append(_("the funder %(value)s belongs to another wellbeing area") % {"value": code})
         year = int(raw_year) if raw_year.isascii() and raw_year.isdecimal() else None
         if year is None or not 1990 <= year <= self.last_year:
             problems.append(_("the year %(value)s is not plausible") % {"value": row.get("year", "")})
@@ -287,11 +290,17 @@ def run(file: File, name: str, area: WelfareArea, user: User | None, dry_run: bo
     if record.state:
         record.save()
         return record
-    with transaction.atomic():
-        record.state = FundingImport.State.IMPORTED
+    try:
+        with transaction.atomic():
+            record.state = FundingImport.State.IMPORTED
+            record.save()
+            record.rows_imported, record.organisations_created = _write(record, file, name)
+            record.save(update_fields=["rows_imported", "organisations_created"])
+    except IntegrityError:
+        # The same file was imported a moment ago (a double click on "Import").
+        record.pk, record.state, record.rows_imported = None, FundingImport.State.REFUSED, 0
+        record.errors = [(1, _("This file has already been imported for this area."))]
         record.save()
-        record.rows_imported, record.organisations_created = _write(record, file, name)
-        record.save(update_fields=["rows_imported", "organisations_created"])
     return record
 
 

@@ -34,10 +34,13 @@ def area_part(report_id: int, area_id: int) -> dict[str, object]:
     """One area's report as a PDF part, and its figures for the comparison table."""
     report = ContinuityReport.objects.get(pk=report_id)
     area = WelfareArea.objects.get(pk=area_id)
-    with translation.override(report.language):
-        result = continuity.compute(area, report.year, report.baseline_year)
-        document = reports.pdf_bytes(reports.html(result, None))
-    name = default_storage.save(uploads.random_name("grants/reports/parts", "part.pdf"), ContentFile(document))
+    try:
+        with translation.override(report.language):
+            result = continuity.compute(area, report.year, report.baseline_year)
+            document = reports.pdf_bytes(reports.html(result, None))
+        name = default_storage.save(uploads.random_name("grants/reports/parts", "part.pdf"), ContentFile(document))
+    except Exception as error:  # noqa: BLE001 - the merge step reports it; the chord must finish
+        return {"code": area.code, "error": f"{type(error).__name__}: {error}"[:500]}
     step = 90 // WelfareArea.objects.count()
     ContinuityReport.objects.filter(pk=report_id).update(progress=F("progress") + step)
     return {
@@ -58,6 +61,17 @@ def merge(parts: list[dict[str, object]], report_id: int) -> None:
     if report.state == ContinuityReport.State.SUCCEEDED:
         return
     parts = sorted(parts, key=lambda part: part["code"])
+    failed = [part for part in parts if "error" in part]
+    if failed:
+        for part in parts:
+            if "pdf" in part:
+                default_storage.delete(part["pdf"])
+        ContinuityReport.objects.filter(pk=report_id).update(
+            state=ContinuityReport.State.FAILED,
+            error="; ".join(f"{part['code']}: {part['error']}" for part in failed)[:2000],
+            finished_at=timezone.now(),
+        )
+        return
     with translation.override(report.language):
         cover = reports.pdf_bytes(
             render_to_string(

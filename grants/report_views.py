@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,6 +92,8 @@ def national_reports(request: HttpRequest) -> HttpResponse:
     form = ReportRequestForm(
         request.POST or None, initial={"year": year, "baseline_year": year - 1, "language": request.LANGUAGE_CODE}
     )
+    if request.method == "POST":
+        access.require(access.can_use_admin(request.user))  # national viewers read; operators request
     if request.method == "POST" and form.is_valid():
         report = form.save(commit=False)
         report.requested_by = request.user
@@ -102,7 +104,10 @@ def national_reports(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "grants/report/national_list.html",
-        {"reports": ContinuityReport.objects.filter(area__isnull=True), "form": form},
+        {
+            "reports": ContinuityReport.objects.filter(area__isnull=True),
+            "form": form if access.can_use_admin(request.user) else None,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -126,6 +131,8 @@ def report_html(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     report = _report(request, pk)
+    if kind not in ("pdf", "csv"):
+        raise Http404
     file = report.pdf if kind == "pdf" else report.csv
     if report.state != ContinuityReport.State.SUCCEEDED or not file:
         messages.info(request, _("The report is not ready yet."))

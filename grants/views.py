@@ -406,6 +406,7 @@ def delete_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 
 
 @login_required
+@access.staff_page
 @require_POST
 def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     application = _application(request, pk)
@@ -421,6 +422,7 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @login_required
+@access.staff_page
 @require_POST
 def add_message(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)

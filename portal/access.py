@@ -254,8 +254,11 @@ def can_manage_centre(user: AnyUser, centre: FamilyCentre) -> bool:
 
 
 def can_view_agreement(user: AnyUser, agreement: CooperationAgreement) -> bool:
-    """The two parties: the coordinators of the centre's area and the organisation's members."""
-    return can_manage_centre(user, agreement.centre) or is_member(user, agreement.organisation)
+    """The two parties: the coordinators of the centre's area, and the organisation's members
+    once the agreement has been sent to them."""
+    if can_manage_centre(user, agreement.centre):
+        return True
+    return agreement.status != AgreementStatus.DRAFT and is_member(user, agreement.organisation)
 
 
 def agreements_visible_to(user: AnyUser, organisation: Organisation) -> QuerySet[CooperationAgreement]:

@@ -157,3 +157,11 @@ def test_amounts_in_both_notations():
     assert imports.parse_amount("1\u00a0234,50") == Decimal("1234.50")
     assert imports.parse_amount("1234.50") == Decimal("1234.50")
     assert imports.parse_amount("12,3,4") is None
+
+
+def test_an_area_imports_only_its_own_regional_funding():
+    elsewhere = ["1234567-1", "", "Helsinkiläinen ry", "091", "municipality", "091", "Helsinki", "2021", "100", "", ""]
+    record = run(csv_bytes([GOOD[0], elsewhere]))
+    assert record.state == "refused"
+    assert record.errors[0][0] == 3
+    assert "another wellbeing area" in record.errors[0][1]

@@ -129,9 +129,8 @@ def test_a_coordinator_requests_a_report_and_bad_years_are_refused(client, setti
 @pytest.mark.django_db
 def test_the_national_overview_merges_one_report_per_area(client, django_capture_on_commit_callbacks):
     scenario()
-    viewer = UserFactory()
-    AreaRole.objects.create(user=viewer, role="national_viewer")
-    client.force_login(viewer)
+    operator = UserFactory.operator()
+    client.force_login(operator)
     client.cookies["django_language"] = "en"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -150,7 +149,12 @@ def test_the_national_overview_merges_one_report_per_area(client, django_capture
     with report.csv.open("rb") as table:
         rows = table.read().decode("utf-8-sig").splitlines()
     assert len(rows) == 23
+    viewer = UserFactory()
+    AreaRole.objects.create(user=viewer, role="national_viewer")
+    client.force_login(viewer)
     assert client.get(reverse("grants:report_download", kwargs={"pk": report.pk, "kind": "pdf"})).status_code == 200
+    assert client.get(reverse("grants:report_download", kwargs={"pk": report.pk, "kind": "exe"})).status_code == 404
+    assert client.post(reverse("grants:national_reports"), {"year": "2026", "baseline_year": "2025"}).status_code == 403
 
 
 @pytest.mark.django_db
