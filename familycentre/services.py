@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -102,18 +103,11 @@ def render_later(agreement_id: int) -> None:
 
 def _people(agreement: CooperationAgreement) -> set[User]:
     admins = Membership.objects.admins().filter(organisation=agreement.organisation).select_related("user")
-    coordinators = (
-        AreaRole.objects.active()
-        .in_area(agreement.centre.area)
-        .with_role(AreaRole.Role.COORDINATOR)
-        .select_related("user")
-    )
-    return {m.user for m in admins} | {r.user for r in coordinators}
+    coordinators = AreaRole.objects.active().in_area(agreement.centre.area).with_role(AreaRole.Role.COORDINATOR)
+    return {m.user for m in admins} | set(coordinators.people())
 
 
 def _notify(agreement: CooperationAgreement, step: Step | None, template: str = "familycentre/email/step") -> None:
-    from django.conf import settings
-
     link = settings.PORTAL_BASE_URL + reverse("familycentre:agreement", kwargs={"pk": agreement.pk})
     for person in _people(agreement):
         emails.send_later(

@@ -19,9 +19,8 @@ from portal import uploads
 from portal.models import Municipality, Theme, WelfareArea, localized
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
 
-    from portal.models import User
+    pass
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 POSITIVE_MONEY = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("9999999999.99"))]
@@ -153,11 +152,6 @@ class ScoringCriterion(models.Model):
 
 
 class ApplicationQuerySet(models.QuerySet["Application"]):
-    def for_organisations_of(self, user: User | AnonymousUser) -> ApplicationQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(organisation__memberships__user=user)
-
     def in_area(self, *areas: WelfareArea) -> ApplicationQuerySet:
         return self.filter(call__area__in=areas)
 

@@ -114,8 +114,7 @@ def _people_of_organisation(application: Application) -> set[User]:
 
 
 def _coordinators_of(application: Application) -> set[User]:
-    roles = AreaRole.objects.active().in_area(application.call.area).with_role(AreaRole.Role.COORDINATOR)
-    return {role.user for role in roles.select_related("user")}
+    return set(AreaRole.objects.active().in_area(application.call.area).with_role(AreaRole.Role.COORDINATOR).people())
 
 
 def notify(event: ApplicationEvent, transition: Transition) -> None:
@@ -141,8 +140,7 @@ def _notify_people(event: ApplicationEvent, people: Iterable[User]) -> None:
 
 
 def reviewers_of_area(area: WelfareArea) -> list[User]:
-    roles = AreaRole.objects.active().in_area(area).with_role(AreaRole.Role.REVIEWER).select_related("user")
-    return sorted({role.user for role in roles}, key=lambda user: user.full_name)
+    return AreaRole.objects.active().in_area(area).with_role(AreaRole.Role.REVIEWER).people()
 
 
 def assign_reviewer(application: Application, reviewer: User, coordinator: User) -> ReviewAssignment:

@@ -171,9 +171,8 @@ def work_list(request: HttpRequest, code: str) -> HttpResponse:
     filters = ApplicationFilter(request.GET or None, queryset=applications, calls=GrantCall.objects.in_area(area))
     if request.GET.get("format") == "csv":
         return work_list_csv(filters.qs)
-    page = Paginator(filters.qs.order_by(*filters.qs.query.order_by or ["-submitted_at"]), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    applications = filters.qs if filters.qs.query.order_by else filters.qs.order_by("-submitted_at")
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "grants/work_list.html",

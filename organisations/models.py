@@ -51,9 +51,6 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         )
         return self.filter(Q(home_municipality=municipality) | Q(Exists(operates)))
 
-    def unclaimed(self) -> OrganisationQuerySet:
-        return self.exclude(Exists(Membership.objects.filter(organisation=OuterRef("pk"))))
-
     def for_listing(self) -> OrganisationQuerySet:
         """What a list of organisations shows, fetched in a fixed number of queries."""
         return self.select_related("home_municipality", "parent").prefetch_related("themes")

@@ -124,12 +124,19 @@ def coordinated_areas_of(user: AnyUser, organisation: Organisation) -> QuerySet[
 
 
 def _areas_of(organisation: Organisation) -> set[int]:
-    """Where the organisation operates (home and municipalities) or has applied for a grant."""
-    return (
-        {organisation.home_municipality.area_id}
-        | set(organisation.municipalities.values_list("area_id", flat=True))
-        | set(Application.objects.filter(organisation=organisation).submitted().values_list("call__area_id", flat=True))
-    )
+    """Where the organisation operates (home and municipalities) or has applied for a grant; kept
+    on the instance, because one page asks several questions about the same organisation."""
+    if "_access_areas" not in organisation.__dict__:
+        organisation.__dict__["_access_areas"] = (
+            {organisation.home_municipality.area_id}
+            | set(organisation.municipalities.values_list("area_id", flat=True))
+            | set(
+                Application.objects.filter(organisation=organisation)
+                .submitted()
+                .values_list("call__area_id", flat=True)
+            )
+        )
+    return organisation.__dict__["_access_areas"]
 
 
 def coordinates(user: AnyUser, organisation: Organisation) -> bool:

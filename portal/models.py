@@ -163,6 +163,10 @@ class AreaRoleQuerySet(models.QuerySet["AreaRole"]):
     def with_role(self, *roles: str) -> AreaRoleQuerySet:
         return self.filter(role__in=roles)
 
+    def people(self) -> list[User]:
+        """The users holding these roles, each once, by name."""
+        return sorted({role.user for role in self.select_related("user")}, key=lambda user: user.full_name)
+
 
 class AreaRole(models.Model):
     """A person's role in one area for a period: a coordinator here, a councillor there."""

@@ -9,6 +9,7 @@ asked the access policy first, always as a download.
 
 from __future__ import annotations
 
+import mimetypes
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -199,7 +200,8 @@ class StoredFile(models.Model):
 
 def download_response(file: FieldFile, download_name: str) -> FileResponse:
     """Serve a stored file as an attachment that the browser must not sniff or render inline."""
-    content_type = FILE_TYPES.get(extension_of(file.name), FILE_TYPES["pdf"]).content_type
+    known = FILE_TYPES.get(extension_of(file.name))
+    content_type = known.content_type if known else mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     try:
         handle = file.open("rb")
     except FileNotFoundError as error:

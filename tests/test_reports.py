@@ -88,6 +88,8 @@ def test_councillors_see_only_their_own_areas_published_reports(client, settings
     response = client.get(pdf)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    table = client.get(reverse("grants:report_download", kwargs={"pk": report.pk, "kind": "csv"}))
+    assert table["Content-Type"].startswith("text/csv")
     client.force_login(elsewhere)
     assert client.get(pdf).status_code == 403
     assert client.get(reverse("grants:reports", kwargs={"code": "05"})).status_code == 403

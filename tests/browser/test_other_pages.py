@@ -9,8 +9,10 @@ from familycentre.models import FamilyCentreActivity
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD, enable_totp
 from tests.factories import (
+    AgreementFactory,
     AreaRoleFactory,
     FamilyCentreFactory,
+    GrantCallFactory,
     MembershipFactory,
     OrganisationFactory,
     UserFactory,
@@ -48,9 +50,14 @@ def test_ngo_member_pages(new_ui):
 def test_coordinator_pages_and_the_funding_import(new_ui):
     coordinator = AreaRoleFactory.coordinator(area=area("05"), user__preferred_language="en").user
     centre = FamilyCentreFactory.with_ngo(OrganisationFactory())
+    draft = AgreementFactory()
+    call = GrantCallFactory()
     ui = new_ui()
     page = log_in(ui, coordinator.email, PASSWORD, totp_secret=enable_totp(coordinator))
     ui.goto(f"/family-centres/{centre.pk}/network/{centre.members.get().pk}/")
+    ui.goto(f"/family-centres/{centre.pk}/edit/")
+    ui.goto(f"/agreements/{draft.pk}/edit/")
+    ui.goto(f"/calls/{call.pk}/edit/")
     ui.goto("/workspace/areas/05/dashboard/")
     page = ui.goto("/workspace/areas/05/funding-imports/")
     page.get_by_label("File (CSV or XLSX)").set_input_files(
