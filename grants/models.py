@@ -19,7 +19,6 @@ from portal import uploads
 from portal.models import Municipality, Theme, WelfareArea, localized
 
 if TYPE_CHECKING:
-
     pass
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
