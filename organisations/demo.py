@@ -18,7 +18,8 @@ DEMO_PDF = (
 
 
 def business_id(base: int) -> str:
-    """A valid Business ID (Y-tunnus) built from a seven-digit number."""
+    """A valid Business ID (Y-tunnus) built from a seven-digit number. A number that has no valid
+    check digit moves to the next one, so callers use even numbers to keep the IDs distinct."""
     digits = f"{base:07d}"
     remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
     if remainder == 1:

@@ -69,7 +69,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     @classmethod
     def unclaimed(cls, **kwargs: object) -> Organisation:
         """As created from imported funding history: identifiers and a name, no members."""
-        return cls(business_id=business_id(7_000_000 + Organisation.objects.count()), **kwargs)
+        return cls(business_id=business_id(7_000_000 + 2 * Organisation.objects.count()), **kwargs)
 
     @classmethod
     def in_area(cls, code: str, **kwargs: object) -> Organisation:
@@ -267,7 +267,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
         model = CooperationAgreement
 
     organisation = factory.SubFactory(
-        OrganisationFactory, business_id=factory.Sequence(lambda n: business_id(3_000_000 + n))
+        OrganisationFactory, business_id=factory.Sequence(lambda n: business_id(3_000_000 + 2 * n))
     )
     centre = factory.LazyAttribute(lambda agreement: FamilyCentreFactory.with_ngo(agreement.organisation))
     scope = "Perhekahvila ja vertaisryhmät."
