@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from portal.env import env_bool, env_int, env_list, env_required, env_str
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_filters",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "portal.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.StaffMFAMiddleware",
@@ -210,8 +213,29 @@ PORTAL_UPLOAD_MAX_BYTES = env_int("PORTAL_UPLOAD_MAX_MB", 20) * 1024 * 1024
 # Django keeps larger uploads in a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Several web and worker machines share uploads and generated PDFs through S3-compatible object
+# storage; one machine keeps them on its own disk under MEDIA_ROOT.
+PORTAL_S3_BUCKET = env_str("PORTAL_S3_BUCKET", "")
+if PORTAL_S3_BUCKET:
+    _default_storage: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PORTAL_S3_BUCKET,
+            "endpoint_url": env_str("PORTAL_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("PORTAL_S3_REGION", "") or None,
+            "access_key": env_required("PORTAL_S3_ACCESS_KEY_ID", "the object storage needs credentials"),
+            "secret_key": env_required("PORTAL_S3_SECRET_ACCESS_KEY", "the object storage needs credentials"),
+            "location": env_str("PORTAL_S3_PREFIX", "media"),
+            # Files are private: the portal streams them through its authorised download views.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -220,6 +244,23 @@ STORAGES = {
 }
 
 # --- Security headers (always) and HTTPS hardening (production) -------------------------------
+
+# Content-Security-Policy: scripts, styles and fonts only from the portal itself, so no inline
+# script or style attribute runs; tests/browser checks that every page keeps to it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

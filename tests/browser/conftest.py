@@ -8,7 +8,7 @@ from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the test body still talks to the database.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -24,6 +24,12 @@ CHROMIUM_FLAGS = [
     "--disable-quic",
     "--no-first-run",
 ]
+# Records every Content-Security-Policy violation of the page, from its first byte on.
+CSP_LISTENER = """window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`
+                              + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+});"""
 AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_RUN = """async (tags) => {
@@ -34,7 +40,8 @@ AXE_RUN = """async (tags) => {
 
 
 class AccessiblePage:
-    """A Playwright page that runs axe-core on every page it loads.
+    """A Playwright page that runs axe-core on every page it loads and holds it to the portal's
+    Content-Security-Policy: the policy must be sent, and nothing on the page may violate it.
 
     Tests call ``goto`` to open a page and ``check`` after an action that loads a new one;
     at the end the fixture fails the test if any page was loaded but never checked.
@@ -44,7 +51,14 @@ class AccessiblePage:
         self.page = page
         self.loaded: list[str] = []
         self.checked: set[str] = set()
+        self.policies: dict[str, str] = {}
+        page.add_init_script(CSP_LISTENER)
         page.on("load", lambda loaded_page: self.loaded.append(loaded_page.url))
+        page.on("response", self._remember_policy)
+
+    def _remember_policy(self, response: Response) -> None:
+        if response.request.resource_type == "document" and response.frame == self.page.main_frame:
+            self.policies[response.url] = response.headers.get("content-security-policy", "")
 
     def goto(self, path: str) -> Page:
         self.page.goto(path)
@@ -57,6 +71,11 @@ class AccessiblePage:
             self.page.evaluate(AXE_SOURCE)
         violations = self.page.evaluate(AXE_RUN, AXE_TAGS)
         self.checked.add(self.page.url)
+        policy = self.policies.get(self.page.url, "")
+        assert "script-src 'self'" in policy, f"{self.page.url} was served without the script policy: {policy!r}"
+        assert "unsafe-inline" not in policy
+        csp_violations = self.page.evaluate("window.__cspViolations || []")
+        assert csp_violations == [], f"{self.page.url} breaks the Content-Security-Policy: {csp_violations}"
         assert violations == [], f"axe found violations on {self.page.url}:\n" + "\n".join(
             f"- {v['id']} ({v['impact']}): {v['help']} at {', '.join(v['nodes'])}" for v in violations
         )
