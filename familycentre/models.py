@@ -190,6 +190,7 @@ class CooperationAgreement(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     pdf = models.FileField(upload_to=agreement_pdf_upload_to, max_length=200, blank=True)
     pdf_version = models.PositiveIntegerField(default=0)  # the signature state the PDF shows
+    pdf_failed_at = models.DateTimeField(null=True, blank=True)  # the last render ran out of time
     version = models.PositiveIntegerField(default=1)  # raised on every step
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -135,17 +136,24 @@ def render_pdf(agreement_id: int) -> bool:
     if agreement.pdf_is_current:
         return False
     version = agreement.version
-    with translation.override(agreement.language):
-        html = render_to_string("familycentre/agreement_pdf.html", {"agreement": agreement})
-    pdf = HTML(string=html).write_pdf()
-    name = agreement.pdf.storage.save(uploads.random_name("familycentre/agreements", "agreement.pdf"), ContentFile(pdf))
+    try:
+        with translation.override(agreement.language):
+            html = render_to_string("familycentre/agreement_pdf.html", {"agreement": agreement})
+        pdf = HTML(string=html).write_pdf()
+        name = agreement.pdf.storage.save(
+            uploads.random_name("familycentre/agreements", "agreement.pdf"), ContentFile(pdf)
+        )
+    except SoftTimeLimitExceeded:
+        # The agreement page says so; opening the PDF link starts a new render.
+        CooperationAgreement.objects.filter(pk=agreement_id).update(pdf_failed_at=timezone.now())
+        return False
     with transaction.atomic():
         current = CooperationAgreement.objects.select_for_update().get(pk=agreement_id)
         if current.version != version or current.pdf_is_current:
             transaction.on_commit(lambda: current.pdf.storage.delete(name))  # a newer render wins
             return False
         old = current.pdf.name
-        CooperationAgreement.objects.filter(pk=agreement_id).update(pdf=name, pdf_version=version)
+        CooperationAgreement.objects.filter(pk=agreement_id).update(pdf=name, pdf_version=version, pdf_failed_at=None)
         if old:
             transaction.on_commit(lambda: current.pdf.storage.delete(old))
     return True

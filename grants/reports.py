@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable
 from decimal import Decimal
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -142,23 +143,26 @@ def run_job(report_id: int) -> None:
     report = ContinuityReport.objects.select_related("area").get(pk=report_id)
     if report.state == ContinuityReport.State.SUCCEEDED:
         return
+    # A redelivery after a crash starts the attempt afresh: the page shows this run's stages only.
     ContinuityReport.objects.filter(pk=report_id).update(
-        state=ContinuityReport.State.RUNNING, started_at=timezone.now(), error=""
+        state=ContinuityReport.State.RUNNING, started_at=timezone.now(), error="", progress=0, stage="", history=[]
     )
     try:
         document, table = build(report, lambda value, stage: set_progress(report_id, value, stage))
         stem = f"continuity-{report.area.code if report.area else 'national'}-{report.year}"
         storage = report.pdf.storage
+        # New random names every attempt: a file a killed attempt left half-written is never referred to.
         pdf_name = storage.save(uploads.random_name("grants/reports", f"{stem}.pdf"), ContentFile(document))
         csv_name = storage.save(
             uploads.random_name("grants/reports", f"{stem}.csv"), ContentFile(table.encode("utf-8-sig"))
         )
+    except SoftTimeLimitExceeded:
+        with translation.override(report.language):
+            message = _("The report took longer than the time allowed and was stopped. Try again later.")
+        _fail(report_id, message)
+        return
     except Exception as error:
-        ContinuityReport.objects.filter(pk=report_id).update(
-            state=ContinuityReport.State.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
-        )
+        _fail(report_id, f"{type(error).__name__}: {error}")
         raise
     with transaction.atomic():
         current = ContinuityReport.objects.select_for_update().get(pk=report_id)
@@ -169,3 +173,9 @@ def run_job(report_id: int) -> None:
         ContinuityReport.objects.filter(pk=report_id).update(
             state=ContinuityReport.State.SUCCEEDED, pdf=pdf_name, csv=csv_name, finished_at=timezone.now()
         )
+
+
+def _fail(report_id: int, message: str) -> None:
+    ContinuityReport.objects.filter(pk=report_id).update(
+        state=ContinuityReport.State.FAILED, error=message[:2000], finished_at=timezone.now()
+    )

@@ -289,7 +289,11 @@ CELERY_BROKER_QUEUE_DIR = VAR_DIR / "celery" / "queue"
 # The longest job's hard limit, in seconds; the broker must not redeliver a job before it.
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+# A job whose worker died (acks_late: never acknowledged) goes back to the queue after this many
+# seconds; the jobs are idempotent, so running it again finishes it exactly once.
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT * 2)
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in ("queue", "control", "results"):
         (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)

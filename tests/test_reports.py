@@ -1,13 +1,9 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 import time
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -19,8 +15,7 @@ from grants.models import ContinuityReport, FundingRecord
 from grants.tasks import build_continuity_report
 from portal.models import AreaRole
 from tests.factories import AreaRoleFactory, OrganisationFactory, UserFactory, area
-
-BASE_DIR = Path(__file__).resolve().parent.parent
+from tests.workers import worker
 
 
 def scenario() -> ContinuityReport:
@@ -39,13 +34,7 @@ def scenario() -> ContinuityReport:
 def test_a_real_worker_builds_the_pdf_and_csv_through_its_stages(reference_data, database_url):
     report = scenario()
     queue = f"test-{uuid.uuid4().hex}"
-    env = os.environ | {"DATABASE_URL": database_url, "DJANGO_DEBUG": "true"}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--queues", queue,
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    try:
+    with worker(queue, {"DATABASE_URL": database_url}) as running:
         build_continuity_report.apply_async((report.pk,), queue=queue)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -53,10 +42,8 @@ def test_a_real_worker_builds_the_pdf_and_csv_through_its_stages(reference_data,
             if report.state in ("succeeded", "failed"):
                 break
             time.sleep(0.5)
-    finally:
-        worker.terminate()
-        output, _ = worker.communicate(timeout=30)
-    assert report.state == "succeeded", (report.error, output[-3000:])
+    output = running.output
+    assert report.state == "succeeded", (report.error, output)
     assert [step[0] for step in report.history] == [10, 40, 60, 90, 100]
     with report.pdf.open("rb") as pdf:
         text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read())).pages)
