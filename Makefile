@@ -8,7 +8,7 @@ TEST_WORKERS ?= 2
 MANAGE := DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
 CATALOGUE_IGNORES := --ignore='.venv/*' --ignore='var/*' --ignore='staticfiles/*' --ignore='tests/*'
 
-.PHONY: install system-packages run test lint format messages compilemessages clean
+.PHONY: install system-packages run test bench lint format messages compilemessages clean
 
 install: system-packages $(VENV)/.installed compilemessages
 
@@ -44,6 +44,10 @@ format: $(VENV)/.installed
 test: install lint
 	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_DEBUG=true $(PY) -m pytest -n $(TEST_WORKERS)
+
+# The national data set under gunicorn on PostgreSQL, against the budgets; writes bench/results.json.
+bench: install
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -49,6 +49,7 @@ from organisations.models import Organisation
 from portal import access, uploads
 from portal.csvsafe import safe_row
 from portal.models import WelfareArea
+from portal.pagecache import cached_page
 
 PAGE_SIZE = 25
 
@@ -56,6 +57,7 @@ PAGE_SIZE = 25
 # --- Public: calls --------------------------------------------------------------------------------
 
 
+@cached_page
 def call_list(request: HttpRequest) -> HttpResponse:
     areas = WelfareArea.objects.all()
     area = areas.filter(code=request.GET.get("area", "")).first()
@@ -164,6 +166,7 @@ def call_decisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @access.staff_page
+@cached_page
 def work_list(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR, access.Role.DECISION_MAKER))
@@ -253,6 +256,7 @@ def start_application(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def organisation_applications(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(access.is_member(request.user, organisation))
@@ -601,6 +605,7 @@ def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Public decisions ---------------------------------------------------------------------------
 
 
+@cached_page
 def decisions(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     published = Decision.objects.published().filter(application__call__area=area)
@@ -622,6 +627,7 @@ def decisions(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "grants/decisions.html", {"area": area, "year": year, "years": years, "decisions": rows})
 
 
+@cached_page
 def open_data_json(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(opendata.package(), json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"

@@ -19,6 +19,7 @@ from organisations.forms import DocumentForm, InvitationForm, JoinRequestForm, N
 from organisations.models import Invitation, JoinRequest, Membership, Organisation, OrganisationDocument
 from portal import access, uploads
 from portal.models import WelfareArea
+from portal.pagecache import cached_page
 
 PAGE_SIZE = 25
 
@@ -27,6 +28,7 @@ def paginate(request: HttpRequest, queryset: object) -> object:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+@cached_page
 def directory(request: HttpRequest) -> HttpResponse:
     filters = OrganisationFilter(request.GET or None, queryset=Organisation.objects.for_listing())
     page = paginate(request, filters.qs)

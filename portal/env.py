@@ -11,7 +11,8 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable's value; set but empty counts as unset, as in most deployment tools."""
+    return os.environ.get(name, "") or default
 
 
 def env_required(name: str, why: str) -> str:
@@ -45,6 +46,6 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
-    if raw is None:
+    if not raw:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]

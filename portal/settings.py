@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.StaffMFAMiddleware",
+    "portal.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -118,7 +119,7 @@ DATABASES = {"default": _database}
 
 CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {
         "default": {
@@ -126,6 +127,10 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+# Sessions are read from the cache and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How long the busiest pages stay cached at most (portal/pagecache.py); 0 turns the cache off.
+PORTAL_PAGE_CACHE_SECONDS = env_int("PORTAL_PAGE_CACHE_SECONDS", 60)
 
 # --- Accounts ---------------------------------------------------------------------------------
 
@@ -325,6 +330,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+(VAR_DIR / "celery").mkdir(parents=True, exist_ok=True)  # beat keeps its schedule there with any broker
 
 # --- Logging ----------------------------------------------------------------------------------
 
@@ -332,7 +338,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     # WeasyPrint reports every layout step at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -10,3 +11,14 @@ def no_control_characters(value: str) -> None:
     """Refuse line breaks, tabs and other invisible control characters in one-line text."""
     if any(unicodedata.category(character) == "Cc" for character in value):
         raise ValidationError(_("Remove line breaks and other control characters."), code="control_characters")
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def plausible_year(value: datetime.date) -> None:
+    """Refuse dates too far away to mean anything: the year 1 or 9999 cannot even be moved to
+    another time zone or by a day."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        # The message names 1900 as FIRST_YEAR does.
+        raise ValidationError(_("Give a year between 1900 and %(last)s."), code="year", params={"last": LAST_YEAR})

@@ -20,6 +20,7 @@ from organisations.models import Membership
 from portal import access, dashboard, health, personal_data
 from portal.forms import DeleteAccountForm, ProfileForm
 from portal.models import AreaRole, WelfareArea
+from portal.pagecache import cached_page
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -72,6 +73,7 @@ def area_workspace(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @access.staff_page
+@cached_page
 def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.can_view_dashboard(request.user, area))

@@ -10,6 +10,7 @@ packages=(
   libpangoft2-1.0-0   # WeasyPrint
   libharfbuzz-subset0 # WeasyPrint: font subsetting
   fonts-dejavu-core   # fonts for PDFs
+  wrk                 # the load generator of make bench
 )
 
 missing=()

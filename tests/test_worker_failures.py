@@ -159,5 +159,6 @@ def test_an_agreement_pdf_job_that_runs_out_of_time_says_so_on_the_agreement_pag
     agreement.refresh_from_db()
     assert agreement.pdf_failed_at is not None and not agreement.pdf
     client.force_login(admin)
-    page = client.get(reverse("familycentre:agreement", args=[agreement.pk]), headers={"accept-language": "en"})
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("familycentre:agreement", args=[agreement.pk]))
     assert "The PDF could not be created in the time allowed." in page.content.decode()

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('familycentre', '0001_initial'),
+        ("familycentre", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cooperationagreement',
-            name='pdf_failed_at',
+            model_name="cooperationagreement",
+            name="pdf_failed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -1,0 +1,118 @@
+"""The page cache serves the busiest pages without running their views, but never a page from
+before the last write, never one person's page to another, and never a one-off message."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from organisations.models import Organisation
+from portal import pagecache
+from tests.factories import (
+    ApplicationFactory,
+    AreaRoleFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    area,
+)
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORY = reverse("organisations:directory")
+
+
+def queries_for(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_a_second_visit_is_served_without_the_view_and_shows_the_same_page(client):
+    OrganisationFactory(name_fi="Välimuistin Yhdistys ry")
+    client.get(DIRECTORY)  # a first visit gets the CSRF cookie, which the cached page's forms need
+    first_queries, first = queries_for(client, DIRECTORY)
+    second_queries, second = queries_for(client, DIRECTORY)
+    assert "Välimuistin Yhdistys ry" in second
+    assert second == first
+    assert second_queries == 0 < first_queries
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        pytest.param(lambda: OrganisationFactory(name_fi="Uusi Yhdistys ry"), id="insert"),
+        pytest.param(lambda: Organisation.objects.update(name_fi="Uusi Yhdistys ry"), id="bulk update"),
+    ],
+)
+def test_any_write_shows_on_the_next_visit(client, write):
+    OrganisationFactory(name_fi="Vanha Yhdistys ry")
+    queries_for(client, DIRECTORY)
+    write()
+    _queries, page = queries_for(client, DIRECTORY)
+    assert "Uusi Yhdistys ry" in page
+
+
+def test_a_write_from_another_connection_shows_after_it_commits(transactional_db, client):
+    OrganisationFactory(name_fi="Vanha Yhdistys ry")
+    queries_for(client, DIRECTORY)
+
+    def elsewhere() -> None:  # as a Celery worker or another web process would
+        Organisation.objects.update(name_fi="Toisen Prosessin Yhdistys ry")
+        connection.close()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    _queries, page = queries_for(client, DIRECTORY)
+    assert "Toisen Prosessin Yhdistys ry" in page
+
+
+def test_one_persons_page_is_never_served_to_another(client):
+    application = ApplicationFactory.submitted(title="Salainen hanke")
+    url = reverse("grants:organisation_applications", args=[application.organisation.pk])
+    member = MembershipFactory(organisation=application.organisation).user
+    client.force_login(member)
+    assert "Salainen hanke" in queries_for(client, url)[1]
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+
+
+def test_a_page_showing_a_one_off_message_is_not_kept(client, settings):
+    settings.PORTAL_REQUIRE_STAFF_MFA = False
+    client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)
+    client.cookies["django_language"] = "en"
+    work_list = reverse("grants:work_list", args=["05"])
+    client.get(work_list)
+    queries_for(client, work_list)
+    assert queries_for(client, work_list)[0] <= 3  # served from the cache: only the sign-in checks
+    client.post(reverse("grants:bulk_assign", args=["05"]))  # refused with a message, nothing written
+    notice = "Choose a reviewer and at least one application."
+    assert notice in client.get(work_list).content.decode()
+    assert notice not in client.get(work_list).content.decode()
+
+
+def test_large_open_data_is_sent_compressed_to_clients_that_accept_it(client, monkeypatch):
+    monkeypatch.setattr(pagecache, "COMPRESS_OVER_BYTES", 10)
+    plain = client.get(reverse("grants:open_data_json"))
+    assert "Content-Encoding" not in plain
+    compressed = client.get(reverse("grants:open_data_json"), headers={"accept-encoding": "gzip, br"})
+    assert compressed["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(compressed.content)) == json.loads(plain.content)
+    assert "Accept-Encoding" in compressed["Vary"]
+    html = client.get(DIRECTORY, headers={"accept-encoding": "gzip"})
+    html = client.get(DIRECTORY, headers={"accept-encoding": "gzip"})
+    assert "Content-Encoding" not in html  # pages with tokens are never compressed (BREACH)
+
+
+def test_setting_the_lifetime_to_zero_turns_the_cache_off(client, settings):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0
+    queries_for(client, DIRECTORY)
+    assert queries_for(client, DIRECTORY)[0] > 0
