@@ -2,9 +2,11 @@
 
 Every INSERT, UPDATE or DELETE any process commits (web, worker, command) raises the generation,
 and a page is cached under the generation it was rendered in, so a page is never served from
-before the last write. A page is cached per person and language, and only after the view's
-access checks have let that person see it; the access middleware (MFA) still runs on every hit.
-Clocks change pages without writes (a call's deadline passing), so entries also expire.
+before the last write. A page is cached per person and language, and only after the MFA rule
+and the view's access checks let that person see it; whatever could change that verdict (a role,
+a membership, an authenticator) is a write, which starts a new generation. Clocks change pages
+without writes (a call's deadline passing, a role's last day ending), so entries also expire
+after PORTAL_PAGE_CACHE_SECONDS.
 
 Views opt in with ``@cached_page``; pages carrying a one-off message are never stored.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +31,9 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Access-Control-Allow-Ori
 # Large non-HTML answers (open data) are also kept compressed; HTML never is (BREACH).
 COMPRESS_OVER_BYTES = 32 * 1024
 UNTRACKED_TABLES = ("django_session", "django_celery")
+# While one request renders a missing page, others with the same key wait this long for it.
+RENDER_LOCK_SECONDS = 30
+WAIT_SECONDS = 10.0
 
 View = Callable[..., HttpResponse]
 
@@ -76,8 +82,7 @@ def watch_writes(connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
 
 
 class PageCacheMiddleware:
-    """Serve ``@cached_page`` views from the cache; last in MIDDLEWARE, so that every check
-    before the view (sign-in, MFA) runs on a hit as well."""
+    """Serve ``@cached_page`` views from the cache, after sign-in and before the MFA check."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -85,8 +90,10 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         key = getattr(request, "_page_cache_key", None)
-        if key and _storable(request, response):
-            cache.set(key, _freeze(response), settings.PORTAL_PAGE_CACHE_SECONDS)
+        if key:
+            if _storable(request, response):
+                cache.set(key, _freeze(response), settings.PORTAL_PAGE_CACHE_SECONDS)
+            cache.delete(f"{key}:rendering")
         return response
 
     def process_view(self, request: HttpRequest, view: View, args: Any, kwargs: Any) -> HttpResponse | None:
@@ -96,6 +103,8 @@ class PageCacheMiddleware:
             return None
         key = _key(request)
         frozen = cache.get(key)
+        if frozen is None and not cache.add(f"{key}:rendering", 1, RENDER_LOCK_SECONDS):
+            frozen = _wait_for(key)  # after a write, one request renders a page; the rest wait for it
         if frozen is None:
             request._page_cache_key = key  # type: ignore[attr-defined]
             return None
@@ -113,6 +122,18 @@ def _key(request: HttpRequest) -> str:
         "htmx" if request.headers.get("HX-Request") else "",
     ]
     return "pagecache:page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _wait_for(key: str) -> dict[str, Any] | None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        frozen = cache.get(key)
+        if frozen is not None:
+            return frozen
+        if cache.get(f"{key}:rendering") is None:  # the renderer could not keep it
+            return None
+    return None
 
 
 def _has_messages(request: HttpRequest) -> bool:

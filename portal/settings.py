@@ -67,8 +67,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "portal.middleware.StaffMFAMiddleware",
+    # Before the MFA check: a cached page exists only for a person who passed it in this generation.
     "portal.pagecache.PageCacheMiddleware",
+    "portal.middleware.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -8,12 +8,15 @@ import json
 import threading
 
 import pytest
+from allauth.mfa.models import Authenticator
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from organisations.models import Organisation
 from portal import pagecache
+from tests.conftest import enable_totp
 from tests.factories import (
     ApplicationFactory,
     AreaRoleFactory,
@@ -116,3 +119,41 @@ def test_setting_the_lifetime_to_zero_turns_the_cache_off(client, settings):
     settings.PORTAL_PAGE_CACHE_SECONDS = 0
     queries_for(client, DIRECTORY)
     assert queries_for(client, DIRECTORY)[0] > 0
+
+
+def test_staff_who_remove_their_authenticator_are_sent_to_set_it_up_again(client, settings):
+    settings.PORTAL_REQUIRE_STAFF_MFA = True
+    coordinator = AreaRoleFactory.coordinator(area=area("05")).user
+    enable_totp(coordinator)
+    client.force_login(coordinator)
+    dashboard = reverse("portal:area_dashboard", args=["05"])
+    for _visit in range(3):  # the last one from the cache
+        assert client.get(dashboard).status_code == 200
+    Authenticator.objects.filter(user=coordinator).delete()
+    response = client.get(dashboard)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_while_one_request_renders_a_page_the_others_wait_for_it(client, monkeypatch):
+    monkeypatch.setattr(pagecache, "_key", lambda request: "pagecache:page:directory")
+    OrganisationFactory(name_fi="Odottava Yhdistys ry")
+    client.get(DIRECTORY)  # the CSRF cookie
+    rendered = client.get(DIRECTORY).content
+    frozen = cache.get("pagecache:page:directory")
+    cache.delete("pagecache:page:directory")
+    cache.add("pagecache:page:directory:rendering", 1)  # another request is rendering it
+    threading.Timer(0.3, cache.set, ["pagecache:page:directory", frozen]).start()
+    with CaptureQueriesContext(connection) as queries:
+        waited = client.get(DIRECTORY)
+    assert waited.content == rendered
+    assert len(queries) == 0
+
+
+def test_a_request_renders_the_page_itself_when_the_other_renderer_gives_up(client, monkeypatch):
+    monkeypatch.setattr(pagecache, "_key", lambda request: "pagecache:page:directory")
+    OrganisationFactory(name_fi="Odottava Yhdistys ry")
+    client.get(DIRECTORY)
+    cache.add("pagecache:page:directory:rendering", 1)
+    threading.Timer(0.3, cache.delete, ["pagecache:page:directory:rendering"]).start()
+    assert "Odottava Yhdistys ry" in client.get(DIRECTORY).content.decode()
