@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity, NetworkMember
 from organisations.forms import municipality_choices
 from organisations.models import Organisation, ServiceLanguage
-from portal.validators import no_control_characters
+from portal.validators import no_control_characters, plausible_year
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -54,6 +54,8 @@ class NetworkMemberForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.order_by("name_fi")
+        for name in ("joined_on", "left_on"):
+            self.fields[name].validators.append(plausible_year)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
@@ -97,6 +99,8 @@ class AgreementForm(forms.ModelForm):
         self.fields["organisation"].help_text = _("An NGO that is an active member of the centre's network.")
         for name in ("area_contact", "organisation_contact", "area_privacy_contact", "organisation_privacy_contact"):
             self.fields[name].validators.append(no_control_characters)
+        for name in ("valid_from", "valid_to"):
+            self.fields[name].validators.append(plausible_year)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()

@@ -11,7 +11,8 @@ from portal.models import Municipality, Theme
 class ApplicationFilter(django_filters.FilterSet):
     """The coordinator's work list: filters, text search and sorting."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    # Long enough for any title; a longer pattern is more than SQLite's LIKE takes.
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
     call = django_filters.ModelChoiceFilter(label=_("Call"), queryset=GrantCall.objects.none())
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     theme = django_filters.ModelChoiceFilter(

@@ -18,8 +18,9 @@ from grants.models import (
     UseOfFundsReport,
 )
 from organisations.forms import municipality_choices
+from portal.forms import CheckedModelMultipleChoiceField
 from portal.uploads import UploadField
-from portal.validators import no_control_characters
+from portal.validators import no_control_characters, plausible_year
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -61,6 +62,7 @@ class GrantCallForm(forms.ModelForm):
             self.fields[name].validators.append(no_control_characters)
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+            self.fields[name].validators.append(plausible_year)
         if self.instance.pk and Decision.objects.filter(application__call=self.instance).exists():
             # Decisions are in the funding ledger under this year and type: they stay as decided.
             for name in ("funding_year", "grant_type"):
@@ -84,6 +86,7 @@ CriterionFormSet = forms.inlineformset_factory(
     fields=["name_fi", "name_sv", "weight"],
     extra=2,
     max_num=20,
+    absolute_max=20,  # a forged form count builds no more forms than that
     validate_max=True,
     can_delete=True,
 )
@@ -115,6 +118,7 @@ class ApplicationForm(forms.ModelForm):
             "planned_activities": forms.Textarea(attrs={"rows": 8}),
             "target_groups": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"target_groups": CheckedModelMultipleChoiceField}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -142,6 +146,7 @@ BudgetLineFormSet = forms.inlineformset_factory(
     fields=["kind", "category", "description", "amount"],
     extra=2,
     max_num=100,
+    absolute_max=100,  # a forged form count builds no more forms than that
     validate_max=True,
     can_delete=True,
 )
@@ -151,6 +156,7 @@ OtherFundingFormSet = forms.inlineformset_factory(
     fields=["funder", "amount", "state"],
     extra=1,
     max_num=30,
+    absolute_max=30,  # a forged form count builds no more forms than that
     validate_max=True,
     can_delete=True,
 )
@@ -242,6 +248,7 @@ class DecisionForm(forms.ModelForm):
         self.requested = requested
         self.fields["amount"].required = False  # a rejection has none
         self.fields["reference"].validators.append(no_control_characters)
+        self.fields["report_due_on"].validators.append(plausible_year)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
@@ -267,7 +274,7 @@ class DecisionForm(forms.ModelForm):
 
 class BulkReferenceForm(forms.Form):
     reference = forms.CharField(label=_("Decision reference"), max_length=50, validators=[no_control_characters])
-    decisions = forms.ModelMultipleChoiceField(
+    decisions = CheckedModelMultipleChoiceField(
         label=_("Decisions"), queryset=Decision.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
@@ -279,7 +286,9 @@ class BulkReferenceForm(forms.Form):
 
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}), validators=[plausible_year]
+    )
     reference = forms.CharField(label=_("Payment reference"), max_length=50, required=False)
 
 

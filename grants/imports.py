@@ -37,6 +37,8 @@ REQUIRED_COLUMNS = set(COLUMNS) - {"grant_type", "purpose", "association_registe
 MAX_ERRORS_KEPT = 500
 BATCH = 2000
 AMOUNT = re.compile(r"^-?\d+([.,]\d{1,2})?$")
+# Control characters but the tab and the line breaks, which a quoted CSV cell may hold.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class ImportRefused(Exception):
@@ -149,6 +151,9 @@ class Checker:
 
     def parse(self, row: dict[str, str]) -> tuple[ParsedRow | None, list[str]]:
         problems: list[str] = []
+        if any(CONTROL_CHARACTER.search(value) for value in row.values() if value):
+            # A NUL byte in a name crashes PostgreSQL at the import; other control characters are no text.
+            problems.append(_("Remove line breaks and other control characters."))
         business_id = register_number = None
         if row.get("business_id"):
             try:

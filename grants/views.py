@@ -60,7 +60,9 @@ PAGE_SIZE = 25
 @cached_page
 def call_list(request: HttpRequest) -> HttpResponse:
     areas = WelfareArea.objects.all()
-    area = areas.filter(code=request.GET.get("area", "")).first()
+    code = request.GET.get("area", "")
+    # An area code is letters and digits; anything else (a NUL byte crashes PostgreSQL) is no area.
+    area = areas.filter(code=code).first() if code.isascii() and code.isalnum() else None
     calls = GrantCall.objects.published().select_related("area")
     if area:
         calls = calls.in_area(area)
@@ -221,7 +223,8 @@ def bulk_assign(request: HttpRequest, code: str) -> HttpResponse:
     access.require(access.can_manage_calls(request.user, area))
     chosen = request.POST.get("reviewer", "")
     reviewer = next((r for r in services.reviewers_of_area(area) if str(r.pk) == chosen), None)
-    ids = [value for value in request.POST.getlist("applications") if value.isascii() and value.isdecimal()]
+    # Digits only, and few enough to be a database key (SQLite cannot even look a longer one up).
+    ids = [v for v in request.POST.getlist("applications") if v.isascii() and v.isdecimal() and len(v) <= 18]
     applications = access.applications_in_area(request.user, area).filter(pk__in=ids)
     if reviewer is None or not applications:
         messages.error(request, _("Choose a reviewer and at least one application."))

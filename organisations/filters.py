@@ -11,7 +11,8 @@ from portal.models import ActivityType, Municipality, Theme, WelfareArea
 class OrganisationFilter(django_filters.FilterSet):
     """The directory's filters; the coordinator's list adds ``verified``."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    # Long enough for any name; a longer pattern is more than SQLite's LIKE takes.
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
     area = django_filters.ModelChoiceFilter(
         label=_("Wellbeing area"), queryset=WelfareArea.objects.all(), method="filter_area", to_field_name="code"
     )

@@ -18,6 +18,7 @@ from organisations.models import (
     OrganisationDocument,
     ServiceLanguage,
 )
+from portal.forms import CheckedModelMultipleChoiceField
 from portal.models import Municipality, WelfareArea
 from portal.uploads import UploadField
 from portal.validators import no_control_characters
@@ -71,7 +72,7 @@ class OrganisationForm(forms.ModelForm):
         max_length=20,
         help_text=_("Yhdistysrekisterinumero, e.g. 123.456."),
     )
-    operating_areas = forms.ModelMultipleChoiceField(
+    operating_areas = CheckedModelMultipleChoiceField(
         label=_("Whole wellbeing areas of operation"),
         queryset=WelfareArea.objects.all(),
         required=False,
@@ -131,6 +132,7 @@ class OrganisationForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"autocomplete": "tel"}),
         }
         help_texts = {"parent": _("For a local association: its district or national organisation.")}
+        field_classes = {"themes": CheckedModelMultipleChoiceField, "activity_types": CheckedModelMultipleChoiceField}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -1,11 +1,39 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import User
+
+# The largest key a database integer column holds.
+LARGEST_KEY = 2**63 - 1
+
+
+class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, except that a number too large for a database key is refused as an invalid
+    value: Django passes it on to the lookup, and SQLite cannot even take it as a parameter."""
+
+    def clean(self, value: object) -> object:
+        meta = self.queryset.model._meta
+        key_field = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        if isinstance(key_field, models.IntegerField) and isinstance(value, list | tuple):
+            for key in value:
+                if _too_large(key):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                    )
+        return super().clean(value)
+
+
+def _too_large(key: object) -> bool:
+    try:
+        return abs(int(str(key))) > LARGEST_KEY
+    except ValueError:  # not a number at all, or too long to read as one: Django refuses it
+        return False
 
 
 class SignupForm(forms.Form):

@@ -62,7 +62,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         model = Organisation
 
     name_fi = factory.Sequence(lambda n: f"Testiyhdistys {n} ry")
-    register_number = factory.Sequence(lambda n: f"{100 + n}.{n:03d}")
+    # Always of the valid form 123.456, however many organisations a test process makes (the
+    # sequence repeats itself only after 9,000).
+    register_number = factory.Sequence(lambda n: f"{100 + n % 900}.{n % 1000:03d}")
     kind = Organisation.Kind.LOCAL
     home_municipality = factory.LazyFunction(lambda: Municipality.objects.get(code="853"))
 
