@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +36,11 @@ UNTRACKED_TABLES = ("django_session", "django_celery")
 # While one request renders a missing page, others with the same key wait this long for it.
 RENDER_LOCK_SECONDS = 30
 WAIT_SECONDS = 10.0
+# The large answers (open data, megabytes) are also kept in each process's memory, a few at most,
+# so that a hit does not move them from Redis every time; the key still carries the generation.
+LARGE_ENTRIES = 4
+_LARGE: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+_LARGE_LOCK = threading.Lock()
 
 View = Callable[..., HttpResponse]
 
@@ -102,7 +109,7 @@ class PageCacheMiddleware:
         if request.method != "GET" or _has_messages(request):
             return None
         key = _key(request)
-        frozen = cache.get(key)
+        frozen = _get(key)
         if frozen is None and not cache.add(f"{key}:rendering", 1, RENDER_LOCK_SECONDS):
             frozen = _wait_for(key)  # after a write, one request renders a page; the rest wait for it
         if frozen is None:
@@ -122,6 +129,22 @@ def _key(request: HttpRequest) -> str:
         "htmx" if request.headers.get("HX-Request") else "",
     ]
     return "pagecache:page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _get(key: str) -> dict[str, Any] | None:
+    """The page, from this process's memory when it is one of the large ones it served lately."""
+    with _LARGE_LOCK:
+        remembered = _LARGE.get(key)
+    if remembered is not None and remembered[0] > time.monotonic():
+        return remembered[1]
+    frozen = cache.get(key)
+    if frozen is not None and "gzip" in frozen:
+        with _LARGE_LOCK:
+            _LARGE[key] = (time.monotonic() + settings.PORTAL_PAGE_CACHE_SECONDS, frozen)
+            _LARGE.move_to_end(key)
+            while len(_LARGE) > LARGE_ENTRIES:
+                _LARGE.popitem(last=False)
+    return frozen
 
 
 def _wait_for(key: str) -> dict[str, Any] | None:
@@ -153,12 +176,13 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _freeze(response: HttpResponse) -> dict[str, Any]:
-    frozen = {
-        "content": response.content,
+    frozen: dict[str, Any] = {
         "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
     }
     if len(response.content) > COMPRESS_OVER_BYTES and not response["Content-Type"].startswith("text/html"):
-        frozen["gzip"] = gzip.compress(response.content, compresslevel=6)
+        frozen["gzip"] = gzip.compress(response.content, compresslevel=9)  # once per generation
+    else:
+        frozen["content"] = response.content
     return frozen
 
 
@@ -166,6 +190,8 @@ def _thaw(frozen: dict[str, Any], request: HttpRequest) -> HttpResponse:
     if "gzip" in frozen and "gzip" in request.headers.get("Accept-Encoding", ""):
         response = HttpResponse(frozen["gzip"])
         response["Content-Encoding"] = "gzip"
+    elif "gzip" in frozen:
+        response = HttpResponse(gzip.decompress(frozen["gzip"]))
     else:
         response = HttpResponse(frozen["content"])
     for name, value in frozen["headers"].items():

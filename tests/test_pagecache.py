@@ -13,7 +13,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from grants.models import Decision
 from organisations.models import Organisation
 from portal import pagecache
 from tests.conftest import enable_totp
@@ -113,6 +115,16 @@ def test_large_open_data_is_sent_compressed_to_clients_that_accept_it(client, mo
     html = client.get(DIRECTORY, headers={"accept-encoding": "gzip"})
     html = client.get(DIRECTORY, headers={"accept-encoding": "gzip"})
     assert "Content-Encoding" not in html  # pages with tokens are never compressed (BREACH)
+
+
+def test_a_large_answer_kept_in_memory_still_changes_with_the_next_write(client, monkeypatch):
+    monkeypatch.setattr(pagecache, "COMPRESS_OVER_BYTES", 10)
+    open_data = reverse("grants:open_data_json")
+    assert client.get(open_data).json()["grants"] == []
+    assert client.get(open_data).json()["grants"] == []  # from this process's memory
+    decided = ApplicationFactory.in_state("decided")
+    Decision.objects.filter(application=decided).update(published_at=timezone.now())
+    assert [grant["title"] for grant in client.get(open_data).json()["grants"]] == [decided.title]
 
 
 def test_setting_the_lifetime_to_zero_turns_the_cache_off(client, settings):
