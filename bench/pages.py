@@ -74,7 +74,7 @@ def measure(name: str, path: str, user: User | None) -> Page:
         raise SystemExit(f"{name}: {path} answered {warm.status_code}")
     with override_settings(PORTAL_PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as queries:
         client.get(path)
-    cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+    cookie = "; ".join(f"{cookie_name}={morsel.value}" for cookie_name, morsel in client.cookies.items())
     return Page(name, path, len(queries), cookie)
 
 

@@ -32,7 +32,8 @@ GENERATION_KEY = "pagecache:generation"
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Access-Control-Allow-Origin", "Content-Language")
 # Large non-HTML answers (open data) are also kept compressed; HTML never is (BREACH).
 COMPRESS_OVER_BYTES = 32 * 1024
-UNTRACKED_TABLES = ("django_session", "django_celery")
+# Saving a session changes no page.
+UNTRACKED_TABLES = ("django_session",)
 # While one request renders a missing page, others with the same key wait this long for it.
 RENDER_LOCK_SECONDS = 30
 WAIT_SECONDS = 10.0
