@@ -65,7 +65,7 @@ def test_any_write_shows_on_the_next_visit(client, write):
     assert "Uusi Yhdistys ry" in page
 
 
-def test_a_write_from_another_connection_shows_after_it_commits(transactional_db, client):
+def test_a_write_from_another_connection_shows_after_it_commits(reference_data, client):
     OrganisationFactory(name_fi="Vanha Yhdistys ry")
     queries_for(client, DIRECTORY)
 
