@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,6 +29,7 @@ from grants.models import FundingImport, FundingRecord
 from organisations.forms import REGISTER_NUMBER
 from organisations.models import Organisation
 from portal.models import Municipality, User, WelfareArea
+from portal.validators import no_control_characters
 
 COLUMNS = [
     "business_id", "association_register_number", "organisation_name", "organisation_municipality_code",
@@ -37,8 +39,6 @@ REQUIRED_COLUMNS = set(COLUMNS) - {"grant_type", "purpose", "association_registe
 MAX_ERRORS_KEPT = 500
 BATCH = 2000
 AMOUNT = re.compile(r"^-?\d+([.,]\d{1,2})?$")
-# Control characters but the tab and the line breaks, which a quoted CSV cell may hold.
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class ImportRefused(Exception):
@@ -151,9 +151,12 @@ class Checker:
 
     def parse(self, row: dict[str, str]) -> tuple[ParsedRow | None, list[str]]:
         problems: list[str] = []
-        if any(CONTROL_CHARACTER.search(value) for value in row.values() if value):
-            # A NUL byte in a name crashes PostgreSQL at the import; other control characters are no text.
-            problems.append(_("Remove line breaks and other control characters."))
+        try:  # every cell is one line of text; a NUL byte in one would even crash PostgreSQL
+            for value in row.values():
+                if value:
+                    no_control_characters(value)
+        except ValidationError as error:
+            problems.extend(error.messages)
         business_id = register_number = None
         if row.get("business_id"):
             try:

@@ -7,7 +7,6 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from grants.models import Decision
@@ -32,12 +31,9 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def published_decisions() -> QuerySet[Decision]:
-    return Decision.objects.published().granted().order_by("pk")
-
-
 def rows() -> Iterator[dict[str, Any]]:
-    return published_decisions().values(*COLUMNS).iterator(chunk_size=2000)
+    """The published grants, oldest decision first."""
+    return Decision.objects.published().granted().order_by("pk").values(*COLUMNS).iterator(chunk_size=2000)
 
 
 def organisation_id(business_id: str | None, pk: int) -> str:
