@@ -79,7 +79,9 @@ def watch_writes(connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
         statement = sql.lstrip()[:6].upper()
         if statement in ("INSERT", "UPDATE", "DELETE") and not any(t in sql[:80] for t in UNTRACKED_TABLES):
             bump()
-            if connection.in_atomic_block:
+            # One bump at commit however many writes the transaction makes (a rollback drops it).
+            pending = (callback for _savepoints, callback, _robust in connection.run_on_commit)
+            if connection.in_atomic_block and bump not in pending:
                 transaction.on_commit(bump, using=connection.alias)
         return result
 

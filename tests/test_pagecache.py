@@ -169,3 +169,12 @@ def test_a_request_renders_the_page_itself_when_the_other_renderer_gives_up(clie
     cache.add("pagecache:page:directory:rendering", 1)
     threading.Timer(0.3, cache.delete, ["pagecache:page:directory:rendering"]).start()
     assert "Odottava Yhdistys ry" in client.get(DIRECTORY).content.decode()
+
+
+def test_a_transaction_raises_the_generation_once_more_at_commit_however_many_writes(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        for number in range(5):
+            OrganisationFactory(name_fi=f"Yhdistys {number} ry")
+    assert callbacks.count(pagecache.bump) == 1
