@@ -7,7 +7,6 @@ import datetime
 import time
 import uuid
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,10 +16,11 @@ from django.urls import reverse
 from familycentre.models import CooperationAgreement
 from familycentre.tasks import render_agreement_pdf
 from grants import reports
-from grants.models import ContinuityReport, FundingRecord
+from grants.models import ContinuityReport
 from grants.tasks import build_continuity_report
 from portal.celery import app
-from tests.factories import AgreementFactory, MembershipFactory, OrganisationFactory, area
+from tests.factories import AgreementFactory, MembershipFactory
+from tests.test_reports import scenario
 from tests.workers import Worker, redis_broker, worker
 
 # The job goes back to the queue this many seconds after its worker took it and died.
@@ -60,21 +60,11 @@ def files_in(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.rglob("*") if path.is_file())
 
 
-def report_with_funding() -> ContinuityReport:
-    for number, amount in enumerate((800, 500)):
-        organisation = OrganisationFactory(name_fi=f"Yhdistys {number} ry")
-        FundingRecord.objects.create(
-            organisation=organisation, funder_kind="welfare_area", funder_area=area("05"), funder_name="Alue",
-            year=2025, amount=Decimal(amount), source="import",
-        )  # fmt: skip
-    return ContinuityReport.objects.create(area=area("05"), year=2026, baseline_year=2025, language="fi")
-
-
 @pytest.mark.worker
 def test_a_report_job_killed_while_rendering_completes_once_on_the_next_worker(
     reference_data, broker_url, worker_env, tmp_path
 ):
-    report = report_with_funding()
+    report = scenario()
     queue = f"test-{uuid.uuid4().hex}"
     with worker(queue, worker_env) as first:
         send(build_continuity_report, (report.pk,), queue, broker_url)
@@ -128,7 +118,8 @@ def test_an_agreement_pdf_job_killed_midway_renders_one_pdf_on_the_next_worker(
 
 @pytest.mark.django_db
 def test_a_report_job_that_runs_out_of_time_ends_as_failed_with_a_message(monkeypatch):
-    report = report_with_funding()
+    report = scenario()
+    ContinuityReport.objects.filter(pk=report.pk).update(language="fi")  # the message in the report's language
 
     def too_slow(document: str) -> bytes:
         raise SoftTimeLimitExceeded  # what Celery raises in the job when its soft time limit passes
