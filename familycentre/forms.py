@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity, NetworkMember
 from organisations.forms import municipality_choices
 from organisations.models import Organisation, ServiceLanguage
+from portal.submissions import OncePerSubmissionForm
 from portal.validators import no_control_characters, plausible_year
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class FamilyCentreForm(forms.ModelForm):
+class FamilyCentreForm(OncePerSubmissionForm, forms.ModelForm):
     municipalities = forms.MultipleChoiceField(
         label=_("Municipalities served"), required=False, widget=forms.SelectMultiple(attrs={"size": 8})
     )
@@ -36,7 +37,7 @@ class FamilyCentreForm(forms.ModelForm):
         self.instance.municipalities.set([int(pk) for pk in self.cleaned_data["municipalities"]])
 
 
-class NetworkMemberForm(forms.ModelForm):
+class NetworkMemberForm(OncePerSubmissionForm, forms.ModelForm):
     class Meta:
         model = NetworkMember
         fields = [
@@ -69,7 +70,7 @@ class NetworkMemberForm(forms.ModelForm):
         return cleaned
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(OncePerSubmissionForm, forms.ModelForm):
     class Meta:
         model = CooperationAgreement
         fields = [
@@ -110,7 +111,7 @@ class AgreementForm(forms.ModelForm):
         return cleaned
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(OncePerSubmissionForm, forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=ServiceLanguage.choices, widget=forms.CheckboxSelectMultiple, initial=["fi"]
     )

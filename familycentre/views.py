@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from familycentre.filters import ActivityFilter
 from familycentre.forms import ActivityForm, AgreementForm, FamilyCentreForm, NetworkMemberForm
 from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity, NetworkMember
 from organisations.models import Organisation
-from portal import access, uploads
+from portal import access, submissions, uploads
 from portal.models import Municipality, WelfareArea
 
 # --- Public ----------------------------------------------------------------------------------------
@@ -59,7 +60,6 @@ def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 def overview(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR))
@@ -77,7 +77,6 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 def centre_form(request: HttpRequest, code: str | None = None, pk: int | None = None) -> HttpResponse:
     if pk is None:
         centre = FamilyCentre(area=get_object_or_404(WelfareArea, code=code))
@@ -86,24 +85,31 @@ def centre_form(request: HttpRequest, code: str | None = None, pk: int | None = 
     access.require(access.can_manage_centre(request.user, centre))
     form = FamilyCentreForm(request.POST or None, instance=centre)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        form.save_relations()
-        messages.success(request, _("The family centre was saved."))
-        return redirect("familycentre:network", pk=form.instance.pk)
+
+        def save() -> str:
+            form.save()
+            form.save_relations()
+            messages.success(request, _("The family centre was saved."))
+            return reverse("familycentre:network", kwargs={"pk": form.instance.pk})
+
+        return submissions.redirect_once(request, form.cleaned_data["submission"], save)
     return render(request, "familycentre/centre_form.html", {"form": form, "centre": centre})
 
 
 @login_required
-@access.staff_page
 def network(request: HttpRequest, pk: int) -> HttpResponse:
     centre = get_object_or_404(FamilyCentre.objects.select_related("area"), pk=pk)
     access.require(access.can_manage_centre(request.user, centre))
     form = NetworkMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.instance.centre = centre
-        form.save()
-        messages.success(request, _("The member was added to the network."))
-        return redirect("familycentre:network", pk=pk)
+
+        def add() -> str:
+            form.instance.centre = centre
+            form.save()
+            messages.success(request, _("The member was added to the network."))
+            return reverse("familycentre:network", kwargs={"pk": pk})
+
+        return submissions.redirect_once(request, form.cleaned_data["submission"], add)
     return render(
         request,
         "familycentre/network.html",
@@ -118,20 +124,22 @@ def network(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     member = get_object_or_404(NetworkMember.objects.select_related("centre__area"), pk=member_pk, centre=pk)
     access.require(access.can_manage_centre(request.user, member.centre))
     form = NetworkMemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The member was saved."))
-        return redirect("familycentre:network", pk=pk)
+
+        def save() -> str:
+            form.save()
+            messages.success(request, _("The member was saved."))
+            return reverse("familycentre:network", kwargs={"pk": pk})
+
+        return submissions.redirect_once(request, form.cleaned_data["submission"], save)
     return render(request, "familycentre/member_form.html", {"form": form, "member": member, "centre": member.centre})
 
 
 @login_required
-@access.staff_page
 def agreement_form(request: HttpRequest, pk: int | None = None, centre_pk: int | None = None) -> HttpResponse:
     if pk is None:
         centre = get_object_or_404(FamilyCentre.objects.select_related("area"), pk=centre_pk)
@@ -145,9 +153,13 @@ def agreement_form(request: HttpRequest, pk: int | None = None, centre_pk: int |
         return redirect("familycentre:agreement", pk=agreement.pk)
     form = AgreementForm(request.POST or None, instance=agreement, organisations=services.network_organisations(centre))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The draft agreement was saved."))
-        return redirect("familycentre:agreement", pk=form.instance.pk)
+
+        def save() -> str:
+            form.save()
+            messages.success(request, _("The draft agreement was saved."))
+            return reverse("familycentre:agreement", kwargs={"pk": form.instance.pk})
+
+        return submissions.redirect_once(request, form.cleaned_data["submission"], save)
     return render(request, "familycentre/agreement_form.html", {"form": form, "centre": centre, "agreement": agreement})
 
 
@@ -180,7 +192,6 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 @require_POST
 def agreement_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     agreement = _agreement(request, pk)
@@ -223,10 +234,14 @@ def activities(request: HttpRequest, pk: int) -> HttpResponse:
     centres = services.centres_of(organisation)
     form = ActivityForm(request.POST or None, centres=centres)
     if request.method == "POST" and form.is_valid():
-        form.instance.organisation = organisation
-        form.save()
-        messages.success(request, _("The activity was added; families can now find it."))
-        return redirect("familycentre:activities", pk=pk)
+
+        def add() -> str:
+            form.instance.organisation = organisation
+            form.save()
+            messages.success(request, _("The activity was added; families can now find it."))
+            return reverse("familycentre:activities", kwargs={"pk": pk})
+
+        return submissions.redirect_once(request, form.cleaned_data["submission"], add)
     return render(
         request,
         "familycentre/activities.html",
@@ -246,9 +261,13 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(access.can_manage_activity(request.user, activity))
     form = ActivityForm(request.POST or None, instance=activity, centres=services.centres_of(activity.organisation))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The activity was saved."))
-        return redirect("familycentre:activities", pk=activity.organisation_id)
+
+        def save() -> str:
+            form.save()
+            messages.success(request, _("The activity was saved."))
+            return reverse("familycentre:activities", kwargs={"pk": activity.organisation_id})
+
+        return submissions.redirect_once(request, form.cleaned_data["submission"], save)
     return render(request, "familycentre/activity_form.html", {"form": form, "activity": activity})
 
 

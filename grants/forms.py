@@ -17,15 +17,17 @@ from grants.models import (
     ScoringCriterion,
     UseOfFundsReport,
 )
+from grants.services import decision_problems
 from organisations.forms import municipality_choices
 from portal.forms import CheckedModelMultipleChoiceField
+from portal.submissions import OncePerSubmissionForm
 from portal.uploads import UploadField
 from portal.validators import no_control_characters, plausible_year
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class GrantCallForm(forms.ModelForm):
+class GrantCallForm(OncePerSubmissionForm, forms.ModelForm):
     required_attachments = forms.MultipleChoiceField(
         label=_("Required attachments"),
         choices=[c for c in AttachmentKind.choices if c[0] != AttachmentKind.USE_OF_FUNDS],
@@ -92,7 +94,7 @@ CriterionFormSet = forms.inlineformset_factory(
 )
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(OncePerSubmissionForm, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     municipalities = forms.MultipleChoiceField(
         label=_("Municipalities served"),
@@ -162,14 +164,14 @@ OtherFundingFormSet = forms.inlineformset_factory(
 )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(OncePerSubmissionForm, forms.Form):
     kind = forms.ChoiceField(
         label=_("Attachment"), choices=[c for c in AttachmentKind.choices if c[0] != AttachmentKind.USE_OF_FUNDS]
     )
     file = UploadField(label=_("File"))
 
 
-class ReportAttachmentForm(forms.Form):
+class ReportAttachmentForm(OncePerSubmissionForm, forms.Form):
     kind = forms.CharField(widget=forms.HiddenInput, initial=AttachmentKind.USE_OF_FUNDS)
     file = UploadField(label=_("File"))
 
@@ -180,7 +182,7 @@ class TransitionForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(OncePerSubmissionForm, forms.Form):
     text = forms.CharField(label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
     internal = forms.BooleanField(label=_("Internal note (not shown to the applicant)"), required=False)
 
@@ -226,7 +228,7 @@ class ConflictForm(forms.Form):
     )
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(OncePerSubmissionForm, forms.ModelForm):
     confirm_overrun = forms.BooleanField(
         label=_("I confirm granting more than the remaining appropriation"), required=False
     )
@@ -241,12 +243,14 @@ class DecisionForm(forms.ModelForm):
         }
         help_texts = {"reference": _("For example § 123/2026.")}
 
-    def __init__(self, *args: object, remaining: Decimal, requested: Decimal | None, **kwargs: object) -> None:
+    def __init__(self, *args: object, application: Application, remaining: Decimal, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         # Checked here to show the message beside the box; the service checks again under a lock.
+        self.application = application
         self.remaining = remaining
-        self.requested = requested
         self.fields["amount"].required = False  # a rejection has none
+        if not self.instance.pk:
+            self.initial.setdefault("amount", application.requested_amount)
         self.fields["reference"].validators.append(no_control_characters)
         self.fields["report_due_on"].validators.append(plausible_year)
 
@@ -254,10 +258,11 @@ class DecisionForm(forms.ModelForm):
         cleaned = super().clean()
         outcome = cleaned.get("outcome")
         amount = cleaned["amount"] = cleaned.get("amount") or Decimal("0")
-        if outcome in (Decision.Outcome.APPROVED, Decision.Outcome.PARTLY_APPROVED) and amount <= 0:
-            self.add_error("amount", _("Give the amount granted."))
-        if outcome == Decision.Outcome.APPROVED and self.requested and amount < self.requested:
-            self.add_error("outcome", _("The amount is less than applied for: choose “Partly approved”."))
+        if outcome == Decision.Outcome.REJECTED:
+            amount = cleaned["amount"] = Decimal("0")
+        if outcome and "rationale" in cleaned:
+            for field, problem in decision_problems(self.application, outcome, amount, cleaned["rationale"]).items():
+                self.add_error(field, problem)
         already = self.instance.amount if self.instance.pk and self.instance.is_grant else Decimal("0")
         if (
             outcome != Decision.Outcome.REJECTED
@@ -284,7 +289,7 @@ class BulkReferenceForm(forms.Form):
         self.fields["decisions"].label_from_instance = lambda d: f"{d.application.organisation} – {d.application.title}"
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(OncePerSubmissionForm, forms.Form):
     amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     paid_on = forms.DateField(
         label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}), validators=[plausible_year]
@@ -299,7 +304,7 @@ class ReportForm(forms.ModelForm):
         widgets = {"narrative": forms.Textarea(attrs={"rows": 6}), "results": forms.Textarea(attrs={"rows": 6})}
 
 
-class StartApplicationForm(forms.Form):
+class StartApplicationForm(OncePerSubmissionForm, forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, empty_label=None)
 
     def __init__(self, *args: object, organisations: object, **kwargs: object) -> None:

@@ -365,5 +365,6 @@ def _organisation(parsed: ParsedRow) -> tuple[Organisation, bool]:
         register_number=parsed.register_number,
         home_municipality=parsed.municipality,
         kind=Organisation.Kind.OTHER,
+        origin=Organisation.Origin.IMPORTED,
     )
     return organisation, True

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,11 +17,12 @@ from django.views.decorators.http import require_POST
 from grants import continuity, imports, national, reports
 from grants.models import ContinuityReport, FundingImport
 from grants.tasks import build_continuity_report
-from portal import access, uploads
+from portal import access, submissions, uploads
 from portal.models import WelfareArea
+from portal.submissions import OncePerSubmissionForm
 
 
-class ReportRequestForm(forms.ModelForm):
+class ReportRequestForm(OncePerSubmissionForm, forms.ModelForm):
     class Meta:
         model = ContinuityReport
         fields = ["year", "baseline_year", "language"]
@@ -32,7 +34,7 @@ class ReportRequestForm(forms.ModelForm):
         return cleaned
 
 
-class ImportForm(forms.Form):
+class ImportForm(OncePerSubmissionForm, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File (CSV or XLSX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
@@ -53,7 +55,6 @@ def _area_for_reports(request: HttpRequest, code: str) -> WelfareArea:
 
 
 @login_required
-@access.staff_page
 def report_list(request: HttpRequest, code: str) -> HttpResponse:
     area = _area_for_reports(request, code)
     manage = access.can_manage_reports(request.user, area)
@@ -64,13 +65,17 @@ def report_list(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         access.require(manage)
         if form.is_valid():
-            report = form.save(commit=False)
-            report.area = area
-            report.requested_by = request.user
-            report.stage = _("Waiting for a worker")
-            report.save()
-            transaction.on_commit(lambda: build_continuity_report.delay(report.pk))
-            return redirect("grants:report_status", pk=report.pk)
+
+            def request_report() -> str:
+                report = form.save(commit=False)
+                report.area = area
+                report.requested_by = request.user
+                report.stage = _("Waiting for a worker")
+                report.save()
+                transaction.on_commit(lambda: build_continuity_report.delay(report.pk))
+                return reverse("grants:report_status", kwargs={"pk": report.pk})
+
+            return submissions.redirect_once(request, form.cleaned_data["submission"], request_report)
     return render(
         request,
         "grants/report/list.html",
@@ -95,12 +100,16 @@ def national_reports(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         access.require(access.can_use_admin(request.user))  # national viewers read; operators request
     if request.method == "POST" and form.is_valid():
-        report = form.save(commit=False)
-        report.requested_by = request.user
-        report.stage = _("Waiting for the workers")
-        report.save()
-        transaction.on_commit(lambda: national.start(report))
-        return redirect("grants:report_status", pk=report.pk)
+
+        def request_report() -> str:
+            report = form.save(commit=False)
+            report.requested_by = request.user
+            report.stage = _("Waiting for the workers")
+            report.save()
+            transaction.on_commit(lambda: national.start(report))
+            return reverse("grants:report_status", kwargs={"pk": report.pk})
+
+        return submissions.redirect_once(request, form.cleaned_data["submission"], request_report)
     return render(
         request,
         "grants/report/national_list.html",
@@ -142,7 +151,6 @@ def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 @require_POST
 def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
@@ -154,15 +162,29 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 def funding_imports(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.can_manage_reports(request.user, area))
     form = ImportForm(request.POST or None, request.FILES or None)
-    record = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        record = imports.run(upload, upload.name, area, request.user, dry_run=True)
+
+        def check() -> str:
+            upload = form.cleaned_data["file"]
+            checked = imports.run(upload, upload.name, area, request.user, dry_run=True)
+            if checked.state == FundingImport.State.REFUSED:
+                messages.error(
+                    request, _("The file was refused and nothing was imported; the rows to correct are listed.")
+                )
+            return reverse("grants:funding_imports", kwargs={"code": code}) + f"?checked={checked.pk}"
+
+        return submissions.redirect_once(request, form.cleaned_data["submission"], check)
+    # The file just checked, shown after the redirect (a reload does not send it again).
+    checked = request.GET.get("checked", "")
+    record = (
+        FundingImport.objects.filter(area=area, pk=int(checked)).exclude(state=FundingImport.State.IMPORTED).first()
+        if checked.isascii() and checked.isdecimal() and len(checked) <= 18
+        else None
+    )
     return render(
         request,
         "grants/imports.html",
@@ -172,12 +194,11 @@ def funding_imports(request: HttpRequest, code: str) -> HttpResponse:
             "record": record,
             "history": FundingImport.objects.filter(area=area).exclude(state=FundingImport.State.PREVIEW)[:20],
         },
-        status=400 if form.errors or (record and record.errors) else 200,
+        status=400 if form.errors else 200,
     )
 
 
 @login_required
-@access.staff_page
 @require_POST
 def confirm_import(request: HttpRequest, pk: int) -> HttpResponse:
     preview = get_object_or_404(FundingImport.objects.select_related("area"), pk=pk, state=FundingImport.State.PREVIEW)

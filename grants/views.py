@@ -9,9 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -46,10 +46,9 @@ from grants.models import (
     Status,
 )
 from organisations.models import Organisation
-from portal import access, uploads
+from portal import access, submissions, uploads
 from portal.csvsafe import safe_row
 from portal.models import WelfareArea
-from portal.pagecache import cached_page
 
 PAGE_SIZE = 25
 
@@ -57,7 +56,6 @@ PAGE_SIZE = 25
 # --- Public: calls --------------------------------------------------------------------------------
 
 
-@cached_page
 def call_list(request: HttpRequest) -> HttpResponse:
     areas = WelfareArea.objects.all()
     code = request.GET.get("area", "")
@@ -78,7 +76,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(access.calls_visible_to(request.user).select_related("area"), pk=pk)
-    organisations = Organisation.objects.for_member(request.user)
+    organisations = Organisation.objects.for_member(request.user).not_closed()
     return render(
         request,
         "grants/call_detail.html",
@@ -96,7 +94,6 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 def manage_calls(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.can_manage_calls(request.user, area))
@@ -105,7 +102,6 @@ def manage_calls(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 def call_form(request: HttpRequest, code: str | None = None, pk: int | None = None) -> HttpResponse:
     if pk is None:
         area = get_object_or_404(WelfareArea, code=code)
@@ -117,17 +113,19 @@ def call_form(request: HttpRequest, code: str | None = None, pk: int | None = No
     form = GrantCallForm(request.POST or None, instance=call)
     criteria = CriterionFormSet(request.POST or None, instance=call, prefix="criteria")
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
-        with transaction.atomic():
-            call = form.save()
-            criteria.instance = call
+
+        def save() -> str:
+            saved = form.save()
+            criteria.instance = saved
             criteria.save()
-        messages.success(request, _("The call was saved."))
-        return redirect("grants:call", pk=call.pk)
+            messages.success(request, _("The call was saved."))
+            return reverse("grants:call", kwargs={"pk": saved.pk})
+
+        return submissions.redirect_once(request, form.cleaned_data["submission"], save)
     return render(request, "grants/call_form.html", {"form": form, "criteria": criteria, "area": area, "call": call})
 
 
 @login_required
-@access.staff_page
 @require_POST
 def publish_call(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(GrantCall, pk=pk)
@@ -140,7 +138,6 @@ def publish_call(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 def call_decisions(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(GrantCall.objects.select_related("area"), pk=pk)
     access.require(access.can_manage_calls(request.user, call.area))
@@ -167,8 +164,6 @@ def call_decisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
-@cached_page
 def work_list(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR, access.Role.DECISION_MAKER))
@@ -216,7 +211,6 @@ def work_list_csv(applications: object) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 @require_POST
 def bulk_assign(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
@@ -246,20 +240,23 @@ def bulk_assign(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def start_application(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(GrantCall.objects.published(), pk=pk)
-    form = StartApplicationForm(request.POST, organisations=Organisation.objects.for_member(request.user))
+    form = StartApplicationForm(request.POST, organisations=Organisation.objects.for_member(request.user).not_closed())
     if not form.is_valid():
         messages.error(request, _("Choose one of your organisations."))
         return redirect("grants:call", pk=pk)
-    try:
+
+    def start() -> str:
         application = services.start_application(call, form.cleaned_data["organisation"], request.user)
+        return reverse("grants:application_edit", kwargs={"pk": application.pk})
+
+    try:
+        return submissions.redirect_once(request, form.cleaned_data["submission"], start)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("grants:call", pk=pk)
-    return redirect("grants:application_edit", pk=application.pk)
 
 
 @login_required
-@cached_page
 def organisation_applications(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(access.is_member(request.user, organisation))
@@ -314,6 +311,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "criteria": criteria,
             "assignments": [(a, getattr(a, "review", None), _score(a, criteria)) for a in assignments],
             "average_score": services.average_score(application, criteria),
+            "joined_applicant": services.conflicted_reviewers(application),
             "overdue": services.overdue_reports_of(application),
         }
     if manage:
@@ -347,13 +345,15 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             budget.save()
             funding.save()
 
-        try:
+        def save_draft() -> str:
             services.save_draft(application, form.cleaned_data["version"], save)
+            messages.success(request, _("The draft was saved."))
+            return reverse("grants:application", kwargs={"pk": pk})
+
+        try:
+            return submissions.redirect_once(request, form.cleaned_data["submission"], save_draft)
         except ValidationError as error:
             form.add_error(None, error)
-        else:
-            messages.success(request, _("The draft was saved."))
-            return redirect("grants:application", pk=pk)
     return render(
         request,
         "grants/application_form.html",
@@ -381,13 +381,18 @@ def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     )
     access.require(allowed)
     form = (ReportAttachmentForm if is_report else AttachmentForm)(request.POST, request.FILES)
-    if form.is_valid():
-        services.add_attachment(application, form.cleaned_data["kind"], form.cleaned_data["file"], request.user)
-        messages.success(request, _("The attachment was added."))
-    else:
+    back = reverse("grants:report" if is_report else "grants:application_edit", kwargs={"pk": pk})
+    if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-    return redirect("grants:report" if is_report else "grants:application_edit", pk=pk)
+        return redirect(back)
+
+    def attach() -> str:
+        services.add_attachment(application, form.cleaned_data["kind"], form.cleaned_data["file"], request.user)
+        messages.success(request, _("The attachment was added."))
+        return back
+
+    return submissions.redirect_once(request, form.cleaned_data["submission"], attach)
 
 
 def _attachment(request: HttpRequest, pk: int, attachment_pk: int) -> ApplicationAttachment:
@@ -412,7 +417,6 @@ def delete_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 
 
 @login_required
-@access.staff_page
 @require_POST
 def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     application = _application(request, pk)
@@ -428,25 +432,26 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 @require_POST
 def add_message(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     staff = access.sees_internal_events(request.user, application)
     access.require(staff or access.is_member(request.user, application.organisation))
     form = MessageForm(request.POST)
-    if form.is_valid():
-        services.add_message(
-            application, request.user, form.cleaned_data["text"], staff and form.cleaned_data["internal"]
-        )
-        messages.success(request, _("The message was sent."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Write a message first."))
-    return redirect("grants:application", pk=pk)
+        return redirect("grants:application", pk=pk)
+
+    def send() -> str:
+        internal = staff and form.cleaned_data["internal"]
+        services.add_message(application, request.user, form.cleaned_data["text"], internal)
+        messages.success(request, _("The message was sent."))
+        return reverse("grants:application", kwargs={"pk": pk})
+
+    return submissions.redirect_once(request, form.cleaned_data["submission"], send)
 
 
 @login_required
-@access.staff_page
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
@@ -465,26 +470,26 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     access.require(access.can_decide(request.user, application))
     existing = Decision.objects.filter(application=application).first()
     remaining = application.call.remaining()
-    form = DecisionForm(
-        request.POST or None, instance=existing, remaining=remaining, requested=application.requested_amount
-    )
+    form = DecisionForm(request.POST or None, instance=existing, application=application, remaining=remaining)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in DecisionForm.Meta.fields}
-        try:
+
+        def decide() -> str:
             services.decide(application, request.user, form.cleaned_data["confirm_overrun"], **fields)
+            messages.success(request, _("The decision was recorded."))
+            return reverse("grants:application", kwargs={"pk": pk})
+
+        try:
+            return submissions.redirect_once(request, form.cleaned_data["submission"], decide)
         except ValidationError as error:
             form.add_error(None, error)
         except workflow.TransitionRefused as refused:
             form.add_error(None, str(refused.message))
-        else:
-            messages.success(request, _("The decision was recorded."))
-            return redirect("grants:application", pk=pk)
     return render(
         request,
         "grants/decision_form.html",
@@ -494,7 +499,6 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 @require_POST
 def add_payment(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
@@ -503,16 +507,22 @@ def add_payment(request: HttpRequest, pk: int) -> HttpResponse:
     form = PaymentForm(request.POST)
     if found is None or not found.is_grant:
         messages.error(request, _("Only an approved grant is paid."))
-    elif not form.is_valid():
+        return redirect("grants:application", pk=pk)
+    if not form.is_valid():
         messages.error(request, _("Give the amount and the date of the payment."))
-    else:
-        try:
-            services.record_payment(found, request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, _("The payment was recorded."))
-    return redirect("grants:application", pk=pk)
+        return redirect("grants:application", pk=pk)
+
+    def pay() -> str:
+        fields = {name: form.cleaned_data[name] for name in ("amount", "paid_on", "reference")}
+        services.record_payment(found, request.user, **fields)
+        messages.success(request, _("The payment was recorded."))
+        return reverse("grants:application", kwargs={"pk": pk})
+
+    try:
+        return submissions.redirect_once(request, form.cleaned_data["submission"], pay)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("grants:application", pk=pk)
 
 
 @login_required
@@ -608,7 +618,6 @@ def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Public decisions ---------------------------------------------------------------------------
 
 
-@cached_page
 def decisions(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     published = Decision.objects.published().filter(application__call__area=area)
@@ -630,7 +639,6 @@ def decisions(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "grants/decisions.html", {"area": area, "year": year, "years": years, "decisions": rows})
 
 
-@cached_page
 def open_data_json(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(opendata.package(), json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"

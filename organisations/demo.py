@@ -4,6 +4,7 @@ associations under them, independent associations, in several areas, with docume
 from __future__ import annotations
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from organisations.models import Membership, Organisation, OrganisationDocument
 from portal.models import ActivityType, Municipality, Theme, User
@@ -93,6 +94,7 @@ def seed(admin: User, member: User) -> list[Organisation]:
     main = organisations["Varsinais-Suomen Mielenterveysseura ry"]
     Membership.objects.update_or_create(user=admin, organisation=main, defaults={"role": Membership.Role.ADMIN})
     Membership.objects.update_or_create(user=member, organisation=main, defaults={"role": Membership.Role.MEMBER})
+    Organisation.objects.filter(pk=main.pk, first_member_at__isnull=True).update(first_member_at=timezone.now())
     for kind, year in ((OrganisationDocument.Kind.RULES, 2019), (OrganisationDocument.Kind.ANNUAL_REPORT, 2025)):
         if not OrganisationDocument.objects.filter(organisation=main, kind=kind, year=year).exists():
             OrganisationDocument.objects.create(

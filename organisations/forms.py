@@ -20,6 +20,7 @@ from organisations.models import (
 )
 from portal.forms import CheckedModelMultipleChoiceField
 from portal.models import Municipality, WelfareArea
+from portal.submissions import OncePerSubmissionForm
 from portal.uploads import UploadField
 from portal.validators import no_control_characters
 
@@ -59,7 +60,7 @@ def municipality_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     return [(area.name, options) for area, options in groups.items()]
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
     business_id = forms.CharField(
         label=_("Business ID"),
         required=False,
@@ -200,7 +201,7 @@ class OrganisationForm(forms.ModelForm):
         organisation.municipalities.set(chosen)
 
 
-class InvitationForm(forms.ModelForm):
+class InvitationForm(OncePerSubmissionForm, forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["email", "role"]
@@ -219,7 +220,7 @@ class JoinRequestForm(forms.ModelForm):
         help_texts = {"message": _("Tell the administrators who you are and what you do in the organisation.")}
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(OncePerSubmissionForm, forms.ModelForm):
     file = UploadField(label=_("File"))
 
     class Meta:
@@ -236,7 +237,16 @@ class DocumentForm(forms.ModelForm):
         return year
 
 
-class NoteForm(forms.Form):
+class ClosureRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the organisation should be closed in the portal"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the association was dissolved, merged with another or moved its activity elsewhere."),
+    )
+
+
+class NoteForm(OncePerSubmissionForm, forms.Form):
     area = forms.ModelChoiceField(label=_("Area"), queryset=WelfareArea.objects.none())
     text = forms.CharField(label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import iban as iban_number
@@ -51,12 +52,34 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         )
         return self.filter(Q(home_municipality=municipality) | Q(Exists(operates)))
 
+    def waiting_for_coordinator(self) -> OrganisationQuerySet:
+        """Those with a claim to check or a request to close them, each with ``pending_claims``."""
+        claims = JoinRequest.objects.filter(
+            organisation=OuterRef("pk"), kind=JoinRequest.Kind.CLAIM, status=JoinRequest.Status.PENDING
+        )
+        return (
+            self.annotate(
+                pending_claims=Coalesce(
+                    Subquery(claims.order_by().values("organisation").annotate(n=Count("pk")).values("n")), 0
+                )
+            )
+            .filter(Q(Exists(claims)) | Q(closure_requested_at__isnull=False, closed_at__isnull=True))
+            .order_by("name_fi")
+        )
+
+    def not_closed(self) -> OrganisationQuerySet:
+        return self.filter(closed_at__isnull=True)
+
     def for_listing(self) -> OrganisationQuerySet:
         """What a list of organisations shows, fetched in a fixed number of queries."""
         return self.select_related("home_municipality", "parent").prefetch_related("themes")
 
 
 class Organisation(models.Model):
+    class Origin(models.TextChoices):
+        REGISTERED = "registered", _("Registered in the portal")
+        IMPORTED = "imported", _("Created from imported funding history")
+
     class Kind(models.TextChoices):
         NATIONAL = "national", _("National organisation")
         DISTRICT = "district", _("District organisation")
@@ -112,6 +135,19 @@ class Organisation(models.Model):
         verbose_name=_("verified by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Claiming without a coordinator's check is possible only for a record an import created and
+    # that nobody has ever been a member of (see organisations.services.can_be_claimed).
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.REGISTERED)
+    first_member_at = models.DateTimeField(_("first member joined"), null=True, blank=True)
+    closure_requested_at = models.DateTimeField(_("closure requested"), null=True, blank=True)
+    closure_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closure_reason = models.TextField(_("reason for closing"), max_length=2000, blank=True)
+    closed_at = models.DateTimeField(_("closed in the portal"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -241,7 +277,12 @@ class JoinRequestQuerySet(models.QuerySet["JoinRequest"]):
 
 
 class JoinRequest(models.Model):
-    """A user's request to join an organisation that already has members."""
+    """A user's request to join an organisation: its administrators decide, or, when it has none,
+    a coordinator of its area after checking who the person is (a claim)."""
+
+    class Kind(models.TextChoices):
+        JOIN = "join", _("Request to join")
+        CLAIM = "claim", _("Request to manage an organisation without members")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for a decision")
@@ -254,6 +295,7 @@ class JoinRequest(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("user")
     )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.JOIN)
     message = models.TextField(_("message"), blank=True, max_length=2000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("created"), default=timezone.now)

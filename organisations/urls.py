@@ -29,6 +29,8 @@ urlpatterns = [
     ),
     path("organisations/<int:pk>/documents/<int:document_pk>/delete/", views.delete_document, name="delete_document"),
     path("organisations/<int:pk>/verify/", views.verify, name="verify"),
+    path("organisations/<int:pk>/closure-request/", views.request_closure, name="request_closure"),
+    path("organisations/<int:pk>/close/", views.close, name="close"),
     path("organisations/<int:pk>/notes/", views.add_note, name="add_note"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("workspace/areas/<str:code>/organisations/", views.area_organisations, name="area_organisations"),

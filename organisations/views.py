@@ -15,11 +15,18 @@ from django.views.decorators.http import require_POST
 
 from organisations import services
 from organisations.filters import CoordinatorOrganisationFilter, OrganisationFilter
-from organisations.forms import DocumentForm, InvitationForm, JoinRequestForm, NoteForm, OrganisationForm, RoleForm
+from organisations.forms import (
+    ClosureRequestForm,
+    DocumentForm,
+    InvitationForm,
+    JoinRequestForm,
+    NoteForm,
+    OrganisationForm,
+    RoleForm,
+)
 from organisations.models import Invitation, JoinRequest, Membership, Organisation, OrganisationDocument
-from portal import access, uploads
+from portal import access, submissions, uploads
 from portal.models import WelfareArea
-from portal.pagecache import cached_page
 
 PAGE_SIZE = 25
 
@@ -28,9 +35,8 @@ def paginate(request: HttpRequest, queryset: object) -> object:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-@cached_page
 def directory(request: HttpRequest) -> HttpResponse:
-    filters = OrganisationFilter(request.GET or None, queryset=Organisation.objects.for_listing())
+    filters = OrganisationFilter(request.GET or None, queryset=Organisation.objects.not_closed().for_listing())
     page = paginate(request, filters.qs)
     return render(request, "organisations/directory.html", {"filter": filters, "page": page})
 
@@ -54,6 +60,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         areas = access.coordinated_areas_of(user, organisation)
         context["notes"] = access.visible_notes(user, organisation)
         context["note_form"] = NoteForm(areas=areas)
+        context["claims"] = (
+            JoinRequest.objects.pending()
+            .filter(organisation=organisation, kind=JoinRequest.Kind.CLAIM)
+            .select_related("user")
+        )
     return render(request, "organisations/detail.html", context)
 
 
@@ -63,22 +74,33 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             existing = services.find_registered(form.cleaned_data["business_id"], form.cleaned_data["register_number"])
-            if existing is not None and existing.memberships.exists():
-                messages.info(request, _("%(name)s is already registered in the portal.") % {"name": existing.name})
-                return redirect("organisations:join", pk=existing.pk)
+        except ValidationError as error:
+            form.add_error("business_id", error)
+            return render(request, "organisations/form.html", {"form": form, "organisation": None}, status=400)
+        if existing is not None and not services.can_be_claimed(existing):
+            if access.is_member(request.user, existing):
+                return redirect("organisations:detail", pk=existing.pk)
+            # Someone runs it already, or its history is worth taking over: a person decides.
+            messages.info(request, _("%(name)s is already in the portal.") % {"name": existing.name})
+            return redirect("organisations:join", pk=existing.pk)
+
+        def save() -> str:
             organisation, claimed = services.register(form.instance, request.user, form.save_relations)
+            if claimed:
+                messages.success(
+                    request, _("The organisation was already known from funding records; it is now yours to keep.")
+                )
+            else:
+                messages.success(request, _("The organisation was registered. You are its administrator."))
+            return reverse("organisations:detail", kwargs={"pk": organisation.pk})
+
+        try:
+            return submissions.redirect_once(request, form.cleaned_data["submission"], save)
         except (ValidationError, IntegrityError) as error:
-            # Someone registered the same organisation a moment ago, or the identifiers disagree.
+            # Someone registered or claimed the same organisation a moment ago.
             problems = error.messages if isinstance(error, ValidationError) else [_("Please try again.")]
             form.add_error("business_id", problems)
-            return render(request, "organisations/form.html", {"form": form, "organisation": None})
-        if claimed:
-            messages.success(
-                request, _("The organisation was already known from funding records; it is now yours to keep.")
-            )
-        else:
-            messages.success(request, _("The organisation was registered. You are its administrator."))
-        return redirect("organisations:detail", pk=organisation.pk)
+            return render(request, "organisations/form.html", {"form": form, "organisation": None}, status=400)
     return render(request, "organisations/form.html", {"form": form, "organisation": None})
 
 
@@ -99,21 +121,29 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     if access.is_member(request.user, organisation):
         return redirect("organisations:detail", pk=pk)
-    if not organisation.memberships.exists():
+    if services.can_be_claimed(organisation):
         messages.info(request, _("Nobody manages this organisation in the portal yet: register it to claim it."))
         return redirect("organisations:register")
+    has_admins = organisation.memberships.filter(role=Membership.Role.ADMIN).exists()
     pending = JoinRequest.objects.pending().filter(organisation=organisation, user=request.user).first()
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and pending is None and form.is_valid():
-        site = request.build_absolute_uri("/").rstrip("/")
         try:
-            services.request_to_join(organisation, request.user, form.cleaned_data["message"], site)
+            services.request_to_join(organisation, request.user, form.cleaned_data["message"])
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            messages.success(request, _("Your request was sent to the organisation's administrators."))
+            if has_admins:
+                messages.success(request, _("Your request was sent to the organisation's administrators."))
+            else:
+                messages.success(request, _("Your request was sent to the coordinators of the organisation's area."))
         return redirect("organisations:join", pk=pk)
-    return render(request, "organisations/join.html", {"organisation": organisation, "form": form, "pending": pending})
+    return render(
+        request,
+        "organisations/join.html",
+        {"organisation": organisation, "form": form, "pending": pending, "has_admins": has_admins},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -124,7 +154,11 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _members_page(
-    request: HttpRequest, organisation: Organisation, invite_form: InvitationForm, status: int = 200
+    request: HttpRequest,
+    organisation: Organisation,
+    invite_form: InvitationForm,
+    status: int = 200,
+    closure_form: ClosureRequestForm | None = None,
 ) -> HttpResponse:
     can_manage = access.can_manage_members(request.user, organisation)
     context = {
@@ -132,11 +166,14 @@ def _members_page(
         "memberships": organisation.memberships.select_related("user"),
         "can_manage": can_manage,
         "form": invite_form,
+        "closure_form": closure_form or ClosureRequestForm(),
         "role_choices": Membership.Role.choices,
     }
     if can_manage:
         context["join_requests"] = (
-            JoinRequest.objects.pending().filter(organisation=organisation).select_related("user")
+            JoinRequest.objects.pending()
+            .filter(organisation=organisation, kind=JoinRequest.Kind.JOIN)
+            .select_related("user")
         )
         context["invitations"] = Invitation.objects.usable().filter(organisation=organisation)
     return render(request, "organisations/members.html", context, status=status)
@@ -151,9 +188,17 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _members_page(request, organisation, form, status=400)
     site = request.build_absolute_uri("/").rstrip("/")
-    services.invite(organisation, form.cleaned_data["email"], form.cleaned_data["role"], request.user, site)
-    messages.success(request, _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]})
-    return redirect("organisations:members", pk=pk)
+
+    def send() -> str:
+        services.invite(organisation, form.cleaned_data["email"], form.cleaned_data["role"], request.user, site)
+        messages.success(request, _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+        return reverse("organisations:members", kwargs={"pk": pk})
+
+    try:
+        return submissions.redirect_once(request, form.cleaned_data["submission"], send)
+    except ValidationError as error:
+        form.add_error("email", error)
+        return _members_page(request, organisation, form, status=400)
 
 
 @login_required
@@ -196,11 +241,38 @@ def remove_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
 @require_POST
 def decide_join_request(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     join_request = get_object_or_404(JoinRequest.objects.select_related("organisation"), pk=request_pk, organisation=pk)
-    access.require(access.can_manage_members(request.user, join_request.organisation))
+    access.require(access.can_decide_join_request(request.user, join_request))
     accept = request.POST.get("decision") == "accept"
-    services.decide_join_request(join_request, accept=accept, admin=request.user)
+    services.decide_join_request(join_request, accept=accept, decider=request.user)
     messages.success(request, _("The request was accepted.") if accept else _("The request was declined."))
+    if join_request.kind == JoinRequest.Kind.CLAIM:
+        return redirect(reverse("organisations:detail", kwargs={"pk": pk}) + "#requests")
     return redirect("organisations:members", pk=pk)
+
+
+@login_required
+@require_POST
+def request_closure(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    access.require(access.is_organisation_admin(request.user, organisation))
+    if organisation.closure_requested_at is not None:  # asked already: a second click asks nothing more
+        return redirect("organisations:members", pk=pk)
+    form = ClosureRequestForm(request.POST)
+    if not form.is_valid():
+        return _members_page(request, organisation, InvitationForm(), status=400, closure_form=form)
+    services.request_closure(organisation, request.user, form.cleaned_data["reason"])
+    messages.success(request, _("Your request was sent to the coordinators of the organisation's area."))
+    return redirect("organisations:members", pk=pk)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    access.require(access.can_close(request.user, organisation))
+    services.close(organisation, request.user)
+    messages.success(request, _("The organisation is closed in the portal."))
+    return redirect("organisations:detail", pk=pk)
 
 
 @login_required
@@ -226,15 +298,14 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         access.require(can_upload)
         if form.is_valid():
-            services.add_document(
-                organisation,
-                form.cleaned_data["kind"],
-                form.cleaned_data["year"],
-                form.cleaned_data["file"],
-                request.user,
-            )
-            messages.success(request, _("The document was uploaded."))
-            return redirect("organisations:documents", pk=pk)
+
+            def upload() -> str:
+                data = form.cleaned_data
+                services.add_document(organisation, data["kind"], data["year"], data["file"], request.user)
+                messages.success(request, _("The document was uploaded."))
+                return reverse("organisations:documents", kwargs={"pk": pk})
+
+            return submissions.redirect_once(request, form.cleaned_data["submission"], upload)
     return render(
         request,
         "organisations/documents.html",
@@ -272,7 +343,6 @@ def delete_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 
 
 @login_required
-@access.staff_page
 @require_POST
 def verify(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -283,22 +353,25 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 @require_POST
 def add_note(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(access.can_verify(request.user, organisation))
     form = NoteForm(request.POST, areas=access.coordinated_areas_of(request.user, organisation))
-    if form.is_valid():
+    notes = reverse("organisations:detail", kwargs={"pk": pk}) + "#notes"
+    if not form.is_valid():
+        messages.error(request, _("The note was not saved: write something first."))
+        return redirect(notes)
+
+    def save() -> str:
         services.add_note(organisation, form.cleaned_data["area"], form.cleaned_data["text"], request.user)
         messages.success(request, _("The note was saved."))
-    else:
-        messages.error(request, _("The note was not saved: write something first."))
-    return redirect(reverse("organisations:detail", kwargs={"pk": pk}) + "#notes")
+        return notes
+
+    return submissions.redirect_once(request, form.cleaned_data["submission"], save)
 
 
 @login_required
-@access.staff_page
 def area_organisations(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR))
@@ -307,5 +380,10 @@ def area_organisations(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "organisations/area_organisations.html",
-        {"area": area, "filter": filters, "page": paginate(request, filters.qs)},
+        {
+            "area": area,
+            "filter": filters,
+            "page": paginate(request, filters.qs),
+            "waiting": access.organisations_coordinated_by(request.user, area).waiting_for_coordinator(),
+        },
     )

@@ -7,9 +7,7 @@ roles active today.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -19,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from familycentre.models import AgreementStatus, CooperationAgreement, FamilyCentre, FamilyCentreActivity
 from grants.models import Application, ContinuityReport, GrantCall, ReviewAssignment, Status
-from organisations.models import CoordinatorNote, Membership, Organisation, OrganisationDocument
+from organisations.models import CoordinatorNote, JoinRequest, Membership, Organisation, OrganisationDocument
 from portal.models import AreaRole, WelfareArea
 
 if TYPE_CHECKING:
@@ -45,8 +43,6 @@ ROLE_DUTIES = {
     Role.COUNCILLOR: _("Reads the area's published reports and dashboard; changes nothing."),
     Role.NATIONAL_VIEWER: _("Reads the national overview of funding continuity; changes nothing."),
 }
-
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
 
 def active_roles(user: AnyUser) -> QuerySet[AreaRole]:
@@ -120,10 +116,10 @@ def is_organisation_admin(user: AnyUser, organisation: Organisation) -> bool:
 def coordinated_areas_of(user: AnyUser, organisation: Organisation) -> QuerySet[WelfareArea]:
     """The areas the user coordinates in which the organisation operates."""
     areas = areas_with_role(user, Role.COORDINATOR)
-    return areas.filter(pk__in=_areas_of(organisation))
+    return areas.filter(pk__in=areas_of(organisation))
 
 
-def _areas_of(organisation: Organisation) -> set[int]:
+def areas_of(organisation: Organisation) -> set[int]:
     """Where the organisation operates (home and municipalities) or has applied for a grant; kept
     on the instance, because one page asks several questions about the same organisation."""
     if "_access_areas" not in organisation.__dict__:
@@ -142,7 +138,7 @@ def _areas_of(organisation: Organisation) -> set[int]:
 def coordinates(user: AnyUser, organisation: Organisation) -> bool:
     """True for a coordinator of an area where the organisation operates."""
     coordinated = {r.area_id for r in active_roles(user) if r.role == Role.COORDINATOR}
-    return bool(coordinated) and bool(coordinated & _areas_of(organisation))
+    return bool(coordinated) and bool(coordinated & areas_of(organisation))
 
 
 def can_edit_organisation(user: AnyUser, organisation: Organisation) -> bool:
@@ -163,6 +159,18 @@ def can_download_document(user: AnyUser, document: OrganisationDocument) -> bool
 
 
 def can_verify(user: AnyUser, organisation: Organisation) -> bool:
+    return coordinates(user, organisation)
+
+
+def can_decide_join_request(user: AnyUser, join_request: JoinRequest) -> bool:
+    """An organisation's administrators let people in; a claim of one without members is checked
+    by a coordinator of its area."""
+    if join_request.kind == JoinRequest.Kind.CLAIM:
+        return coordinates(user, join_request.organisation)
+    return is_organisation_admin(user, join_request.organisation)
+
+
+def can_close(user: AnyUser, organisation: Organisation) -> bool:
     return coordinates(user, organisation)
 
 
@@ -245,12 +253,16 @@ def applications_in_area(user: AnyUser, area: WelfareArea) -> QuerySet[Applicati
 
 
 def review_assignments_of(user: AnyUser) -> QuerySet[ReviewAssignment]:
-    """The user's review assignments in the areas where they are a reviewer today."""
+    """The user's review assignments in the areas where they are a reviewer today, checked at every
+    access: none of an organisation they belong to."""
     if not user.is_authenticated:
         return ReviewAssignment.objects.none()
-    return ReviewAssignment.objects.filter(
-        reviewer=user, application__call__area__in=areas_with_role(user, Role.REVIEWER)
-    ).exclude(application__status__in=[Status.DRAFT, Status.WITHDRAWN])
+    return (
+        ReviewAssignment.objects.filter(reviewer=user, application__call__area__in=areas_with_role(user, Role.REVIEWER))
+        .exclude(application__status__in=[Status.DRAFT, Status.WITHDRAWN])
+        # A reviewer who has joined the applicant since being assigned has a conflict of interest.
+        .exclude(application__organisation__memberships__user=user)
+    )
 
 
 # --- Family centres -----------------------------------------------------------------------------
@@ -319,14 +331,3 @@ def require(allowed: bool) -> None:
     """Raise 403 unless ``allowed``; views call this with a permission function's answer."""
     if not allowed:
         raise PermissionDenied
-
-
-def staff_page(view: ViewFunc) -> ViewFunc:
-    """Mark a view as a staff page: the MFA middleware sends staff without TOTP to set it up."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return view(*args, **kwargs)
-
-    wrapper.staff_page = True  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]

@@ -14,6 +14,6 @@ def send_later(address: str, language: str, template: str, context: dict[str, ob
 
     with translation.override(language):
         # Collapsing white space also keeps a hostile name from breaking the header.
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}_body.txt", context)
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context, using="text").split())
+        body = render_to_string(f"{template}_body.txt", context, using="text")
     transaction.on_commit(lambda: send_email.delay(address, subject, body))

@@ -1,4 +1,5 @@
-"""Request middleware of the portal: the user's own language and the staff MFA rule."""
+"""Request middleware of the portal: the user's own language, the staff two-factor rule, and no
+caching of anything a signed-in person sees."""
 
 from __future__ import annotations
 
@@ -11,9 +12,36 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from portal import access
+
+# What a person whose role requires two-factor authentication may open before setting it up: the
+# setup itself, their own account and signing out. Everything else sends them to the setup, so a
+# new view is protected without anyone remembering to mark it.
+REACHABLE_WITHOUT_TOTP = frozenset(
+    {
+        "mfa_activate_totp",
+        "mfa_index",
+        "mfa_reauthenticate",
+        "mfa_authenticate",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "account_reauthenticate",
+        "account_logout",
+        "account_email",
+        "account_change_password",
+        "account_set_password",
+        "account_confirm_email",
+        "portal:profile",
+        "portal:my_data",
+        "portal:delete_account",
+        "portal:set_language",
+        "healthz",
+    }
+)
 
 
 class PreferredLanguageMiddleware:
@@ -31,7 +59,7 @@ class PreferredLanguageMiddleware:
 
 
 class StaffMFAMiddleware:
-    """Send staff without TOTP to set it up before any staff page (or the admin) opens."""
+    """Keep a person whose role requires TOTP on the setup page until they have set it up."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -42,11 +70,25 @@ class StaffMFAMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        is_staff_page = getattr(view_func, "staff_page", False) or (
-            request.resolver_match is not None and request.resolver_match.namespace == "admin"
-        )
-        if not is_staff_page or not access.must_set_up_mfa(request.user):
+        match = request.resolver_match
+        if match is not None and match.view_name in REACHABLE_WITHOUT_TOTP:
+            return None
+        if not access.must_set_up_mfa(request.user):
             return None
         messages.warning(request, _("Your role requires two-factor authentication. Set it up to continue."))
-        query = urlencode({"next": request.get_full_path()})
-        return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
+        next_page = request.get_full_path() if request.method == "GET" else reverse("portal:workspace")
+        return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': next_page})}")
+
+
+class PrivatePagesMiddleware:
+    """Nothing a signed-in person sees may be kept by a browser or a proxy: it may name other
+    people, money and internal notes, and a shared computer's back button must not show it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -216,3 +216,22 @@ class AreaRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.area or '*'}"
+
+
+class Submission(models.Model):
+    """One sent form that created something: the token its page carried. A second post of the same
+    form (a double click, a resent request, the back button) finds the token taken and creates
+    nothing. See ``portal.submissions``."""
+
+    token = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Where the first handling of the form led, so that a repeat lands on the same page.
+    result = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return self.token

@@ -602,6 +602,9 @@ class NationalBuilder:
         created = datetime.datetime(2022, 9, 1, 9, 0, tzinfo=ZONE) + days(rng.randrange(1000))
         verified = rng.random() < 0.6
         row = Organisation(
+            # Known from the municipalities' funding records, as an import leaves them, until someone
+            # registers it (create_admins).
+            origin=Organisation.Origin.IMPORTED,
             name_fi=name_fi,
             name_sv=name_sv,
             business_id=business_id(3_100_000 + 2 * index) if wide or not registered or rng.random() < 0.7 else None,
@@ -691,6 +694,8 @@ class NationalBuilder:
         memberships = []
         for info, user in zip(unique, users, strict=True):
             info.admin = user
+            info.row.origin = Organisation.Origin.REGISTERED
+            info.row.first_member_at = info.row.created_at + days(1)
             memberships.append(
                 Membership(
                     user=user,
@@ -700,6 +705,7 @@ class NationalBuilder:
                 )
             )
         self.insert(Membership, memberships, "memberships")
+        Organisation.objects.bulk_update([info.row for info in unique], ["origin", "first_member_at"], batch_size=1000)
 
     # --- Calls and applications -----------------------------------------------------------------
 

@@ -11,9 +11,9 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from organisations import services
 from organisations.models import CoordinatorNote, Invitation, JoinRequest, Membership, OrganisationDocument
 from portal.models import AreaRole, User
 
@@ -31,7 +31,7 @@ def export(user: User) -> dict[str, Any]:
         "email_addresses": list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary")),
         "area_roles": [
             {
-                "area": role.area.code,
+                "area": role.area.code if role.area else None,  # a national viewer has no area
                 "role": role.role,
                 "valid_from": str(role.valid_from),
                 "valid_to": str(role.valid_to or ""),
@@ -71,28 +71,14 @@ def export(user: User) -> dict[str, Any]:
     }
 
 
-def organisations_left_without_admin(user: User) -> list[str]:
-    """Organisations with other members in which the user is the only administrator."""
-    sole_admin_of = (
-        Membership.objects.filter(user=user, role=Membership.Role.ADMIN)
-        .annotate(
-            admins=Count("organisation__memberships", filter=Q(organisation__memberships__role=Membership.Role.ADMIN)),
-            members=Count("organisation__memberships"),
-        )
-        .filter(admins=1, members__gt=1)
-        .select_related("organisation")
-    )
-    return [membership.organisation.name for membership in sole_admin_of]
-
-
 @transaction.atomic
 def delete_account(user: User) -> None:
-    blocking = organisations_left_without_admin(user)
+    blocking = services.obligations_before_leaving(user)
     if blocking:
         raise ValidationError(
-            _("You are the only administrator of %(names)s. Make another member an administrator first."),
+            _("First hand over or close %(names)s."),
             code="last_admin",
-            params={"names": ", ".join(blocking)},
+            params={"names": ", ".join(organisation.name for organisation, _reason in blocking)},
         )
     # Foreign keys to what the user wrote are SET_NULL; memberships, roles and requests cascade.
     user.delete()

@@ -67,9 +67,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Before the MFA check: a cached page exists only for a person who passed it in this generation.
-    "portal.pagecache.PageCacheMiddleware",
     "portal.middleware.StaffMFAMiddleware",
+    "portal.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -91,6 +90,15 @@ TEMPLATES = [
                 "portal.context_processors.navigation",
             ],
         },
+    },
+    {
+        # Plain-text emails: the same templates without HTML escaping, so that "A & B ry" arrives
+        # as written (a plain-text body is never rendered as HTML).
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -116,22 +124,31 @@ elif _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}
 DATABASES = {"default": _database}
 
-# --- Cache (allauth's rate limits need a real, shared one) ------------------------------------
+# --- Caches -----------------------------------------------------------------------------------
 
+# Two caches, so that nothing can push the security state out:
+# - "default" holds only security state: allauth's login rate limits and the TOTP codes already
+#   used (allauth reads the default cache for both). Nothing else of the portal writes there.
+# - "sessions" holds the sessions in front of the database (cached_db).
+# On Redis both live in the same server under their own key prefixes; without Redis each is a
+# file cache of its own under var/cache/, large enough not to cull live rate-limit history.
 CACHE_URL = env_str("CACHE_URL", "")
-if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": CACHE_URL}}
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
+
+
+def _cache(prefix: str) -> dict[str, object]:
+    if CACHE_URL.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": prefix}
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / prefix),
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
+
+
+CACHES = {"default": _cache("security"), "sessions": _cache("sessions")}
 # Sessions are read from the cache and written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# How long the busiest pages stay cached at most (portal/pagecache.py); 0 turns the cache off.
-PORTAL_PAGE_CACHE_SECONDS = env_int("PORTAL_PAGE_CACHE_SECONDS", 60)
+SESSION_CACHE_ALIAS = "sessions"
 
 # --- Accounts ---------------------------------------------------------------------------------
 
@@ -169,6 +186,11 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
     "confirm_email": "1/180s/key",
 }
+# Behind the reverse proxy every request comes from the proxy's address: rate limits must count the
+# client's address, which the proxy appends to X-Forwarded-For. The number of proxies in front of
+# gunicorn that append to it (1 for the documented nginx); 0 trusts no X-Forwarded-For at all,
+# which is right only when clients reach gunicorn directly.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PORTAL_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Järjestöportaali"
 # Accept the code of the previous and the next 30-second period too: phones' clocks drift, and a

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from organisations.models import Membership
+from organisations.services import obligations_before_leaving
 from portal import access, dashboard, health, personal_data
 from portal.forms import DeleteAccountForm, ProfileForm
 from portal.models import AreaRole, WelfareArea
-from portal.pagecache import cached_page
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -50,7 +50,6 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
 def area_workspace(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.can_open_area_workspace(request.user, area))
@@ -72,8 +71,6 @@ def area_workspace(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@access.staff_page
-@cached_page
 def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.can_view_dashboard(request.user, area))
@@ -114,7 +111,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.success(request, _("Your account was deleted."))
             return redirect("portal:home")
-    blocking = personal_data.organisations_left_without_admin(request.user)
+    blocking = obligations_before_leaving(request.user)
     return render(request, "portal/delete_account.html", {"form": form, "blocking": blocking})
 
 

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import import_module
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.apps import apps as django_apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from pytest_django.fixtures import Settings
@@ -17,7 +18,15 @@ from pytest_django.fixtures import Settings
 from organisations.models import Organisation
 from portal.celery import app as celery_app
 from portal.models import User, WelfareArea
-from tests.factories import PASSWORD, AreaRoleFactory, MembershipFactory, OrganisationFactory, UserFactory, area
+from tests.factories import (
+    PASSWORD,
+    AreaRoleFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    area,
+    enable_totp,
+)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -40,23 +49,26 @@ def _jobs_run_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_fast_hashing(settings: Settings) -> Iterator[None]:
     """Rate limits live in the cache: give every test its own, so tests cannot trip each other."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        for alias in ("default", "sessions")
+    }
     # Hashing passwords slowly protects production, not tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+def once() -> dict[str, str]:
+    """The one-time token a form page carries, for a test that posts the form without opening it."""
+    return {"submission": uuid.uuid4().hex}
 
 
 def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
-def enable_totp(user: User) -> str:
-    """Give the user an authenticator app, as if they had set it up; returns its secret."""
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
 
 
 def login(client: Client, user: User) -> Client:
@@ -79,6 +91,10 @@ class World:
     decision_maker: User
     councillor: User
     operator: User
+    # Staff whose roles require two-factor authentication but who have not set it up yet.
+    coordinator_without_totp: User
+    decision_maker_without_totp: User
+    operator_without_totp: User
 
 
 @pytest.fixture
@@ -89,8 +105,6 @@ def world(db: None) -> World:
     other_area_coordinator = AreaRoleFactory.coordinator(area=area("90")).user
     decision_maker = AreaRoleFactory.decision_maker(area=area("05")).user
     operator = UserFactory.operator()
-    for staff in (coordinator, other_area_coordinator, decision_maker, operator):
-        enable_totp(staff)
     return World(
         organisation=organisation,
         other_organisation=other_organisation,
@@ -103,6 +117,9 @@ def world(db: None) -> World:
         decision_maker=decision_maker,
         councillor=AreaRoleFactory.councillor(area=area("05")).user,
         operator=operator,
+        coordinator_without_totp=AreaRoleFactory.coordinator(area=area("05"), totp=False).user,
+        decision_maker_without_totp=AreaRoleFactory.decision_maker(area=area("05"), totp=False).user,
+        operator_without_totp=UserFactory.operator(totp=False),
     )
 
 
@@ -124,4 +141,4 @@ def database_url() -> str:
     return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-__all__ = ["PASSWORD", "World", "enable_totp", "login", "totp_code"]
+__all__ = ["PASSWORD", "World", "enable_totp", "login", "once", "totp_code"]

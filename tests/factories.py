@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -28,10 +30,21 @@ from organisations.models import Invitation, Membership, Organisation, Organisat
 from portal.models import AreaRole, Municipality, User, WelfareArea
 
 PASSWORD = "correct-horse-battery-2026"
+# Grounds of a decision, long enough to be grounds.
+GROUNDS = "Toiminta vastaa haun tavoitteita ja talousarvio on uskottava."
 
 
 def area(code: str) -> WelfareArea:
     return WelfareArea.objects.get(code=code)
+
+
+def enable_totp(user: User) -> str:
+    """Give the user an authenticator app, as if they had set it up (replacing one they had), and
+    return its secret, so that a test can type its codes."""
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -53,8 +66,12 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
     @classmethod
-    def operator(cls, **kwargs: object) -> User:
-        return cls(is_staff=True, is_superuser=True, **kwargs)
+    def operator(cls, totp: bool = True, **kwargs: object) -> User:
+        """An operator; like every operator at work, with two-factor authentication unless ``totp=False``."""
+        user = cls(is_staff=True, is_superuser=True, **kwargs)
+        if totp:
+            enable_totp(user)
+        return user
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -71,7 +88,11 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     @classmethod
     def unclaimed(cls, **kwargs: object) -> Organisation:
         """As created from imported funding history: identifiers and a name, no members."""
-        return cls(business_id=business_id(7_000_000 + 2 * Organisation.objects.count()), **kwargs)
+        return cls(
+            business_id=business_id(7_000_000 + 2 * Organisation.objects.count()),
+            origin=Organisation.Origin.IMPORTED,
+            **kwargs,
+        )
 
     @classmethod
     def in_area(cls, code: str, **kwargs: object) -> Organisation:
@@ -95,11 +116,28 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 class AreaRoleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AreaRole
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     area = factory.LazyFunction(lambda: WelfareArea.objects.get(code="05"))
     role = AreaRole.Role.COORDINATOR
     valid_from = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+
+    @factory.post_generation
+    def totp(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """Coordinators and decision-makers at work have two-factor authentication (their roles
+        demand it); ``totp=False`` builds one who has not set it up yet."""
+        wanted = (
+            extracted
+            if extracted is not None
+            else self.role in (AreaRole.Role.COORDINATOR, AreaRole.Role.DECISION_MAKER)
+        )
+        if (
+            create
+            and wanted
+            and not Authenticator.objects.filter(user=self.user, type=Authenticator.Type.TOTP).exists()
+        ):
+            enable_totp(self.user)
 
     @classmethod
     def coordinator(cls, **kwargs: object) -> AreaRole:
@@ -226,7 +264,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         application = cls(status=status, submitted_at=None if status == "draft" else _now(), **kwargs)
         if status in ("decided", "paid", "report_submitted", "report_returned", "closed"):
             decision = Decision.objects.create(
-                application=application, outcome="approved", amount=Decimal("20000"), rationale="Hyvä hakemus."
+                application=application, outcome="approved", amount=Decimal("20000"), rationale=GROUNDS
             )
             if status != "decided":
                 Payment.objects.create(decision=decision, amount=Decimal("20000"), paid_on=timezone.localdate())

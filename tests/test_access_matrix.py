@@ -2,7 +2,9 @@
 
 Every URL pattern must have an entry here; a new view without one fails
 ``test_every_url_pattern_has_an_entry``. Each entry is exercised as an anonymous visitor, as a
-member of another organisation, as a coordinator of another area and as the rightful role.
+member of another organisation, as a coordinator of another area and as the rightful role, and
+as a coordinator, a decision-maker and an operator who have not set up two-factor
+authentication: they reach nothing but its setup, their own account and signing out.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.utils import timezone
 from familycentre.models import FamilyCentreActivity
 from grants.models import ContinuityReport, FundingImport
 from organisations.models import Invitation, JoinRequest
-from tests.conftest import World
+from tests.conftest import World, once
 from tests.factories import (
     PDF_BYTES,
     AgreementFactory,
@@ -46,6 +48,10 @@ ADMIN_LOGIN = Expect("admin login", lambda r: r.status_code == 302 and r.url.sta
 DENIED = Expect("403", lambda r: r.status_code == 403)
 NOT_FOUND = Expect("404", lambda r: r.status_code == 404)
 REDIRECT = Expect("redirect", lambda r: r.status_code == 302)
+TOTP_SETUP = Expect(
+    "sent to set up two-factor authentication",
+    lambda r: r.status_code == 302 and r.url.startswith(reverse("mfa_activate_totp")),
+)
 # A step of a flow on the person's own account: shown, or (when not started) sent back or a 404.
 ACCOUNT_STEP = Expect(
     "own account step",
@@ -239,7 +245,7 @@ MATRIX: dict[str, Entry] = {
         "ngo_admin",
         REDIRECT,
         method="post",
-        data={"email": "colleague@example.org", "role": "member"},
+        data={"email": "colleague@example.org", "role": "member", **once()},
     ),
     "organisations:change_role": members_only(
         org_url("organisations:change_role", membership_pk=lambda w: w.ngo_member.memberships.get().pk),
@@ -263,6 +269,10 @@ MATRIX: dict[str, Entry] = {
     ),
     # Organisations: the coordinators of its areas.
     "organisations:verify": members_only(org_url("organisations:verify"), "coordinator", REDIRECT, method="post"),
+    "organisations:close": members_only(org_url("organisations:close"), "coordinator", REDIRECT, method="post"),
+    "organisations:request_closure": members_only(
+        org_url("organisations:request_closure"), "ngo_admin", REDIRECT, method="post", data={"reason": "Purettu."}
+    ),
     "organisations:add_note": members_only(
         org_url("organisations:add_note"), "coordinator", REDIRECT, method="post", data={"text": "Muistiinpano"}
     ),
@@ -418,6 +428,15 @@ def test_every_url_pattern_has_an_entry():
 
 PERSONAS = ["anonymous", "other_org_member", "other_area_coordinator", "rightful"]
 
+# What staff without two-factor authentication may still open: its setup, their own account and
+# signing out (the language switch and the health check carry no data).
+REACHABLE_WITHOUT_TOTP = {
+    "mfa_activate_totp", "mfa_index", "mfa_reauthenticate", "mfa_authenticate", "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes", "mfa_download_recovery_codes", "account_reauthenticate", "account_logout",
+    "account_email", "account_change_password", "account_set_password", "account_confirm_email", "portal:profile",
+    "portal:my_data", "portal:delete_account", "portal:set_language", "healthz",
+}  # fmt: skip
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("key", sorted(MATRIX))
@@ -435,3 +454,16 @@ def test_access(client, world, key, persona):
     assert expected.check(response), (
         f"{persona} ({user_attr}) at {path}: expected {expected}, got {response.status_code}"
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", sorted(MATRIX))
+@pytest.mark.parametrize("person", ["coordinator_without_totp", "decision_maker_without_totp", "operator_without_totp"])
+def test_staff_without_two_factor_reach_only_its_setup_and_their_account(client, world, key, person):
+    entry = MATRIX[key]
+    # On the pages they may open they are treated as any signed-in person with no rights there.
+    expected = entry.other_area_coordinator if key in REACHABLE_WITHOUT_TOTP else TOTP_SETUP
+    client.force_login(getattr(world, person))
+    path = entry.path(world)
+    response = getattr(client, entry.method)(path, entry.data or {})
+    assert expected.check(response), f"{person} at {path}: expected {expected}, got {response.status_code}"

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from familycentre import services
 from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity, NetworkMember
+from tests.conftest import once
 from tests.factories import (
     AgreementFactory,
     AreaRoleFactory,
@@ -159,7 +160,7 @@ def test_an_ngo_in_the_network_lists_an_activity_that_families_find(client):
         {
             "centre": centre.pk, "name": "Vauvakahvila", "description": "Avoin kahvila.", "target_group": "babies",
             "age_from": "0", "age_to": "2", "languages": ["fi", "sv"], "time_and_place": "Ti 10–12",
-            "contact": "info@example.org",
+            "contact": "info@example.org", **once(),
         },
     )  # fmt: skip
     assert response.status_code == 302

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from grants import imports
 from grants.models import FundingImport, FundingRecord
 from organisations.models import Organisation
+from tests.conftest import once
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, area
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +126,7 @@ def test_unknown_organisations_become_unclaimed_and_the_ngo_claims_them(client):
     client.post(
         reverse("organisations:register"),
         {"name_fi": "Pikkuyhdistys ry", "register_number": "123456", "kind": "local",
-         "home_municipality": imported.home_municipality_id, "languages": ["fi"]},
+         "home_municipality": imported.home_municipality_id, "languages": ["fi"], **once()},
     )  # fmt: skip
     imported.refresh_from_db()
     assert imported.memberships.get().user == user

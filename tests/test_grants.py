@@ -19,7 +19,9 @@ from referencing.jsonschema import DRAFT202012
 from grants import opendata, services, workflow
 from grants.models import Application, Decision, FundingRecord, GrantCall, Review, Status
 from portal.models import Theme
+from tests.conftest import once
 from tests.factories import (
+    GROUNDS,
     PDF_BYTES,
     ApplicationFactory,
     AreaRoleFactory,
@@ -60,6 +62,7 @@ def call_data(**changes: object) -> dict[str, object]:
         "criteria-MAX_NUM_FORMS": "20",
         "criteria-0-name_fi": "Vaikuttavuus",
         "criteria-0-weight": "2",
+        **once(),
     }
     data.update(changes)
     return data
@@ -112,7 +115,7 @@ def test_an_ngo_member_starts_drafts_attaches_and_submits(client):
     membership = MembershipFactory()
     client.force_login(membership.user)
     response = client.post(
-        reverse("grants:start", kwargs={"pk": call.pk}), {"organisation": membership.organisation_id}
+        reverse("grants:start", kwargs={"pk": call.pk}), {"organisation": membership.organisation_id, **once()}
     )
     application = Application.objects.get()
     assert response.url == reverse("grants:application_edit", kwargs={"pk": application.pk})
@@ -134,11 +137,12 @@ def test_an_ngo_member_starts_drafts_attaches_and_submits(client):
         "funding-INITIAL_FORMS": "0",
         "funding-MIN_NUM_FORMS": "0",
         "funding-MAX_NUM_FORMS": "30",
+        **once(),
     }
     assert client.post(reverse("grants:application_edit", kwargs={"pk": application.pk}), edit).status_code == 302
     client.post(
         reverse("grants:upload_attachment", kwargs={"pk": application.pk}),
-        {"kind": "budget", "file": SimpleUploadedFile("budjetti.pdf", PDF_BYTES)},
+        {"kind": "budget", "file": SimpleUploadedFile("budjetti.pdf", PDF_BYTES), **once()},
     )
     client.post(reverse("grants:transition", kwargs={"pk": application.pk, "name": "submit"}))
     application.refresh_from_db()
@@ -203,7 +207,7 @@ def test_review_scores_give_a_weighted_score_and_conflicts_are_left_out(client):
 
 
 def decide(client, application, **changes: object):
-    data = {"outcome": "approved", "amount": "20000", "rationale": "Hyvä hakemus.", "reference": "§ 12/2026"}
+    data = {"outcome": "approved", "amount": "20000", "rationale": GROUNDS, "reference": "§ 12/2026", **once()}
     data.update(changes)
     return client.post(reverse("grants:decision", kwargs={"pk": application.pk}), data)
 
@@ -256,8 +260,8 @@ def test_payments_cannot_exceed_the_grant(client, coordinator):
     application = ApplicationFactory.in_state("decided")
     client.force_login(coordinator)
     url = reverse("grants:payment", kwargs={"pk": application.pk})
-    client.post(url, {"amount": "15000", "paid_on": "2027-02-01"})
-    client.post(url, {"amount": "6000", "paid_on": "2027-03-01"})
+    client.post(url, {"amount": "15000", "paid_on": "2027-02-01", **once()})
+    client.post(url, {"amount": "6000", "paid_on": "2027-03-01", **once()})
     assert [p.amount for p in application.decision.payments.all()] == [Decimal("15000")]
     workflow.perform(application, "pay", coordinator)
     application.refresh_from_db()
@@ -395,7 +399,7 @@ def test_odd_years_on_the_public_decisions_page_do_not_break_it(client, year):
 def test_a_paid_decision_cannot_be_changed(coordinator):
     application = ApplicationFactory.in_state("paid")
     with pytest.raises(services.ValidationError):
-        services.record_decision(application, coordinator, outcome="rejected", rationale="Muutos")
+        services.record_decision(application, coordinator, outcome="rejected", rationale=GROUNDS)
     assert Decision.objects.get(application=application).outcome == "approved"
 
 
@@ -403,9 +407,9 @@ def test_only_confirmed_decisions_are_published_and_a_due_date_is_always_set(cli
     confirmed = ApplicationFactory.in_review()
     unconfirmed = ApplicationFactory.in_review(call=confirmed.call)
     services.decide(
-        confirmed, coordinator, outcome="approved", amount=Decimal(20000), rationale="OK", report_due_on=None
+        confirmed, coordinator, outcome="approved", amount=Decimal(20000), rationale=GROUNDS, report_due_on=None
     )
-    services.record_decision(unconfirmed, coordinator, outcome="approved", amount=Decimal(20000), rationale="OK")
+    services.record_decision(unconfirmed, coordinator, outcome="approved", amount=Decimal(20000), rationale=GROUNDS)
     services.publish_decisions(confirmed.call)
     assert list(Decision.objects.published().values_list("application", flat=True)) == [confirmed.pk]
     assert Decision.objects.get(application=confirmed).report_due_on.isoformat() == "2028-04-30"
@@ -414,7 +418,7 @@ def test_only_confirmed_decisions_are_published_and_a_due_date_is_always_set(cli
 def test_payments_only_for_a_confirmed_grant(coordinator):
     application = ApplicationFactory.in_review()
     decision = services.record_decision(
-        application, coordinator, outcome="approved", amount=Decimal(1000), rationale="OK"
+        application, coordinator, outcome="partly_approved", amount=Decimal(1000), rationale=GROUNDS
     )
     with pytest.raises(services.ValidationError):
         services.record_payment(decision, coordinator, Decimal(500), timezone.localdate(), "")

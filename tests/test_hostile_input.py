@@ -552,6 +552,12 @@ FORMS: list[Case] = [
         page=shown_on("organisations:detail", "pk"),
         baseline={"text": "Tarkistettu puhelimitse."},
     ),
+    Case(
+        "organisations:request_closure",
+        persona("ngo_admin"),
+        page=shown_on("organisations:members", "pk"),
+        baseline={"reason": "Yhdistys on purettu."},
+    ),
     # Grants: applying.
     Case("grants:start", persona("ngo_member"), page=shown_on("grants:call", "pk"), reopen=True),
     Case("grants:application_edit", persona("ngo_member"), reopen=True),
@@ -637,7 +643,7 @@ FORMS: list[Case] = [
     Case(
         "grants:decision",
         persona("decision_maker"),
-        baseline={"outcome": "approved", "amount": "20000", "rationale": "Hyvä hakemus."},
+        baseline={"outcome": "approved", "amount": "20000", "rationale": "Hyvä hakemus, joka vastaa haun tavoitteita."},
         reopen=True,
     ),
     Case(
@@ -665,7 +671,8 @@ FORMS: list[Case] = [
         "grants:funding_imports",
         persona("coordinator"),
         baseline={"file": good_csv},
-        records_refusals=frozenset({"grants.fundingimport"}),
+        # A refused file is written down as refused, through the once-only token of its form.
+        records_refusals=frozenset({"grants.fundingimport", "portal.submission"}),
     ),
     # Family centres.
     Case("familycentre:centre_create", persona("coordinator"), baseline={"name_fi": "Perhekeskus Keskusta"}),
@@ -736,6 +743,7 @@ BUTTONS = {
     "organisations:delete_document",
     "organisations:remove_member",
     "organisations:verify",
+    "organisations:close",
     "organisations:invitation",
     "grants:call_publish",
     "grants:delete_attachment",
@@ -1083,7 +1091,7 @@ def test_an_import_that_passes_its_check_imports_cleanly(
     must import without a crash and without storing what it would not show."""
     case = next(case for case in FORMS if case.key == "grants:funding_imports")
     visit, opened = start(case, client, world, writes)
-    data: dict[str, Value | FileMaker] = {"file": make}
+    data: dict[str, Value | FileMaker] = baseline_of(case, visit, opened.form) | {"file": make}
     checked = submit(visit, opened.path, data, f"{make.__name__}, checked")
     judge(case, checked, data, f"{make.__name__}, checked")
     preview = FundingImport.objects.filter(state=FundingImport.State.PREVIEW).first()
@@ -1158,6 +1166,7 @@ GET_PAGES: list[Listing] = [
     Listing("grants:work_list", ("page", "format")),
     Listing("grants:decisions", ("year",)),
     Listing("portal:area_dashboard", ("year",)),
+    Listing("grants:funding_imports", ("checked",)),
     Listing("familycentre:area_centres"),
     Listing("familycentre:centre"),
     Listing("account_login", ("next",)),

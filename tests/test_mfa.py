@@ -15,7 +15,7 @@ ACTIVATE = reverse("mfa_activate_totp")
 
 @pytest.mark.parametrize("factory", [AreaRoleFactory.coordinator, AreaRoleFactory.decision_maker])
 def test_staff_without_totp_are_sent_to_set_it_up(client, factory):
-    client.force_login(factory().user)
+    client.force_login(factory(totp=False).user)
     response = client.get(AREA_WORK)
     assert response.status_code == 302
     assert response.url.startswith(ACTIVATE)
@@ -23,7 +23,7 @@ def test_staff_without_totp_are_sent_to_set_it_up(client, factory):
 
 
 def test_operator_without_totp_cannot_open_the_admin(client):
-    client.force_login(UserFactory.operator())
+    client.force_login(UserFactory.operator(totp=False))
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response.url.startswith(ACTIVATE)
@@ -36,12 +36,12 @@ def test_reviewers_and_councillors_are_not_forced_to_use_totp(client, factory):
 
 
 def test_an_expired_coordinator_role_no_longer_demands_totp_nor_opens_the_area(client):
-    client.force_login(AreaRoleFactory.expired(role="coordinator").user)
+    client.force_login(AreaRoleFactory.expired(role="coordinator", totp=False).user)
     assert client.get(AREA_WORK).status_code == 403
 
 
 def test_coordinator_sets_up_totp_and_then_reaches_the_staff_page(client):
-    user = AreaRoleFactory.coordinator().user
+    user = AreaRoleFactory.coordinator(totp=False).user
     client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert client.get(AREA_WORK).url.startswith(ACTIVATE)
     # allauth asks for the password once more before a second factor is added.
@@ -56,7 +56,7 @@ def test_coordinator_sets_up_totp_and_then_reaches_the_staff_page(client):
 
 
 def test_login_with_totp_asks_for_the_code(client):
-    user = AreaRoleFactory.coordinator().user
+    user = AreaRoleFactory.coordinator(totp=False).user
     secret = enable_totp(user)
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.url == reverse("mfa_authenticate")
@@ -67,5 +67,5 @@ def test_login_with_totp_asks_for_the_code(client):
 
 def test_the_demo_setting_switches_the_requirement_off(client, settings):
     settings.PORTAL_REQUIRE_STAFF_MFA = False
-    client.force_login(AreaRoleFactory.coordinator().user)
+    client.force_login(AreaRoleFactory.coordinator(totp=False).user)
     assert client.get(AREA_WORK).status_code == 200

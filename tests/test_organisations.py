@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from organisations.models import Invitation, JoinRequest, Membership, Organisation, OrganisationDocument
 from portal.models import Municipality, Theme, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, once
 from tests.factories import (
     PDF_BYTES,
     ApplicationFactory,
@@ -42,6 +42,7 @@ def registration(**changes: object) -> dict[str, object]:
         "contact_email": "info@kavelykaverit.example.org",
         "iban": "FI21 1234 5600 0007 85",
         "description_fi": "Kävelyryhmiä ikääntyneille.",
+        **once(),
     }
     data.update(changes)
     return data
@@ -151,7 +152,7 @@ def test_invitation_is_emailed_and_works_exactly_once(client, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("organisations:invite", kwargs={"pk": organisation.pk}),
-            {"email": "Kollega@Example.org", "role": "admin"},
+            {"email": "Kollega@Example.org", "role": "admin", **once()},
         )
     assert mail.outbox[0].to == ["kollega@example.org"]
     path = re.search(r"https?://[^/\s]+(/invitations/[^\s]+/)", mail.outbox[0].body).group(1)
@@ -296,7 +297,7 @@ def test_a_member_of_another_organisation_can_neither_see_nor_change_anything(cl
 def upload(client, organisation: Organisation, name: str, content: bytes):
     return client.post(
         reverse("organisations:documents", kwargs={"pk": organisation.pk}),
-        {"kind": "annual_report", "year": 2025, "file": SimpleUploadedFile(name, content)},
+        {"kind": "annual_report", "year": 2025, "file": SimpleUploadedFile(name, content), **once()},
     )
 
 
@@ -404,7 +405,7 @@ def test_notes_are_seen_only_by_the_coordinators_of_that_area(client, world, set
     client.force_login(world.coordinator)
     client.post(
         reverse("organisations:add_note", kwargs={"pk": organisation.pk}),
-        {"area": area("05").pk, "text": "Tarkistettu puhelimitse"},
+        {"area": area("05").pk, "text": "Tarkistettu puhelimitse", **once()},
     )
     assert "Tarkistettu puhelimitse" in page(client, "organisations:detail", pk=organisation.pk)
     colleague = AreaRoleFactory.coordinator(area=area("05")).user
@@ -442,6 +443,9 @@ def test_deleting_the_account_keeps_what_was_written_without_the_name(client):
     admin = MembershipFactory.admin()
     document = DocumentFactory(organisation=admin.organisation, uploaded_by=admin.user)
     client.force_login(admin.user)
+    # The organisation has history: its last administrator asks the coordinators to close it first.
+    closure = reverse("organisations:request_closure", kwargs={"pk": admin.organisation_id})
+    client.post(closure, {"reason": "Yhdistys on lopettanut toimintansa."})
     response = client.post(reverse("portal:delete_account"), {"password": PASSWORD})
     assert response.status_code == 302
     document.refresh_from_db()
@@ -517,7 +521,7 @@ def test_identifiers_of_two_different_organisations_are_refused(client):
     client.force_login(UserFactory())
     client.cookies["django_language"] = "en"
     response = client.post(REGISTER, registration(business_id=first.business_id, register_number="400.400"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "belong to two different organisations" in response.content.decode()
     assert not first.memberships.exists()
     assert not second.memberships.exists()

@@ -14,6 +14,7 @@ from grants import reports
 from grants.models import ContinuityReport, FundingRecord
 from grants.tasks import build_continuity_report
 from portal.models import AreaRole
+from tests.conftest import once
 from tests.factories import AreaRoleFactory, OrganisationFactory, UserFactory, area
 from tests.workers import worker
 
@@ -109,7 +110,7 @@ def test_a_coordinator_requests_a_report_and_bad_years_are_refused(client, setti
     assert response.status_code == 400
     assert "The baseline year must be before the year" in response.content.decode()
     assert not ContinuityReport.objects.exists()
-    response = client.post(url, {"year": "2026", "baseline_year": "2025", "language": "sv"})
+    response = client.post(url, {"year": "2026", "baseline_year": "2025", "language": "sv", **once()})
     report = ContinuityReport.objects.get()
     assert response.url == reverse("grants:report_status", kwargs={"pk": report.pk})
     assert (report.language, report.state) == ("sv", "queued")
@@ -123,7 +124,7 @@ def test_the_national_overview_merges_one_report_per_area(client, django_capture
     client.cookies["django_language"] = "en"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("grants:national_reports"), {"year": "2026", "baseline_year": "2025", "language": "en"}
+            reverse("grants:national_reports"), {"year": "2026", "baseline_year": "2025", "language": "en", **once()}
         )
     report = ContinuityReport.objects.get(area=None)
     assert response.url == reverse("grants:report_status", kwargs={"pk": report.pk})
