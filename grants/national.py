@@ -37,7 +37,7 @@ def area_part(report_id: int, area_id: int) -> dict[str, object]:
     try:
         with translation.override(report.language):
             result = continuity.compute(area, report.year, report.baseline_year)
-            document = reports.pdf_bytes(reports.html(result, None))
+            document = reports.pdf_bytes(reports.html(reports.content(result, None), result))
         name = default_storage.save(uploads.random_name("grants/reports/parts", "part.pdf"), ContentFile(document))
     except Exception as error:  # noqa: BLE001 - the merge step reports it; the chord must finish
         return {"code": area.code, "error": f"{type(error).__name__}: {error}"[:500]}

@@ -10,11 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from grants import continuity, imports, national, reports
+from grants import imports, national
 from grants.models import ContinuityReport, FundingImport
 from grants.tasks import build_continuity_report
 from portal import access, submissions, uploads
@@ -133,8 +134,12 @@ def report_html(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     if report.area is None:
         return redirect("grants:report_download", pk=pk, kind="pdf")
-    result = continuity.compute(report.area, report.year, report.baseline_year)
-    return render(request, "grants/report/page.html", reports.context(result, report))
+    if report.state != ContinuityReport.State.SUCCEEDED or not report.page:
+        messages.info(request, _("The report has no web page; download its PDF."))
+        return redirect("grants:report_status", pk=pk)
+    with report.page.open("rb") as stored:
+        content = mark_safe(stored.read().decode("utf-8"))  # noqa: S308 - rendered by the job with autoescape
+    return render(request, "grants/report/page.html", {"report": report, "content": content})
 
 
 @login_required

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -105,8 +106,14 @@ def context(result: continuity.Continuity, report: ContinuityReport | None) -> d
     }
 
 
-def html(result: continuity.Continuity, report: ContinuityReport | None) -> str:
-    return render_to_string("grants/report/pdf.html", context(result, report))
+def content(result: continuity.Continuity, report: ContinuityReport | None) -> SafeString:
+    """The report itself, as HTML: the body of the PDF and, kept with the report, its web page."""
+    return mark_safe(render_to_string("grants/report/content.html", context(result, report)))  # noqa: S308 - rendered with autoescape
+
+
+def html(body: SafeString, result: continuity.Continuity) -> str:
+    """The PDF's document around the report's content."""
+    return render_to_string("grants/report/pdf.html", {"content": body, "result": result})
 
 
 def pdf_bytes(document: str) -> bytes:
@@ -115,7 +122,14 @@ def pdf_bytes(document: str) -> bytes:
     return HTML(string=document).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def build(report: ContinuityReport, progress: Progress) -> tuple[bytes, str]:
+@dataclass(frozen=True)
+class Built:
+    pdf: bytes
+    csv: str
+    page: str  # the content of the PDF as HTML, which the report's web page shows as it was
+
+
+def build(report: ContinuityReport, progress: Progress) -> Built:
     """Compute, write the CSV and render the PDF for ``report``, telling ``progress`` how far it got."""
     with translation.override(report.language):
         progress(10, _("Computing funding continuity"))
@@ -123,9 +137,10 @@ def build(report: ContinuityReport, progress: Progress) -> tuple[bytes, str]:
         progress(40, _("Writing the CSV"))
         table = csv_text(result)
         progress(60, _("Rendering the PDF"))
-        document = pdf_bytes(html(result, report))
+        body = content(result, report)
+        document = pdf_bytes(html(body, result))
         progress(90, _("Storing the files"))
-    return document, table
+    return Built(pdf=document, csv=table, page=str(body))
 
 
 # --- The job ------------------------------------------------------------------------------------
@@ -148,13 +163,16 @@ def run_job(report_id: int) -> None:
         state=ContinuityReport.State.RUNNING, started_at=timezone.now(), error="", progress=0, stage="", history=[]
     )
     try:
-        document, table = build(report, lambda value, stage: set_progress(report_id, value, stage))
+        built = build(report, lambda value, stage: set_progress(report_id, value, stage))
         stem = f"continuity-{report.area.code if report.area else 'national'}-{report.year}"
         storage = report.pdf.storage
         # New random names every attempt: a file a killed attempt left half-written is never referred to.
-        pdf_name = storage.save(uploads.random_name("grants/reports", f"{stem}.pdf"), ContentFile(document))
+        pdf_name = storage.save(uploads.random_name("grants/reports", f"{stem}.pdf"), ContentFile(built.pdf))
         csv_name = storage.save(
-            uploads.random_name("grants/reports", f"{stem}.csv"), ContentFile(table.encode("utf-8-sig"))
+            uploads.random_name("grants/reports", f"{stem}.csv"), ContentFile(built.csv.encode("utf-8-sig"))
+        )
+        page_name = storage.save(
+            uploads.random_name("grants/reports", f"{stem}.html"), ContentFile(built.page.encode("utf-8"))
         )
     except SoftTimeLimitExceeded:
         with translation.override(report.language):
@@ -167,11 +185,15 @@ def run_job(report_id: int) -> None:
     with transaction.atomic():
         current = ContinuityReport.objects.select_for_update().get(pk=report_id)
         if current.state == ContinuityReport.State.SUCCEEDED:  # another delivery finished first
-            transaction.on_commit(lambda: (storage.delete(pdf_name), storage.delete(csv_name)))
+            transaction.on_commit(lambda: [storage.delete(name) for name in (pdf_name, csv_name, page_name)])
             return
         set_progress(report_id, 100, _("Ready"))
         ContinuityReport.objects.filter(pk=report_id).update(
-            state=ContinuityReport.State.SUCCEEDED, pdf=pdf_name, csv=csv_name, finished_at=timezone.now()
+            state=ContinuityReport.State.SUCCEEDED,
+            pdf=pdf_name,
+            csv=csv_name,
+            page=page_name,
+            finished_at=timezone.now(),
         )
 
 

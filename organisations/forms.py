@@ -217,7 +217,7 @@ class JoinRequestForm(forms.ModelForm):
         model = JoinRequest
         fields = ["message"]
         widgets = {"message": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"message": _("Tell the administrators who you are and what you do in the organisation.")}
+        help_texts = {"message": _("Tell who you are, what you do in the organisation and how to reach you.")}
 
 
 class DocumentForm(OncePerSubmissionForm, forms.ModelForm):

@@ -126,8 +126,10 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("organisations:register")
     has_admins = organisation.memberships.filter(role=Membership.Role.ADMIN).exists()
     pending = JoinRequest.objects.pending().filter(organisation=organisation, user=request.user).first()
+    if request.method == "POST" and pending is not None:  # asked already (a double click): nothing more
+        return redirect("organisations:join", pk=pk)
     form = JoinRequestForm(request.POST or None)
-    if request.method == "POST" and pending is None and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             services.request_to_join(organisation, request.user, form.cleaned_data["message"])
         except ValidationError as error:

@@ -165,6 +165,7 @@ def report_url(url_name: str, published: bool = True, **kwargs: str) -> Callable
         report = ContinuityReport.objects.create(
             area=world.organisation.home_municipality.area, year=2026, baseline_year=2025, state="succeeded",
             pdf=ContentFile(PDF_BYTES, name="r.pdf"), csv=ContentFile(b"business_id\n", name="r.csv"),
+            page=ContentFile(b"<h1>Rahoituksen jatkuvuus</h1>", name="r.html"),
             published_at=timezone.now() if published else None,
         )  # fmt: skip
         return reverse(url_name, kwargs={"pk": report.pk, **kwargs})

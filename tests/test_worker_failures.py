@@ -84,7 +84,7 @@ def test_a_report_job_killed_while_rendering_completes_once_on_the_next_worker(
     assert ContinuityReport.objects.count() == 1
     assert [stage[0] for stage in report.history] == [10, 40, 60, 90, 100]  # this run's stages, once each
     stored = files_in(tmp_path / "grants" / "reports")
-    assert sorted(Path(name).suffix for name in stored) == [".csv", ".pdf"]
+    assert sorted(Path(name).suffix for name in stored) == [".csv", ".html", ".pdf"]  # one of each, no leftovers
     assert Path(report.pdf.name).name in stored
     assert report.pdf.open("rb").read().startswith(b"%PDF")
     assert sum("succeeded" in line for line in second.lines) == 1, second.output

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_pl
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(os.environ["PORTAL_SCREENSHOTS"]) if os.environ.get("PORTAL_SCREENSHOTS") else None
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -67,11 +68,15 @@ class AccessiblePage:
 
     def check(self) -> None:
         self.page.wait_for_load_state("load")
+        if SCREENSHOTS:  # PORTAL_SCREENSHOTS=folder keeps a picture of every page checked, to look at
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            number = len(list(SCREENSHOTS.iterdir()))
+            self.page.screenshot(path=SCREENSHOTS / f"{number:03d}.png", full_page=True)
         if not self.page.evaluate("typeof window.axe !== 'undefined'"):
             self.page.evaluate(AXE_SOURCE)
         violations = self.page.evaluate(AXE_RUN, AXE_TAGS)
         self.checked.add(self.page.url)
-        policy = self.policies.get(self.page.url, "")
+        policy = self.policies.get(self.page.url.partition("#")[0], "")  # a fragment is not sent to the server
         assert "script-src 'self'" in policy, f"{self.page.url} was served without the script policy: {policy!r}"
         assert "unsafe-inline" not in policy
         csp_violations = self.page.evaluate("window.__cspViolations || []")

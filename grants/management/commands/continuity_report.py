@@ -31,7 +31,7 @@ class Command(BaseCommand):
             baseline_year=options["baseline_year"] or options["year"] - 1,
             language=options["lang"],
         )
-        document, table = reports.build(report, lambda value, stage: self.stdout.write(f"{value:3d} % {stage}"))
-        options["pdf"].write_bytes(document)
-        options["csv"].write_text(table, encoding="utf-8-sig")
+        built = reports.build(report, lambda value, stage: self.stdout.write(f"{value:3d} % {stage}"))
+        options["pdf"].write_bytes(built.pdf)
+        options["csv"].write_text(built.csv, encoding="utf-8-sig")
         self.stdout.write(f"Wrote {options['pdf']} and {options['csv']}.")
