@@ -145,6 +145,7 @@ def _application(call: GrantCall, organisation: Organisation, state: Status, coo
         if not rejected
         else "Ei vastaa haun painopisteitä.",
         reference=f"§ {40 + call.pk}/{call.funding_year - 1}",
+        confirm_unverified=True,  # the demo's one unverified association was granted money all the same
     )
     Decision.objects.filter(pk=decision.pk).update(
         decided_at=call.closes_at + datetime.timedelta(days=45),

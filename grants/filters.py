@@ -30,6 +30,7 @@ class ApplicationFilter(django_filters.FilterSet):
     amount_max = django_filters.NumberFilter(
         label=_("Amount applied for, at most"), field_name="requested_amount", lookup_expr="lte"
     )
+    # Every choice spelt out in words of its own: django-filter's "(descending)" is not translated.
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=[
@@ -37,11 +38,14 @@ class ApplicationFilter(django_filters.FilterSet):
             ("requested_amount", "amount"),
             ("organisation__name_fi", "organisation"),
         ],
-        field_labels={
-            "submitted_at": _("Submitted"),
-            "requested_amount": _("Amount"),
-            "organisation__name_fi": _("Organisation"),
-        },
+        choices=[
+            ("-submitted", _("Newest submitted first")),
+            ("submitted", _("Oldest submitted first")),
+            ("-amount", _("Largest amount first")),
+            ("amount", _("Smallest amount first")),
+            ("organisation", _("Organisation, A to Ö")),
+            ("-organisation", _("Organisation, Ö to A")),
+        ],
     )
 
     class Meta:

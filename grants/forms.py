@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.template.defaultfilters import floatformat
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import (
@@ -17,17 +17,20 @@ from grants.models import (
     ScoringCriterion,
     UseOfFundsReport,
 )
-from grants.services import decision_problems
+from grants.services import decision_problems, unverified_problem
 from organisations.forms import municipality_choices
 from portal.forms import CheckedModelMultipleChoiceField
+from portal.money import MoneyField, euros, money_formfield
 from portal.submissions import OncePerSubmissionForm
-from portal.uploads import UploadField
+from portal.uploads import MultipleUploadField, UploadField
 from portal.validators import no_control_characters, plausible_year
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class GrantCallForm(OncePerSubmissionForm, forms.ModelForm):
+    formfield_callback = money_formfield
+
     required_attachments = forms.MultipleChoiceField(
         label=_("Required attachments"),
         choices=[c for c in AttachmentKind.choices if c[0] != AttachmentKind.USE_OF_FUNDS],
@@ -82,9 +85,33 @@ class GrantCallForm(OncePerSubmissionForm, forms.ModelForm):
         return cleaned
 
 
+class RowsFormSet(BaseInlineFormSet):
+    """Rows of a table in a form; ``row_label`` names one in the legends and the error summary."""
+
+    row_label = _("Row")
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this row")
+
+
+class CriterionRows(RowsFormSet):
+    row_label = _("Criterion")
+
+
+class BudgetRows(RowsFormSet):
+    row_label = _("Budget line")
+
+
+class FundingRows(RowsFormSet):
+    row_label = _("Funding")
+
+
 CriterionFormSet = forms.inlineformset_factory(
     GrantCall,
     ScoringCriterion,
+    formset=CriterionRows,
     fields=["name_fi", "name_sv", "weight"],
     extra=2,
     max_num=20,
@@ -95,6 +122,8 @@ CriterionFormSet = forms.inlineformset_factory(
 
 
 class ApplicationForm(OncePerSubmissionForm, forms.ModelForm):
+    formfield_callback = money_formfield
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     municipalities = forms.MultipleChoiceField(
         label=_("Municipalities served"),
@@ -133,8 +162,8 @@ class ApplicationForm(OncePerSubmissionForm, forms.ModelForm):
             ]
         self.fields["summary"].help_text = _("Two or three sentences: what, for whom, and why.")
         if self.instance.call_id and self.instance.call.max_amount:
-            self.fields["requested_amount"].help_text = _("At most %(amount)s €.") % {
-                "amount": self.instance.call.max_amount
+            self.fields["requested_amount"].help_text = _("At most %(amount)s, and no more than the net cost.") % {
+                "amount": euros(self.instance.call.max_amount)
             }
 
     def save_relations(self) -> None:
@@ -145,7 +174,9 @@ class ApplicationForm(OncePerSubmissionForm, forms.ModelForm):
 BudgetLineFormSet = forms.inlineformset_factory(
     Application,
     BudgetLine,
+    formset=BudgetRows,
     fields=["kind", "category", "description", "amount"],
+    formfield_callback=money_formfield,
     extra=2,
     max_num=100,
     absolute_max=100,  # a forged form count builds no more forms than that
@@ -155,7 +186,9 @@ BudgetLineFormSet = forms.inlineformset_factory(
 OtherFundingFormSet = forms.inlineformset_factory(
     Application,
     OtherFunding,
+    formset=FundingRows,
     fields=["funder", "amount", "state"],
+    formfield_callback=money_formfield,
     extra=1,
     max_num=30,
     absolute_max=30,  # a forged form count builds no more forms than that
@@ -164,22 +197,68 @@ OtherFundingFormSet = forms.inlineformset_factory(
 )
 
 
-class AttachmentForm(OncePerSubmissionForm, forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Attachment"), choices=[c for c in AttachmentKind.choices if c[0] != AttachmentKind.USE_OF_FUNDS]
-    )
-    file = UploadField(label=_("File"))
+def budget_rows(formset: BudgetRows) -> list[tuple[str, Decimal]]:
+    """(kind, amount) of the rows a valid budget formset keeps."""
+    return [
+        (row.cleaned_data["kind"], row.cleaned_data["amount"])
+        for row in formset.forms
+        if row.cleaned_data and not row.cleaned_data.get("DELETE") and row.cleaned_data.get("amount") is not None
+    ]
 
 
-class ReportAttachmentForm(OncePerSubmissionForm, forms.Form):
-    kind = forms.CharField(widget=forms.HiddenInput, initial=AttachmentKind.USE_OF_FUNDS)
-    file = UploadField(label=_("File"))
+DRAFT_ATTACHMENT_KINDS = [c for c in AttachmentKind.choices if c[0] != AttachmentKind.USE_OF_FUNDS]
+
+
+class AttachmentForm(forms.Form):
+    """An attachment added from the form it belongs to (the application, the report on the use of
+    funds) and saved together with it, so that nothing typed is lost by attaching."""
+
+    # Required only when attaching: the form is posted with every save of the draft.
+    kind = forms.ChoiceField(label=_("Attachment"), choices=DRAFT_ATTACHMENT_KINDS, required=False)
+    file = UploadField(label=_("File"), required=False)
+
+    def __init__(self, *args: object, attaching: bool = False, kind: str | None = None, **kwargs: object) -> None:
+        super().__init__(*args, prefix="attachment", **kwargs)
+        self.attaching = attaching
+        if kind is not None:  # one kind only: nothing to choose
+            self.fields["kind"] = forms.ChoiceField(
+                choices=[(kind, kind)], initial=kind, widget=forms.HiddenInput, required=False
+            )
+
+    def clean_kind(self) -> str:
+        kind = self.cleaned_data["kind"] or self.fields["kind"].initial
+        if self.attaching and not kind:
+            raise forms.ValidationError(_("Choose what the attachment is."), code="required")
+        return kind
+
+    def clean_file(self) -> object:
+        file = self.cleaned_data["file"]
+        if self.attaching and not file:
+            raise forms.ValidationError(_("Choose the file to attach."), code="required")
+        return file
 
 
 class TransitionForm(forms.Form):
     text = forms.CharField(
         label=_("Message"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class AnswerForm(TransitionForm):
+    """The applicant's answer to a request for information, with the documents asked for."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of the attached documents"),
+        choices=[c for c in AttachmentKind.choices if c[0] != AttachmentKind.USE_OF_FUNDS],
+        initial=AttachmentKind.OTHER,
+        required=False,
+    )
+    files = MultipleUploadField(label=_("Attach documents"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = _("Your answer")
+        self.fields["text"].required = True
 
 
 class MessageForm(OncePerSubmissionForm, forms.Form):
@@ -198,6 +277,8 @@ class AssignForm(forms.Form):
 
 
 class ReviewForm(forms.ModelForm):
+    formfield_callback = money_formfield
+
     class Meta:
         model = Review
         fields = ["recommended_outcome", "recommended_amount", "comment"]
@@ -229,8 +310,19 @@ class ConflictForm(forms.Form):
 
 
 class DecisionForm(OncePerSubmissionForm, forms.ModelForm):
+    formfield_callback = money_formfield
     confirm_overrun = forms.BooleanField(
         label=_("I confirm granting more than the remaining appropriation"), required=False
+    )
+    confirm_unverified = forms.BooleanField(
+        label=_("I confirm the grant although no coordinator has verified the organisation"), required=False
+    )
+    change_reason = forms.CharField(
+        label=_("Why the decision is changed"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The applicant sees this on the timeline and in the email."),
     )
 
     class Meta:
@@ -253,10 +345,19 @@ class DecisionForm(OncePerSubmissionForm, forms.ModelForm):
             self.initial.setdefault("amount", application.requested_amount)
         self.fields["reference"].validators.append(no_control_characters)
         self.fields["report_due_on"].validators.append(plausible_year)
+        if application.organisation.verified_at is not None:
+            del self.fields["confirm_unverified"]
+        if not self.instance.pk:
+            del self.fields["change_reason"]
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
         outcome = cleaned.get("outcome")
+        if "change_reason" in self.fields and not cleaned.get("change_reason", "").strip():
+            self.add_error("change_reason", _("Say why the decision is changed: the applicant reads it."))
+        granting = outcome in (Decision.Outcome.APPROVED, Decision.Outcome.PARTLY_APPROVED)
+        if granting and "confirm_unverified" in self.fields and not cleaned.get("confirm_unverified"):
+            self.add_error("confirm_unverified", unverified_problem(self.application))
         amount = cleaned["amount"] = cleaned.get("amount") or Decimal("0")
         if outcome == Decision.Outcome.REJECTED:
             amount = cleaned["amount"] = Decimal("0")
@@ -271,8 +372,8 @@ class DecisionForm(OncePerSubmissionForm, forms.ModelForm):
         ):
             self.add_error(
                 "confirm_overrun",
-                _("This exceeds the remaining appropriation (%(remaining)s €). Confirm to go ahead.")
-                % {"remaining": floatformat(self.remaining, "2g")},
+                _("This exceeds the remaining appropriation (%(remaining)s). Confirm to go ahead.")
+                % {"remaining": euros(self.remaining)},
             )
         return cleaned
 
@@ -290,14 +391,27 @@ class BulkReferenceForm(forms.Form):
 
 
 class PaymentForm(OncePerSubmissionForm, forms.Form):
-    amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    amount = MoneyField(label=_("Amount (EUR)"), min_value=Decimal("0.01"))
+    # A date box takes its value as 2027-02-01 whatever the language; another format shows empty.
     paid_on = forms.DateField(
-        label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}), validators=[plausible_year]
+        label=_("Paid on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[plausible_year],
     )
     reference = forms.CharField(label=_("Payment reference"), max_length=50, required=False)
+    confirm_unverified = forms.BooleanField(
+        label=_("I confirm the payment although no coordinator has verified the organisation"), required=False
+    )
+
+    def __init__(self, *args: object, verified: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if verified:
+            del self.fields["confirm_unverified"]
 
 
 class ReportForm(forms.ModelForm):
+    formfield_callback = money_formfield
+
     class Meta:
         model = UseOfFundsReport
         fields = ["amount_used", "narrative", "results"]

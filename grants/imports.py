@@ -11,10 +11,9 @@ import codecs
 import csv
 import hashlib
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -28,6 +27,7 @@ from stdnum.fi import ytunnus
 from grants.models import FundingImport, FundingRecord
 from organisations.forms import REGISTER_NUMBER
 from organisations.models import Organisation
+from portal import money
 from portal.models import Municipality, User, WelfareArea
 from portal.validators import no_control_characters
 
@@ -38,7 +38,6 @@ COLUMNS = [
 REQUIRED_COLUMNS = set(COLUMNS) - {"grant_type", "purpose", "association_register_number", "business_id"}
 MAX_ERRORS_KEPT = 500
 BATCH = 2000
-AMOUNT = re.compile(r"^-?\d+([.,]\d{1,2})?$")
 
 
 class ImportRefused(Exception):
@@ -234,14 +233,8 @@ class Checker:
 
 def parse_amount(value: str) -> Decimal | None:
     """``1 234,50`` and ``1234.50`` both mean 1234.50 euros."""
-    compact = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "")
-    if not AMOUNT.match(compact):
-        return None
-    try:
-        amount = Decimal(compact.replace(",", "."))
-    except InvalidOperation:
-        return None
-    return amount if amount < Decimal("1e10") else None
+    amount = money.parse(value)
+    return amount if amount is not None and amount < Decimal("1e10") else None
 
 
 # --- Importing ----------------------------------------------------------------------------------

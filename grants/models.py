@@ -166,6 +166,10 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         return self.select_related("call", "organisation", "organisation__home_municipality", "decision")
 
 
+def submission_upload_to(instance: Application, filename: str) -> str:
+    return uploads.random_name("grants/submissions", filename)
+
+
 class Application(models.Model):
     call = models.ForeignKey(GrantCall, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
     organisation = models.ForeignKey(
@@ -192,6 +196,8 @@ class Application(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The application as it was submitted, rendered by a job: the record of what the area received.
+    submitted_pdf = models.FileField(upload_to=submission_upload_to, max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -276,9 +282,15 @@ class ApplicationEvent(models.Model):
         TRANSITION = "transition", _("Status change")
         MESSAGE = "message", _("Message")
         NOTE = "note", _("Internal note")
+        DECISION = "decision", _("Decision")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
+    # A decision or a change of one: what it was and what it became.
+    outcome_before = models.CharField(max_length=20, blank=True)
+    outcome_after = models.CharField(max_length=20, blank=True)
+    amount_before = models.DecimalField(null=True, blank=True, **MONEY)
+    amount_after = models.DecimalField(null=True, blank=True, **MONEY)
     transition = models.CharField(max_length=30, blank=True)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
@@ -292,6 +304,12 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_outcome_before_display(self) -> str:
+        return str(Decision.Outcome(self.outcome_before).label) if self.outcome_before else ""
+
+    def get_outcome_after_display(self) -> str:
+        return str(Decision.Outcome(self.outcome_after).label) if self.outcome_after else ""
 
 
 class ReviewAssignment(models.Model):
@@ -367,6 +385,11 @@ class Decision(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Granting money to an organisation no coordinator has verified is confirmed explicitly.
+    unverified_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    unverified_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     objects = DecisionQuerySet.as_manager()
 
@@ -388,6 +411,9 @@ class Payment(models.Model):
     paid_on = models.DateField(_("paid on"))
     reference = models.CharField(_("payment reference"), max_length=50, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    # Paid although no coordinator had verified the organisation, confirmed by the one who recorded it.
+    unverified_confirmed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["paid_on", "pk"]

@@ -4,15 +4,17 @@ funding ledger, payments and reports. Views call these; they never change rows b
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,7 @@ from grants.models import (
     ApplicationAttachment,
     ApplicationEvent,
     AttachmentKind,
+    BudgetLine,
     Decision,
     FundingRecord,
     GrantCall,
@@ -32,8 +35,9 @@ from grants.models import (
     default_report_due,
 )
 from organisations.models import Membership
-from portal import emails
+from portal import emails, uploads
 from portal.models import AreaRole
+from portal.money import euros
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -80,8 +84,8 @@ def missing_for_submission(application: Application) -> list[object]:
         missing.append(_("planned activities"))
     if not application.requested_amount:
         missing.append(_("amount applied for"))
-    elif application.call.max_amount and application.requested_amount > application.call.max_amount:
-        missing.append(_("an amount within the call's largest grant"))
+    elif problem := saved_budget_totals(application).problem():
+        missing.append(problem)
     if not application.budget_lines.filter(kind="expense").exists():
         missing.append(_("budget expenses"))
     attached = set(application.attachments.values_list("kind", flat=True))
@@ -118,12 +122,41 @@ def _coordinators_of(application: Application) -> set[User]:
     return set(AreaRole.objects.active().in_area(application.call.area).with_role(AreaRole.Role.COORDINATOR).people())
 
 
+def after_step(event: ApplicationEvent, transition: Transition) -> None:
+    """What follows a step of the workflow once it is saved: the emails, and for a submission its
+    receipt and the document of what was submitted."""
+    notify(event, transition)
+    if transition.name == "submit":
+        send_receipt(event)
+        from grants.tasks import render_submitted_application
+
+        transaction.on_commit(lambda: render_submitted_application.delay(event.application_id))
+
+
 def notify(event: ApplicationEvent, transition: Transition) -> None:
     """Email those concerned by a step, each in their own language, once it is saved."""
-    people = _people_of_organisation(event.application)
+    people = _people_of_organisation(event.application) if transition.notify_applicant else set()
     if transition.notify_staff:
         people |= _coordinators_of(event.application)
     _notify_people(event, people - {event.actor})
+
+
+def send_receipt(event: ApplicationEvent) -> None:
+    """The authority acknowledges an electronic submission to its sender (Act 13/2003 § 12)."""
+    application, sender = event.application, event.actor
+    if sender is None:
+        return
+    emails.send_later(
+        sender.email,
+        sender.preferred_language,
+        "grants/email/receipt",
+        {
+            "application": application,
+            "received_at": event.created_at,
+            "recipient": sender,
+            "link": settings.PORTAL_BASE_URL + reverse("grants:application", kwargs={"pk": application.pk}),
+        },
+    )
 
 
 def _notify_people(event: ApplicationEvent, people: Iterable[User]) -> None:
@@ -153,9 +186,21 @@ def assign_reviewer(application: Application, reviewer: User, coordinator: User)
             params={"name": reviewer, "organisation": application.organisation},
             code="member_of_applicant",
         )
-    assignment, _created = ReviewAssignment.objects.get_or_create(
+    assignment, created = ReviewAssignment.objects.get_or_create(
         application=application, reviewer=reviewer, defaults={"assigned_by": coordinator}
     )
+    if created:
+        emails.send_later(
+            reviewer.email,
+            reviewer.preferred_language,
+            "grants/email/review_assigned",
+            {
+                "assignment": assignment,
+                "application": application,
+                "recipient": reviewer,
+                "link": settings.PORTAL_BASE_URL + reverse("grants:review", kwargs={"pk": assignment.pk}),
+            },
+        )
     return assignment
 
 
@@ -233,10 +278,6 @@ DECIDABLE = (Status.IN_REVIEW, Status.DECIDED)
 GROUNDS_MIN_LENGTH = 20
 
 
-def euros(amount: Decimal) -> str:
-    return floatformat(amount, "2g")
-
-
 def decision_problems(
     application: Application, outcome: str | None, amount: Decimal, rationale: str
 ) -> dict[str, Promise]:
@@ -248,14 +289,14 @@ def decision_problems(
         if amount <= 0:
             problems["amount"] = _("Give the amount granted.")
         elif requested and amount > requested:
-            problems["amount"] = _("A grant cannot exceed the amount applied for (%(requested)s €).") % {
+            problems["amount"] = _("A grant cannot exceed the amount applied for (%(requested)s).") % {
                 "requested": euros(requested)
             }
         elif largest and amount > largest:
-            problems["amount"] = _("The call's largest grant is %(largest)s €.") % {"largest": euros(largest)}
+            problems["amount"] = _("The call's largest grant is %(largest)s.") % {"largest": euros(largest)}
         elif outcome == Decision.Outcome.APPROVED and requested and amount < requested:
             problems["outcome"] = _(
-                "The amount is less than applied for (%(requested)s €): choose “Partly approved”."
+                "The amount is less than applied for (%(requested)s): choose “Partly approved”."
             ) % {"requested": euros(requested)}
         elif outcome == Decision.Outcome.PARTLY_APPROVED and requested and amount == requested:
             problems["outcome"] = _("The full amount applied for is granted: choose “Approved”.")
@@ -269,24 +310,49 @@ def decision_problems(
 CONFIRMED = (Status.DECIDED, Status.PAID, Status.REPORT_SUBMITTED, Status.REPORT_RETURNED, Status.CLOSED)
 
 
-@transaction.atomic
-def record_decision(application: Application, user: User, confirm_overrun: bool = False, **fields: object) -> Decision:
-    """Create or change the decision and keep the organisation's funding ledger row in step.
+def unverified_problem(application: Application) -> Promise:
+    return _(
+        "No coordinator has verified %(organisation)s. Check its identity and bank account first, or confirm that "
+        "you go ahead anyway; the confirmation is recorded."
+    ) % {"organisation": application.organisation.name}
 
-    Refused once the grant has been paid, and when granting more than the call's remaining
-    appropriation unless ``confirm_overrun``. The call row is locked, so two decisions at once
-    cannot both pass the check.
+
+@transaction.atomic
+def record_decision(
+    application: Application,
+    user: User,
+    confirm_overrun: bool = False,
+    confirm_unverified: bool = False,
+    change_reason: str = "",
+    **fields: object,
+) -> Decision:
+    """Create or change the decision, keep the organisation's funding ledger row in step, and
+    write it on the timeline and to the applicant: what it was, what it became, who, when, why.
+
+    Refused once the grant has been paid; when granting more than the call's remaining
+    appropriation unless ``confirm_overrun``; when granting to an unverified organisation unless
+    ``confirm_unverified``; and a change without its reason. The call row is locked, so two
+    decisions at once cannot both pass the check.
     """
-    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update().select_related("call__area", "organisation").get(pk=application.pk)
+    )
     call = GrantCall.objects.select_for_update().get(pk=application.call_id)
     if application.status not in DECIDABLE:
         raise ValidationError(_("A decision is recorded for an application in review."), code="not_in_review")
     existing = Decision.objects.filter(application=application).first()
     if existing is not None and existing.payments.exists():
         raise ValidationError(_("The grant has been paid; the decision can no longer be changed."), code="paid")
-    if fields.get("outcome") == Decision.Outcome.REJECTED:
+    outcome = fields.get("outcome")
+    if outcome == Decision.Outcome.REJECTED:
         fields["amount"] = Decimal("0")
-    problems = decision_problems(application, fields.get("outcome"), fields["amount"], str(fields.get("rationale", "")))
+    problems = decision_problems(application, outcome, fields["amount"], str(fields.get("rationale", "")))
+    if existing is not None and not change_reason.strip():
+        problems["change_reason"] = _("Say why the decision is changed: the applicant reads it.")
+    grant = outcome in (Decision.Outcome.APPROVED, Decision.Outcome.PARTLY_APPROVED)
+    unverified = application.organisation.verified_at is None
+    if grant and unverified and not confirm_unverified:
+        problems["confirm_unverified"] = unverified_problem(application)
     if problems:
         raise ValidationError(problems)
     if not fields.get("report_due_on"):
@@ -294,23 +360,57 @@ def record_decision(application: Application, user: User, confirm_overrun: bool 
     already = existing.amount if existing is not None and existing.is_grant else Decimal("0")
     if fields["amount"] - already > call.remaining() and not confirm_overrun:
         raise ValidationError(
-            _("This exceeds the remaining appropriation (%(remaining)s €). Confirm to go ahead."),
+            _("This exceeds the remaining appropriation (%(remaining)s). Confirm to go ahead."),
             code="overrun",
             params={"remaining": euros(call.remaining())},
         )
+    now = timezone.now()
+    confirmed_unverified = (
+        {"unverified_confirmed_by": user, "unverified_confirmed_at": now} if grant and unverified else {}
+    )
     decision, _created = Decision.objects.update_or_create(
-        application=application, defaults={**fields, "decided_by": user, "decided_at": timezone.now()}
+        application=application,
+        defaults={
+            **fields,
+            "decided_by": user,
+            "decided_at": now,
+            "unverified_confirmed_by": None,
+            "unverified_confirmed_at": None,
+            **confirmed_unverified,
+        },
     )
     sync_funding_record(decision)
+    event = ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.DECISION,
+        outcome_before=existing.outcome if existing else "",
+        amount_before=existing.amount if existing else None,
+        outcome_after=decision.outcome,
+        amount_after=decision.amount,
+        text=change_reason.strip(),
+        actor=user,
+    )
+    _tell_applicant_of_decision(event, decision)
     return decision
 
 
+def _tell_applicant_of_decision(event: ApplicationEvent, decision: Decision) -> None:
+    link = settings.PORTAL_BASE_URL + reverse("grants:application", kwargs={"pk": event.application_id})
+    for person in _people_of_organisation(event.application):
+        emails.send_later(
+            person.email,
+            person.preferred_language,
+            "grants/email/decision",
+            {"event": event, "decision": decision, "application": event.application, "link": link, "recipient": person},
+        )
+
+
 @transaction.atomic
-def decide(application: Application, user: User, confirm_overrun: bool = False, **fields: object) -> Decision:
+def decide(application: Application, user: User, **fields: object) -> Decision:
     """Record the decision and, for an application in review, confirm it: both or neither."""
     from grants import workflow
 
-    decision = record_decision(application, user, confirm_overrun, **fields)
+    decision = record_decision(application, user, **fields)
     if decision.application.status == Status.IN_REVIEW:
         workflow.perform(application, "decide", user)
     return decision
@@ -354,28 +454,163 @@ def publish_decisions(call: GrantCall) -> int:
 
 
 @transaction.atomic
-def record_payment(decision: Decision, user: User, amount: Decimal, paid_on: object, reference: str) -> Payment:
-    decision = Decision.objects.select_for_update().select_related("application").get(pk=decision.pk)
-    if not decision.is_grant or decision.application.status not in (Status.DECIDED, Status.PAID):
+def record_payment(
+    decision: Decision,
+    user: User,
+    amount: Decimal,
+    paid_on: object,
+    reference: str,
+    confirm_unverified: bool = False,
+) -> Payment:
+    """Record an instalment. The one that completes the grant also marks the application paid, in
+    the same step: the coordinator does not have to remember a second one."""
+    from grants import workflow
+
+    decision = Decision.objects.select_for_update().select_related("application__organisation").get(pk=decision.pk)
+    application = decision.application
+    if not decision.is_grant or application.status not in (Status.DECIDED, Status.PAID):
         raise ValidationError(_("Payments are recorded for a confirmed grant."), code="not_payable")
     paid = sum((p.amount for p in decision.payments.all()), Decimal("0"))
     if paid + amount > decision.amount:
         raise ValidationError(
-            _("Payments would exceed the amount granted (%(granted)s €)."),
-            code="overpaid",
-            params={"granted": euros(decision.amount)},
+            {
+                "amount": ValidationError(
+                    _("Payments would exceed the amount granted (%(granted)s); %(left)s is still to be paid."),
+                    code="overpaid",
+                    params={"granted": euros(decision.amount), "left": euros(decision.amount - paid)},
+                )
+            }
         )
-    return Payment.objects.create(
-        decision=decision, amount=amount, paid_on=paid_on, reference=reference, recorded_by=user
+    unverified = application.organisation.verified_at is None
+    if unverified and not confirm_unverified:
+        raise ValidationError({"confirm_unverified": unverified_problem(application)})
+    payment = Payment.objects.create(
+        decision=decision,
+        amount=amount,
+        paid_on=paid_on,
+        reference=reference,
+        recorded_by=user,
+        unverified_confirmed=unverified,
     )
+    if paid + amount == decision.amount and application.status == Status.DECIDED:
+        workflow.perform(application, "pay", user)
+    return payment
 
 
-def save_report(application: Application, user: User, **fields: object) -> UseOfFundsReport:
+def paid_total(decision: Decision) -> Decimal:
+    return sum((payment.amount for payment in decision.payments.all()), Decimal("0"))
+
+
+@dataclass(frozen=True)
+class FundsBalance:
+    """A report on the use of funds against what was granted and paid."""
+
+    granted: Decimal
+    paid: Decimal
+    used: Decimal
+
+    @property
+    def overspent(self) -> Decimal:
+        return max(self.used - self.paid, Decimal("0"))
+
+    @property
+    def unused(self) -> Decimal:
+        return max(self.paid - self.used, Decimal("0"))
+
+
+def funds_balance(application: Application) -> FundsBalance | None:
+    decision = Decision.objects.filter(application=application).first()
+    report = UseOfFundsReport.objects.filter(application=application).first()
+    if decision is None or report is None:
+        return None
+    return FundsBalance(granted=decision.amount, paid=paid_total(decision), used=report.amount_used)
+
+
+# --- Budget ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BudgetTotals:
+    expenses: Decimal
+    income: Decimal
+    requested: Decimal | None
+    largest: Decimal | None  # the call's largest grant
+
+    @property
+    def net(self) -> Decimal:
+        """What the activity costs beyond its own income: the most a grant may cover."""
+        return self.expenses - self.income
+
+    @property
+    def share_of_net(self) -> Decimal | None:
+        if not self.requested or self.net <= 0:
+            return None
+        return (self.requested / self.net * 100).quantize(Decimal("1"))
+
+    def problem(self) -> Promise | None:
+        """Why the amount applied for is too large, naming the limit; None when it is not."""
+        if not self.requested:
+            return None
+        if self.largest and self.requested > self.largest:
+            return _("The call's largest grant is %(largest)s.") % {"largest": euros(self.largest)}
+        if self.expenses and self.requested > self.net:
+            return _("The amount applied for cannot exceed the net cost of the budget (%(net)s).") % {
+                "net": euros(self.net)
+            }
+        return None
+
+
+def budget_totals(lines: Iterable[tuple[str, Decimal]], requested: Decimal | None, call: GrantCall) -> BudgetTotals:
+    """Totals of budget lines given as (kind, amount)."""
+    expenses = income = Decimal("0")
+    for kind, amount in lines:
+        if kind == BudgetLine.Kind.EXPENSE:
+            expenses += amount
+        elif kind == BudgetLine.Kind.INCOME:
+            income += amount
+    return BudgetTotals(expenses=expenses, income=income, requested=requested, largest=call.max_amount)
+
+
+def saved_budget_totals(application: Application) -> BudgetTotals:
+    lines = application.budget_lines.values_list("kind", "amount")
+    return budget_totals(lines, application.requested_amount, application.call)
+
+
+# --- Answers and reports -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def answer_information_request(
+    application: Application, user: User, text: str, kind: str, files: Iterable[UploadedFile]
+) -> ApplicationEvent | None:
+    """The applicant's answer with the documents asked for, in one step: both or neither."""
+    from grants import workflow
+
+    event = workflow.perform(application, "answer", user, text)
+    if event is not None:  # answered already (a double click): the files came with that answer
+        for file in files:
+            add_attachment(application, kind, file, user)
+    return event
+
+
+def information_requested(application: Application) -> ApplicationEvent | None:
+    """The coordinator's latest request for information, which the answer replies to."""
+    return application.events.filter(transition="request_info").order_by("-created_at", "-pk").first()
+
+
+@transaction.atomic
+def save_report(
+    application: Application, user: User, attachment: UploadedFile | None = None, **fields: object
+) -> UseOfFundsReport:
+    """Save the report on the use of funds, with an attachment added from the same form."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in (Status.PAID, Status.REPORT_RETURNED):
         raise ValidationError(_("The report is written once the grant has been paid."), code="not_paid")
     report, _created = UseOfFundsReport.objects.update_or_create(
         application=application, defaults={**fields, "submitted_by": user, "submitted_at": timezone.now()}
     )
+    if attachment is not None:
+        add_attachment(application, AttachmentKind.USE_OF_FUNDS, attachment, user)
     return report
 
 
@@ -387,3 +622,38 @@ def overdue_reports_of(application: Application) -> list[Application]:
         .exclude(pk=application.pk)
         .select_related("call", "decision")
     )
+
+
+# --- The submitted application as a document -----------------------------------------------------
+
+
+def render_submitted_pdf(application_id: int) -> bool:
+    """Render the application as it was submitted and keep it: what was received, when, from whom,
+    with its budget and the attachments that came with it. Nothing to do once it exists."""
+    from weasyprint import HTML
+
+    application = Application.objects.select_related("call__area", "organisation", "submitted_by").get(
+        pk=application_id
+    )
+    if application.submitted_pdf or application.submitted_at is None:
+        return False
+    with translation.override(application.submitted_by.preferred_language if application.submitted_by else "fi"):
+        document = render_to_string(
+            "grants/application_pdf.html",
+            {
+                "application": application,
+                "budget_lines": application.budget_lines.all(),
+                "totals": saved_budget_totals(application),
+                "other_funding": application.other_funding.all(),
+                # Attachments sent later (with an answer) are not part of the submission.
+                "attachments": application.attachments.filter(uploaded_at__lte=application.submitted_at),
+            },
+        )
+    pdf = HTML(string=document).write_pdf(pdf_variant="pdf/ua-1")
+    storage = application.submitted_pdf.storage
+    name = storage.save(uploads.random_name("grants/submissions", "application.pdf"), ContentFile(pdf))
+    with transaction.atomic():
+        claimed = Application.objects.filter(pk=application_id, submitted_pdf="").update(submitted_pdf=name)
+        if not claimed:  # another run stored it first
+            transaction.on_commit(lambda: storage.delete(name))
+    return bool(claimed)

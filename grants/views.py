@@ -9,16 +9,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.db import transaction
+from django.db.models import Case, Q, When
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grants import opendata, services, workflow
 from grants.filters import ApplicationFilter
 from grants.forms import (
+    AnswerForm,
     ApplicationForm,
     AssignForm,
     AttachmentForm,
@@ -31,22 +35,24 @@ from grants.forms import (
     MessageForm,
     OtherFundingFormSet,
     PaymentForm,
-    ReportAttachmentForm,
     ReportForm,
     ReviewForm,
     StartApplicationForm,
     TransitionForm,
+    budget_rows,
 )
 from grants.models import (
     Application,
     ApplicationAttachment,
+    AttachmentKind,
     Decision,
     GrantCall,
     ReviewAssignment,
     Status,
 )
+from grants.tasks import render_submitted_application
 from organisations.models import Organisation
-from portal import access, submissions, uploads
+from portal import access, money, submissions, uploads
 from portal.csvsafe import safe_row
 from portal.models import WelfareArea
 
@@ -274,21 +280,30 @@ def _application(request: HttpRequest, pk: int) -> Application:
     return application
 
 
-@login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application(request, pk)
+def _detail_page(
+    request: HttpRequest,
+    application: Application,
+    payment_form: PaymentForm | None = None,
+    answer_form: AnswerForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The application page; a refused payment or answer comes back to it with its errors."""
     user = request.user
     internal = access.sees_internal_events(user, application)
     events = application.events.select_related("actor")
     if not internal:
         events = events.filter(visible_to_applicant=True)
     manage = access.can_manage_application(user, application)
+    is_applicant = access.is_member(user, application.organisation)
+    transitions = [t for t in workflow.available(application, user) if t.name not in ("decide", "submit", "answer")]
     context = {
         "application": application,
         "call": application.call,
         "events": events,
-        "transitions": [(t, TransitionForm()) for t in workflow.available(application, user)],
+        "transitions": transitions,
+        "can_submit": any(t.name == "submit" for t in workflow.available(application, user)),
         "budget_lines": application.budget_lines.all(),
+        "totals": services.saved_budget_totals(application),
         "other_funding": application.other_funding.all(),
         "attachments": application.attachments.all(),
         # The applicant sees the decision once it is confirmed.
@@ -296,14 +311,21 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if internal or application.status not in (Status.IN_REVIEW, Status.INFO_REQUESTED)
         else None,
         "report": getattr(application, "use_of_funds_report", None),
+        "balance": services.funds_balance(application),
         "can_edit": access.can_edit_application(user, application),
-        "is_applicant": access.is_member(user, application.organisation),
+        "is_applicant": is_applicant,
         "can_manage": manage,
         "can_decide": access.can_decide(user, application),
-        "message_form": MessageForm() if internal or access.is_member(user, application.organisation) else None,
+        "message_form": MessageForm() if internal or is_applicant else None,
         "show_internal": internal,
+        "show_iban": internal,
         "missing": services.missing_for_submission(application) if application.status == Status.DRAFT else [],
     }
+    if is_applicant and application.status == Status.INFO_REQUESTED:
+        context |= {
+            "answer_form": answer_form or AnswerForm(),
+            "information_request": services.information_requested(application),
+        }
     if internal:
         criteria = list(application.call.criteria.all())
         assignments = application.assignments.select_related("reviewer", "review")
@@ -315,13 +337,19 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": services.overdue_reports_of(application),
         }
     if manage:
+        verified = application.organisation.verified_at is not None
         context |= {
             "assign_form": AssignForm(reviewers=services.reviewers_of_area(application.call.area)),
-            "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
+            "payment_form": payment_form or PaymentForm(initial={"paid_on": timezone.localdate()}, verified=verified),
         }
     if access.is_assigned_reviewer(user, application):
         context["my_assignment"] = application.assignments.get(reviewer=user)
-    return render(request, "grants/application_detail.html", context)
+    return render(request, "grants/application_detail.html", context, status=status)
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, _application(request, pk))
 
 
 def _score(assignment: ReviewAssignment, criteria: list) -> object:
@@ -329,31 +357,83 @@ def _score(assignment: ReviewAssignment, criteria: list) -> object:
     return review.weighted_score(criteria) if review else None
 
 
+def _posted_budget_totals(data: QueryDict, application: Application) -> services.BudgetTotals:
+    """The budget's totals from the rows as typed, the unfinished ones left out: shown while the
+    person types (htmx) and beside the errors of a refused save."""
+    rows = []
+    for index in range(min(_int(data.get("budget-TOTAL_FORMS")), BudgetLineFormSet.absolute_max)):
+        amount = money.parse(data.get(f"budget-{index}-amount", ""))
+        if amount is not None and not data.get(f"budget-{index}-DELETE"):
+            rows.append((data.get(f"budget-{index}-kind", ""), amount))
+    return services.budget_totals(rows, money.parse(data.get("requested_amount", "")), application.call)
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isascii() and value.isdecimal() and len(value) < 6 else 0
+
+
 @login_required
-def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def budget_totals(request: HttpRequest, pk: int) -> HttpResponse:
+    """The totals box of the application form, recomputed from what is typed (htmx)."""
     application = _application(request, pk)
     access.require(access.can_edit_application(request.user, application))
-    data = request.POST or None
+    return render(
+        request, "grants/includes/budget_totals.html", {"totals": _posted_budget_totals(request.GET, application)}
+    )
+
+
+@login_required
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft, its budget, other funding and attachments in one form: attaching or removing an
+    attachment saves what was typed too."""
+    application = _application(request, pk)
+    access.require(access.can_edit_application(request.user, application))
+    data = request.POST if request.method == "POST" else None
+    action = request.POST.get("action", "save")
+    removing = (
+        application.attachments.filter(pk=_int(action.removeprefix("remove:"))).first()
+        if action.startswith("remove:")
+        else None
+    )
     form = ApplicationForm(data, instance=application)
     budget = BudgetLineFormSet(data, instance=application, prefix="budget")
     funding = OtherFundingFormSet(data, instance=application, prefix="funding")
-    if request.method == "POST" and form.is_valid() and budget.is_valid() and funding.is_valid():
+    attachment = AttachmentForm(data, request.FILES or None, attaching=action == "attach")
+    if data is not None:
+        valid = [form.is_valid(), budget.is_valid(), funding.is_valid(), attachment.is_valid()]
+        if all(valid):
+            requested = form.cleaned_data["requested_amount"]
+            if problem := services.budget_totals(budget_rows(budget), requested, application.call).problem():
+                form.add_error("requested_amount", problem)
+        if form.is_valid() and all(valid):
 
-        def save() -> None:
-            form.save()
-            form.save_relations()
-            budget.save()
-            funding.save()
+            def save() -> None:
+                form.save()
+                form.save_relations()
+                budget.save()
+                funding.save()
 
-        def save_draft() -> str:
-            services.save_draft(application, form.cleaned_data["version"], save)
-            messages.success(request, _("The draft was saved."))
-            return reverse("grants:application", kwargs={"pk": pk})
+            def save_draft() -> str:
+                services.save_draft(application, form.cleaned_data["version"], save)
+                if action == "attach":
+                    file = attachment.cleaned_data["file"]
+                    services.add_attachment(application, attachment.cleaned_data["kind"], file, request.user)
+                    messages.success(request, _("The draft was saved and the attachment added."))
+                elif removing is not None:
+                    removing.delete_with_file()
+                    messages.success(request, _("The draft was saved and the attachment removed."))
+                else:
+                    messages.success(request, _("The draft was saved."))
+                    return reverse("grants:application", kwargs={"pk": pk})
+                return reverse("grants:application_edit", kwargs={"pk": pk}) + "#attachments"
 
-        try:
-            return submissions.redirect_once(request, form.cleaned_data["submission"], save_draft)
-        except ValidationError as error:
-            form.add_error(None, error)
+            try:
+                return submissions.redirect_once(request, form.cleaned_data["submission"], save_draft)
+            except ValidationError as error:
+                form.add_error(None, error)
+        elif action == "attach" and request.FILES:
+            # A browser cannot be given a file back: say so beside the field.
+            attachment.add_error("file", _("The file was not added: correct the errors above and choose it again."))
     return render(
         request,
         "grants/application_form.html",
@@ -362,37 +442,49 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "budget": budget,
             "funding": funding,
-            "attachment_form": AttachmentForm(),
+            "attachment_form": attachment,
+            "totals": _posted_budget_totals(data, application) if data else services.saved_budget_totals(application),
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if data is not None else 200,
     )
 
 
 @login_required
-@require_POST
-def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def submit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submitting asks first: what is sent, to whom, and that it cannot be edited afterwards."""
     application = _application(request, pk)
-    is_report = request.POST.get("kind") == "use_of_funds"
-    allowed = (
-        access.is_member(request.user, application.organisation)
-        and application.status in (Status.PAID, Status.REPORT_RETURNED)
-        if is_report
-        else access.can_edit_application(request.user, application)
+    access.require(access.is_member(request.user, application.organisation))
+    if application.status != Status.DRAFT:
+        if application.submitted_at:
+            messages.info(
+                request,
+                _("The application was submitted on %(time)s.")
+                % {"time": date_format(timezone.localtime(application.submitted_at), "SHORT_DATETIME_FORMAT")},
+            )
+        return redirect("grants:application", pk=pk)
+    return render(
+        request,
+        "grants/submit_confirm.html",
+        {
+            "application": application,
+            "totals": services.saved_budget_totals(application),
+            "attachments": application.attachments.all(),
+            "missing": services.missing_for_submission(application),
+            "is_open": application.call.is_open(),
+        },
     )
-    access.require(allowed)
-    form = (ReportAttachmentForm if is_report else AttachmentForm)(request.POST, request.FILES)
-    back = reverse("grants:report" if is_report else "grants:application_edit", kwargs={"pk": pk})
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect(back)
 
-    def attach() -> str:
-        services.add_attachment(application, form.cleaned_data["kind"], form.cleaned_data["file"], request.user)
-        messages.success(request, _("The attachment was added."))
-        return back
 
-    return submissions.redirect_once(request, form.cleaned_data["submission"], attach)
+@login_required
+def submitted_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The application as it was submitted, for its organisation and the area's staff."""
+    application = _application(request, pk)
+    access.require(application.submitted_at is not None)
+    if not application.submitted_pdf:
+        transaction.on_commit(lambda: render_submitted_application.delay(application.pk))  # lost or not done yet
+        messages.info(request, _("The document is being prepared. Try again in a moment."))
+        return redirect("grants:application", pk=pk)
+    return uploads.download_response(application.submitted_pdf, f"hakemus-{application.pk}.pdf")
 
 
 def _attachment(request: HttpRequest, pk: int, attachment_pk: int) -> ApplicationAttachment:
@@ -408,18 +500,11 @@ def download_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 @login_required
 @require_POST
-def delete_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    attachment = _attachment(request, pk, attachment_pk)
-    access.require(access.can_edit_application(request.user, attachment.application))
-    attachment.delete_with_file()
-    messages.success(request, _("The attachment was removed."))
-    return redirect("grants:application_edit", pk=pk)
-
-
-@login_required
-@require_POST
 def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     application = _application(request, pk)
+    step = workflow.BY_NAME.get(name)
+    if name == "answer":
+        return _answer(request, application)
     form = TransitionForm(request.POST)
     text = form.cleaned_data["text"] if form.is_valid() else ""
     try:
@@ -427,8 +512,22 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     except workflow.TransitionRefused as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, _("Done: %(step)s.") % {"step": workflow.BY_NAME[name].label})
+        messages.success(request, step.done if step and step.done else _("Done."))
     return redirect("grants:application", pk=pk)
+
+
+def _answer(request: HttpRequest, application: Application) -> HttpResponse:
+    form = AnswerForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail_page(request, application, answer_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        services.answer_information_request(application, request.user, data["text"], data["kind"], data["files"])
+    except workflow.TransitionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, workflow.BY_NAME["answer"].done)
+    return redirect("grants:application", pk=application.pk)
 
 
 @login_required
@@ -463,7 +562,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            messages.success(request, _("The reviewer was assigned."))
+            messages.success(request, _("The reviewer was assigned and told by email."))
     else:
         messages.error(request, _("Choose a reviewer."))
     return redirect("grants:application", pk=pk)
@@ -471,6 +570,8 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision form, with what it is decided on beside it: the amount applied for, the call's
+    largest grant, the remaining appropriation and the reviewers' recommendations."""
     application = _application(request, pk)
     access.require(access.can_decide(request.user, application))
     existing = Decision.objects.filter(application=application).first()
@@ -478,10 +579,13 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST or None, instance=existing, application=application, remaining=remaining)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in DecisionForm.Meta.fields}
+        extra = {name: form.cleaned_data.get(name) or False for name in ("confirm_overrun", "confirm_unverified")}
 
         def decide() -> str:
-            services.decide(application, request.user, form.cleaned_data["confirm_overrun"], **fields)
-            messages.success(request, _("The decision was recorded."))
+            services.decide(
+                application, request.user, change_reason=form.cleaned_data.get("change_reason", ""), **extra, **fields
+            )
+            messages.success(request, _("The decision was recorded and the applicant told by email."))
             return reverse("grants:application", kwargs={"pk": pk})
 
         try:
@@ -490,10 +594,24 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         except workflow.TransitionRefused as refused:
             form.add_error(None, str(refused.message))
+    criteria = list(application.call.criteria.all())
+    reviews = [
+        (assignment, assignment.review, assignment.review.weighted_score(criteria))
+        for assignment in application.assignments.filter(conflict_of_interest=False, review__isnull=False)
+        .exclude(reviewer__in=services.conflicted_reviewers(application))
+        .select_related("reviewer", "review")
+    ]
     return render(
         request,
         "grants/decision_form.html",
-        {"application": application, "form": form, "remaining": remaining, "call": application.call},
+        {
+            "application": application,
+            "form": form,
+            "remaining": remaining,
+            "call": application.call,
+            "reviews": reviews,
+            "average_score": services.average_score(application, criteria),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -504,40 +622,72 @@ def add_payment(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     access.require(access.can_manage_application(request.user, application))
     found = Decision.objects.filter(application=application).first()
-    form = PaymentForm(request.POST)
     if found is None or not found.is_grant:
         messages.error(request, _("Only an approved grant is paid."))
         return redirect("grants:application", pk=pk)
+    form = PaymentForm(request.POST, verified=application.organisation.verified_at is not None)
     if not form.is_valid():
-        messages.error(request, _("Give the amount and the date of the payment."))
-        return redirect("grants:application", pk=pk)
+        return _detail_page(request, application, payment_form=form, status=400)
 
     def pay() -> str:
         fields = {name: form.cleaned_data[name] for name in ("amount", "paid_on", "reference")}
-        services.record_payment(found, request.user, **fields)
-        messages.success(request, _("The payment was recorded."))
+        services.record_payment(
+            found, request.user, confirm_unverified=form.cleaned_data.get("confirm_unverified", False), **fields
+        )
+        if Application.objects.filter(pk=pk, status=Status.PAID).exists() and application.status == Status.DECIDED:
+            messages.success(
+                request,
+                _("The payment was recorded. The grant is now paid in full: the application is marked as paid."),
+            )
+        else:
+            messages.success(request, _("The payment was recorded."))
         return reverse("grants:application", kwargs={"pk": pk})
 
     try:
         return submissions.redirect_once(request, form.cleaned_data["submission"], pay)
     except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return redirect("grants:application", pk=pk)
+        form.add_error(None, error)
+        return _detail_page(request, application, payment_form=form, status=400)
 
 
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report on the use of funds, beside what was granted, paid and when it is due; its
+    attachments are added from the same form, so that nothing typed is lost."""
     application = _application(request, pk)
     access.require(access.is_member(request.user, application.organisation))
     existing = getattr(application, "use_of_funds_report", None)
-    form = ReportForm(request.POST or None, instance=existing)
+    data = request.POST if request.method == "POST" else None
+    attaching = request.POST.get("action") == "attach"
+    form = ReportForm(data, instance=existing)
+    attachment = AttachmentForm(data, request.FILES or None, attaching=attaching, kind=AttachmentKind.USE_OF_FUNDS)
     editable = application.status in (Status.PAID, Status.REPORT_RETURNED)
-    if request.method == "POST":
+    if data is not None:
         access.require(editable)
-        if form.is_valid():
-            services.save_report(application, request.user, **form.cleaned_data)
+        valid = [form.is_valid(), attachment.is_valid()]
+        if all(valid):
+            fields = {name: form.cleaned_data[name] for name in ReportForm.Meta.fields}
+            services.save_report(application, request.user, attachment=attachment.cleaned_data["file"], **fields)
+            balance = services.funds_balance(application)
+            if balance and balance.overspent:
+                messages.warning(
+                    request,
+                    _("You report %(amount)s more used than was paid; the difference is your own funding.")
+                    % {"amount": money.euros(balance.overspent)},
+                )
+            elif balance and balance.unused:
+                messages.warning(
+                    request,
+                    _("You report %(amount)s less used than was paid: the area may ask for it back.")
+                    % {"amount": money.euros(balance.unused)},
+                )
             messages.success(request, _("The report was saved. Submit it when it is ready."))
+            if attaching:
+                return redirect(reverse("grants:report", kwargs={"pk": pk}) + "#report-attachments")
             return redirect("grants:application", pk=pk)
+        if attaching and request.FILES:
+            attachment.add_error("file", _("The file was not added: correct the errors above and choose it again."))
+    decision_row = Decision.objects.filter(application=application).first()
     return render(
         request,
         "grants/report_form.html",
@@ -545,10 +695,12 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "form": form,
             "editable": editable,
-            "attachments": application.attachments.filter(kind="use_of_funds"),
-            "attachment_form": ReportAttachmentForm(),
+            "decision": decision_row,
+            "paid": services.paid_total(decision_row) if decision_row else None,
+            "attachments": application.attachments.filter(kind=AttachmentKind.USE_OF_FUNDS),
+            "attachment_form": attachment,
         },
-        status=400 if form.errors else 200,
+        status=400 if data is not None else 200,
     )
 
 
@@ -557,8 +709,12 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_reviews(request: HttpRequest) -> HttpResponse:
-    assignments = access.review_assignments_of(request.user).select_related(
-        "application__organisation", "application__call", "review"
+    assignments = (
+        access.review_assignments_of(request.user)
+        .select_related("application__organisation", "application__call", "review")
+        # What is still to do first, the oldest assignment first; then the done and declined ones.
+        .annotate(done=Case(When(Q(review__isnull=False) | Q(conflict_of_interest=True), then=1), default=0))
+        .order_by("done", "assigned_at")
     )
     return render(request, "grants/my_reviews.html", {"assignments": assignments})
 

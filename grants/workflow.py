@@ -2,7 +2,7 @@
 requires. Views, templates and tests read ``TRANSITIONS``; nothing else changes a status.
 
 draft → submitted → in_review → decided → paid → report_submitted → closed
-in_review → info_requested → submitted          (the applicant answers, also after the deadline)
+in_review → info_requested → in_review          (the applicant answers, also after the deadline)
 draft | submitted → withdrawn
 report_submitted → report_returned → report_submitted
 """
@@ -80,8 +80,10 @@ class Transition:
     requires: tuple[Requirement, ...] = ()
     needs_text: bool = False  # a message to the other side is part of the step
     text_label: Promise | None = None
-    # Who hears of the step by email: the applicant's members always, the area's coordinators when
-    # the applicant took it.
+    done: Promise | None = None  # what the person who took the step is told, as a sentence
+    # Who hears of the step by email: the applicant's members (unless a step of its own tells them,
+    # as the decision does), and the area's coordinators when the applicant took it.
+    notify_applicant: bool = True
     notify_staff: bool = False
 
 
@@ -89,42 +91,49 @@ S = Status
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "submit", frozenset({S.DRAFT}), S.SUBMITTED, frozenset({Actor.APPLICANT}), _("Submit the application"),
-        requires=(call_is_open, application_is_complete), notify_staff=True,
+        requires=(call_is_open, application_is_complete), done=_("The application was submitted."),
+        notify_staff=True,
     ),
     Transition(
         "withdraw", frozenset({S.DRAFT, S.SUBMITTED}), S.WITHDRAWN, frozenset({Actor.APPLICANT}),
-        _("Withdraw the application"), notify_staff=True,
+        _("Withdraw the application"), done=_("The application was withdrawn."), notify_staff=True,
     ),
     Transition(
         "start_review", frozenset({S.SUBMITTED}), S.IN_REVIEW, frozenset({Actor.COORDINATOR}), _("Start the review"),
+        done=_("The review has started."),
     ),
     Transition(
         "request_info", frozenset({S.IN_REVIEW}), S.INFO_REQUESTED, frozenset({Actor.COORDINATOR}),
         _("Ask for more information"), needs_text=True, text_label=_("What information is needed"),
+        done=_("The request for information was sent to the applicant."),
     ),
+    # The answer goes back into the review it interrupted, not to the start of the queue.
     Transition(
-        "answer", frozenset({S.INFO_REQUESTED}), S.SUBMITTED, frozenset({Actor.APPLICANT}), _("Send the answer"),
-        needs_text=True, text_label=_("Your answer"), notify_staff=True,
+        "answer", frozenset({S.INFO_REQUESTED}), S.IN_REVIEW, frozenset({Actor.APPLICANT}), _("Send the answer"),
+        needs_text=True, text_label=_("Your answer"), done=_("Your answer was sent."), notify_staff=True,
     ),
     Transition(
         "decide", frozenset({S.IN_REVIEW}), S.DECIDED, frozenset({Actor.COORDINATOR, Actor.DECISION_MAKER}),
-        _("Confirm the decision"), requires=(decision_recorded,),
+        _("Confirm the decision"), requires=(decision_recorded,), done=_("The decision was recorded."),
+        notify_applicant=False,  # the decision's own email states the outcome and the amount
     ),
     Transition(
         "pay", frozenset({S.DECIDED}), S.PAID, frozenset({Actor.COORDINATOR}), _("Mark as paid"),
-        requires=(grant_paid,),
+        requires=(grant_paid,), done=_("The application is marked as paid."),
     ),
     Transition(
         "submit_report", frozenset({S.PAID, S.REPORT_RETURNED}), S.REPORT_SUBMITTED, frozenset({Actor.APPLICANT}),
-        _("Submit the report on the use of funds"), requires=(report_written,), notify_staff=True,
+        _("Submit the report on the use of funds"), requires=(report_written,),
+        done=_("The report on the use of funds was submitted."), notify_staff=True,
     ),
     Transition(
         "return_report", frozenset({S.REPORT_SUBMITTED}), S.REPORT_RETURNED, frozenset({Actor.COORDINATOR}),
         _("Return the report for completion"), needs_text=True, text_label=_("What needs to be completed"),
+        done=_("The report was returned to the applicant for completion."),
     ),
     Transition(
         "accept_report", frozenset({S.REPORT_SUBMITTED}), S.CLOSED, frozenset({Actor.COORDINATOR}),
-        _("Accept the report and close"),
+        _("Accept the report and close"), done=_("The report was accepted and the application closed."),
     ),
 )  # fmt: skip
 BY_NAME = {transition.name: transition for transition in TRANSITIONS}
@@ -194,7 +203,7 @@ def perform(application: Application, name: str, user: User, text: str = "") -> 
             application.submitted_at = timezone.now()
             application.submitted_by = user
         application.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-        from grants.services import notify
+        from grants.services import after_step
 
-        notify(event, transition)
+        after_step(event, transition)
     return event

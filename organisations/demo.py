@@ -67,7 +67,11 @@ ORGANISATIONS = [
 ]  # fmt: skip
 
 
-def seed(admin: User, member: User) -> list[Organisation]:
+# One association the coordinator has not checked yet: its page, decisions and payments show it.
+NOT_VERIFIED = "Turun Perheyhdistys ry"
+
+
+def seed(admin: User, member: User, coordinator: User) -> list[Organisation]:
     organisations: dict[str, Organisation] = {}
     for index, (name, kind, parent, home, register_number, themes, activities, languages) in enumerate(ORGANISATIONS):
         home_municipality = Municipality.objects.get(code=home)
@@ -83,6 +87,8 @@ def seed(admin: User, member: User) -> list[Organisation]:
                 "description_fi": f"{name} tarjoaa vertaistukea, neuvontaa ja toimintaa alueellaan (demo).",
                 "description_sv": f"{name} erbjuder kamratstöd, rådgivning och verksamhet i sitt område (demodata).",
                 "iban": "FI2112345600000785",
+                "verified_at": None if name == NOT_VERIFIED else timezone.now(),
+                "verified_by": None if name == NOT_VERIFIED else coordinator,
                 **{f"serves_{code}": code in languages for code in ("fi", "sv", "en", "other")},
             },
         )

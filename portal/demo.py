@@ -51,7 +51,11 @@ def seed() -> list[DemoUser]:
     for demo in DEMO_USERS:
         if demo.area_role:
             AreaRole.objects.get_or_create(user=users[demo.email], area=area, role=demo.area_role)
-    organisation_demo.seed(admin=users["ngo-admin@example.org"], member=users["ngo-member@example.org"])
+    organisation_demo.seed(
+        admin=users["ngo-admin@example.org"],
+        member=users["ngo-member@example.org"],
+        coordinator=users["coordinator@example.org"],
+    )
     familycentre_demo.seed(coordinator=users["coordinator@example.org"], ngo_admin=users["ngo-admin@example.org"])
     grants_demo.seed(
         coordinator=users["coordinator@example.org"],

@@ -906,22 +906,19 @@ class NationalBuilder:
             return created, [("submit", submitted, ""), ("withdraw", self.between(submitted, call.review_starts), "")]
         steps.append(("submit", submitted, ""))
         asks = state == S.INFO_REQUESTED or rng.random() < 0.12
-        if state == S.SUBMITTED and not asks:
+        if state == S.SUBMITTED:
             return created, steps
         review = self.between(call.review_starts, call.review_starts + days(3))
         steps.append(("start_review", review, ""))
         until = call.decided_at - days(2) if state in DECIDED else self.end
         if state == S.INFO_REQUESTED:
             return created, [*steps, ("request_info", self.between(review, until), rng.choice(REQUEST_TEXTS))]
-        if asks:
-            asked, answered, resumed = sorted(self.between(review, until) for _ in range(3))
+        if asks:  # the answer returns the application to the review
+            asked, answered = sorted(self.between(review, until) for _ in range(2))
             steps += [
                 ("request_info", asked, rng.choice(REQUEST_TEXTS)),
                 ("answer", answered, rng.choice(ANSWER_TEXTS)),
             ]
-            if state == S.SUBMITTED:
-                return created, steps
-            steps.append(("start_review", resumed, ""))
         if state == S.IN_REVIEW:
             return created, steps
         steps.append(("decide", call.decided_at, ""))

@@ -168,6 +168,34 @@ class UploadField(forms.FileField):
         return file
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleUploadField(forms.FileField):
+    """Several files at once, each accepted only as ``validate_upload`` accepts it."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        kwargs.setdefault(
+            "help_text",
+            _("One or more files: PDF, Word, Excel, OpenDocument, PNG or JPG, each at most %(limit)s.")
+            % {"limit": filesizeformat(settings.PORTAL_UPLOAD_MAX_BYTES)},
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
+        files = [file for file in (data if isinstance(data, list | tuple) else [data]) if file]
+        if self.required and not files:
+            raise ValidationError(self.error_messages["required"], code="required")
+        cleaned = []
+        for file in files:
+            file = super().clean(file, initial)
+            file.content_type = validate_upload(file)
+            cleaned.append(file)
+        return cleaned
+
+
 def random_name(folder: str, filename: str) -> str:
     """A storage name that reveals nothing of the original one, which the database keeps instead."""
     return f"{folder}/{uuid.uuid4().hex}.{extension_of(filename)}"

@@ -84,10 +84,18 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     register_number = factory.Sequence(lambda n: f"{100 + n % 900}.{n % 1000:03d}")
     kind = Organisation.Kind.LOCAL
     home_municipality = factory.LazyFunction(lambda: Municipality.objects.get(code="853"))
+    # A working association: its coordinator has checked it.
+    verified_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def unverified(cls, **kwargs: object) -> Organisation:
+        """Registered, and not yet checked by a coordinator."""
+        return cls(verified_at=None, **kwargs)
 
     @classmethod
     def unclaimed(cls, **kwargs: object) -> Organisation:
         """As created from imported funding history: identifiers and a name, no members."""
+        kwargs.setdefault("verified_at", None)
         return cls(
             business_id=business_id(7_000_000 + 2 * Organisation.objects.count()),
             origin=Organisation.Origin.IMPORTED,

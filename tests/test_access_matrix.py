@@ -305,14 +305,9 @@ MATRIX: dict[str, Entry] = {
     "grants:download_attachment": members_only(
         application_url("grants:download_attachment", attachment_pk=lambda w, a: a.attachments.get().pk)
     ),
-    "grants:upload_attachment": members_only(
-        application_url("grants:upload_attachment"), expect=REDIRECT, method="post", data={"kind": "budget"}
-    ),
-    "grants:delete_attachment": members_only(
-        application_url("grants:delete_attachment", attachment_pk=lambda w, a: a.attachments.get().pk),
-        expect=REDIRECT,
-        method="post",
-    ),
+    "grants:budget_totals": members_only(application_url("grants:budget_totals")),
+    "grants:submit": members_only(application_url("grants:submit")),
+    "grants:submitted_pdf": members_only(application_url("grants:submitted_pdf", "submitted"), expect=REDIRECT),
     "grants:transition": members_only(
         application_url("grants:transition", name=lambda w, a: "withdraw"), expect=REDIRECT, method="post"
     ),
@@ -329,7 +324,12 @@ MATRIX: dict[str, Entry] = {
     "grants:bulk_assign": area_staff(url("grants:bulk_assign", code="05"), expect=REDIRECT, method="post"),
     "grants:assign": area_staff(application_url("grants:assign", "submitted"), expect=REDIRECT, method="post"),
     "grants:decision": area_staff(application_url("grants:decision", "in_review"), "decision_maker"),
-    "grants:payment": area_staff(application_url("grants:payment", "decided"), expect=REDIRECT, method="post"),
+    "grants:payment": area_staff(
+        application_url("grants:payment", "decided"),
+        expect=REDIRECT,
+        method="post",
+        data={"amount": "100", "paid_on": "2027-01-15", **once()},
+    ),
     # Grants: the reviewer assigned; for anyone else the assignment does not exist.
     "grants:review": Entry(assignment_url("grants:review"), LOGIN, NOT_FOUND, NOT_FOUND, ("reviewer", OK)),
     "grants:conflict": Entry(

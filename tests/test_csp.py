@@ -11,7 +11,12 @@ from django.urls import reverse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Sources for WeasyPrint, never served as web pages: their <style> is the PDF's layout.
-PDF_TEMPLATES = {"grants/report/pdf.html", "grants/report/national.html", "familycentre/agreement_pdf.html"}
+PDF_TEMPLATES = {
+    "grants/report/pdf.html",
+    "grants/report/national.html",
+    "grants/application_pdf.html",
+    "familycentre/agreement_pdf.html",
+}
 INLINE_CODE = [
     (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE), "an inline <script>"),
     (re.compile(r"<style\b", re.IGNORECASE), "an inline <style>"),

@@ -19,7 +19,7 @@ DIRECTORY = reverse("organisations:directory")
 
 @pytest.fixture
 def demo_organisations() -> list[Organisation]:
-    return demo.seed(admin=UserFactory(), member=UserFactory())
+    return demo.seed(admin=UserFactory(), member=UserFactory(), coordinator=UserFactory())
 
 
 def listed(client, **filters: str) -> set[str]:

@@ -141,6 +141,32 @@ def pdf(name: str = "liite.pdf") -> tuple[str, bytes, str]:
     return (name, PDF_BYTES, "application/pdf")
 
 
+def draft_fields(world: World) -> Fields:
+    """The draft's own form as its page shows it, with one new budget line."""
+    return {
+        "version": draft(world).version,
+        "title": "Vertaisryhmät",
+        "summary": "Ryhmiä.",
+        "planned_activities": "Viikoittain.",
+        "requested_amount": "20000",
+        "budget-TOTAL_FORMS": "2",
+        "budget-INITIAL_FORMS": "1",
+        "budget-MIN_NUM_FORMS": "0",
+        "budget-MAX_NUM_FORMS": "100",
+        "budget-0-id": draft(world).budget_lines.get().pk,
+        "budget-0-kind": "expense",
+        "budget-0-category": "activities",
+        "budget-0-amount": "20000",
+        "budget-1-kind": "expense",
+        "budget-1-category": "travel",
+        "budget-1-amount": "500",
+        "funding-TOTAL_FORMS": "0",
+        "funding-INITIAL_FORMS": "0",
+        "funding-MIN_NUM_FORMS": "0",
+        "funding-MAX_NUM_FORMS": "30",
+    }
+
+
 POST_CASES = [
     Post(
         "payment",
@@ -190,8 +216,15 @@ POST_CASES = [
     Post(
         "application attachment",
         lambda w: w.ngo_member,
-        url("grants:upload_attachment", draft),
-        lambda w: {"kind": "activity_plan", "file": pdf("toimintasuunnitelma.pdf")},
+        url("grants:application_edit", draft),
+        lambda w: (
+            draft_fields(w)
+            | {
+                "action": "attach",
+                "attachment-kind": "activity_plan",
+                "attachment-file": pdf("toimintasuunnitelma.pdf"),
+            }
+        ),
         lambda w: [ApplicationAttachment.objects.filter(kind="activity_plan")],
     ),
     Post(
@@ -303,28 +336,7 @@ POST_CASES = [
         "draft with a new budget line",
         lambda w: w.ngo_member,
         url("grants:application_edit", draft),
-        lambda w: {
-            "version": draft(w).version,
-            "title": "Vertaisryhmät",
-            "summary": "Ryhmiä.",
-            "planned_activities": "Viikoittain.",
-            "requested_amount": "20000",
-            "budget-TOTAL_FORMS": "2",
-            "budget-INITIAL_FORMS": "1",
-            "budget-MIN_NUM_FORMS": "0",
-            "budget-MAX_NUM_FORMS": "100",
-            "budget-0-id": draft(w).budget_lines.get().pk,
-            "budget-0-kind": "expense",
-            "budget-0-category": "activities",
-            "budget-0-amount": "20000",
-            "budget-1-kind": "expense",
-            "budget-1-category": "travel",
-            "budget-1-amount": "500",
-            "funding-TOTAL_FORMS": "0",
-            "funding-INITIAL_FORMS": "0",
-            "funding-MIN_NUM_FORMS": "0",
-            "funding-MAX_NUM_FORMS": "30",
-        },
+        draft_fields,
         lambda w: [BudgetLine.objects.filter(category="travel")],
     ),
 ]

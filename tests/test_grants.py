@@ -140,10 +140,11 @@ def test_an_ngo_member_starts_drafts_attaches_and_submits(client):
         **once(),
     }
     assert client.post(reverse("grants:application_edit", kwargs={"pk": application.pk}), edit).status_code == 302
-    client.post(
-        reverse("grants:upload_attachment", kwargs={"pk": application.pk}),
-        {"kind": "budget", "file": SimpleUploadedFile("budjetti.pdf", PDF_BYTES), **once()},
-    )
+    application.refresh_from_db()
+    attach = edit | once() | {"version": application.version, "action": "attach", "attachment-kind": "budget"}
+    attach["budget-INITIAL_FORMS"], attach["budget-0-id"] = "1", application.budget_lines.get().pk
+    attach["attachment-file"] = SimpleUploadedFile("budjetti.pdf", PDF_BYTES)
+    assert client.post(reverse("grants:application_edit", kwargs={"pk": application.pk}), attach).status_code == 302
     client.post(reverse("grants:transition", kwargs={"pk": application.pk, "name": "submit"}))
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
@@ -222,9 +223,9 @@ def test_a_decision_writes_the_ledger_and_keeps_it_in_step(client, coordinator):
     assert (record.funder_kind, record.funder_area.code, record.year, record.amount, record.source) == (
         "welfare_area", "05", 2027, Decimal("20000"), "decision",
     )  # fmt: skip
-    decide(client, application, outcome="partly_approved", amount="15000")
+    decide(client, application, outcome="partly_approved", amount="15000", change_reason="Määräraha ei riitä.")
     assert FundingRecord.objects.get(application=application).amount == Decimal("15000")
-    decide(client, application, outcome="rejected", amount="")
+    decide(client, application, outcome="rejected", amount="", change_reason="Hakija ei ole avustuskelpoinen.")
     assert not FundingRecord.objects.filter(application=application).exists()
 
 

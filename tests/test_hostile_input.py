@@ -227,9 +227,14 @@ class FormParser(HTMLParser):
         self.option: tuple[str | None, bool] | None = None
         self.option_text = ""
         self.textarea: FormField | None = None
+        self.templates = 0  # inside a <template>: markup a script may use, never submitted
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
+        if tag == "template":
+            self.templates += 1
+        if self.templates:
+            return
         if tag == "form":
             action = urlsplit(a.get("action") or self.page).path
             self.form = HtmlForm((a.get("method") or "get").lower(), action)
@@ -268,6 +273,10 @@ class FormParser(HTMLParser):
             self.textarea.initial[-1] += data
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "template":
+            self.templates -= 1
+        if self.templates:
+            return
         if tag == "option" and self.select is not None and self.option is not None:
             value, selected = self.option
             self.select.options.append(value if value is not None else self.option_text.strip())
@@ -560,20 +569,15 @@ FORMS: list[Case] = [
     ),
     # Grants: applying.
     Case("grants:start", persona("ngo_member"), page=shown_on("grants:call", "pk"), reopen=True),
-    Case("grants:application_edit", persona("ngo_member"), reopen=True),
+    Case("grants:application_edit", persona("ngo_member"), pick="action=save", reopen=True),
+    # Attaching saves the draft too: the whole form is posted with the file.
     Case(
-        "grants:upload_attachment",
+        "grants:application_edit",
         persona("ngo_member"),
-        page=shown_on("grants:application_edit", "pk"),
-        baseline={"file": good_pdf},
-    ),
-    Case(
-        "grants:upload_attachment",
-        persona("ngo_member"),
-        target=application_url("grants:upload_attachment", "paid"),
-        page=shown_on("grants:report", "pk"),
-        baseline={"file": good_pdf},
-        label="report",
+        pick="action=attach",
+        baseline={"attachment-file": good_pdf},
+        reopen=True,
+        label="attach",
     ),
     Case(
         "grants:message",
@@ -595,7 +599,21 @@ FORMS: list[Case] = [
         "grants:report",
         persona("ngo_member"),
         target=application_url("grants:report", "paid"),
+        pick="action=save",
         baseline={"amount_used": "20000", "narrative": "Ryhmät pidettiin.", "results": "Hyvin."},
+    ),
+    Case(
+        "grants:report",
+        persona("ngo_member"),
+        target=application_url("grants:report", "paid"),
+        pick="action=attach",
+        baseline={
+            "amount_used": "20000",
+            "narrative": "Ryhmät pidettiin.",
+            "results": "Hyvin.",
+            "attachment-file": good_pdf,
+        },
+        label="attach",
     ),
     # Grants: the area's staff.
     Case("grants:call_create", persona("coordinator"), baseline=CALL | {"grant_type": first_option}),
@@ -746,7 +764,6 @@ BUTTONS = {
     "organisations:close",
     "organisations:invitation",
     "grants:call_publish",
-    "grants:delete_attachment",
     "grants:report_publish",
     "grants:confirm_import",
     "familycentre:agreement_step",
@@ -1167,6 +1184,7 @@ GET_PAGES: list[Listing] = [
     Listing("grants:decisions", ("year",)),
     Listing("portal:area_dashboard", ("year",)),
     Listing("grants:funding_imports", ("checked",)),
+    Listing("grants:budget_totals", ("budget-TOTAL_FORMS", "budget-0-amount", "budget-0-kind", "requested_amount")),
     Listing("familycentre:area_centres"),
     Listing("familycentre:centre"),
     Listing("account_login", ("next",)),

@@ -378,7 +378,7 @@ def test_documents_download_only_for_the_right_people(client, who, allowed):
 
 def test_coordinator_verifies_an_organisation_and_the_page_shows_who_and_when(client, settings):
     settings.PORTAL_REQUIRE_STAFF_MFA = False
-    organisation = OrganisationFactory.in_area("05")
+    organisation = OrganisationFactory.in_area("05", verified_at=None)
     coordinator = AreaRoleFactory.coordinator(area=area("05"), user__full_name="Sanna Virtanen").user
     client.force_login(coordinator)
     client.post(reverse("organisations:verify", kwargs={"pk": organisation.pk}))
@@ -391,6 +391,7 @@ def test_coordinator_verifies_an_organisation_and_the_page_shows_who_and_when(cl
 
 def test_a_coordinator_of_another_area_cannot_verify(client, world):
     organisation = world.organisation
+    Organisation.objects.filter(pk=organisation.pk).update(verified_at=None)
     client.force_login(world.other_area_coordinator)
     assert client.post(reverse("organisations:verify", kwargs={"pk": organisation.pk})).status_code == 403
     organisation.refresh_from_db()

@@ -36,7 +36,7 @@ EXPECTED_EDGES = {
     ("paid", "report_submitted"),
     ("report_submitted", "closed"),
     ("in_review", "info_requested"),
-    ("info_requested", "submitted"),
+    ("info_requested", "in_review"),  # the answer returns to the review it interrupted (issue 12)
     ("draft", "withdrawn"),
     ("submitted", "withdrawn"),
     ("report_submitted", "report_returned"),
@@ -157,7 +157,7 @@ def test_answering_an_information_request_works_after_the_deadline():
     application = ApplicationFactory.in_state("info_requested", call=GrantCallFactory.closed())
     workflow.perform(application, "answer", person("applicant", application), "Tässä tiedot.")
     application.refresh_from_db()
-    assert application.status == Status.SUBMITTED
+    assert application.status == Status.IN_REVIEW  # back in the review it interrupted
 
 
 def test_steps_that_need_a_message_refuse_an_empty_one():

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django import template
-from django.template.defaultfilters import floatformat
+
+from portal import money
 
 register = template.Library()
 
@@ -15,9 +16,4 @@ def query_with(context: template.Context, **changes: object) -> str:
     return query.urlencode()
 
 
-@register.filter
-def euros(value: object) -> str:
-    """Money in the reader's locale: 1 234,50 € in Finnish and Swedish, 1,234.50 € in English."""
-    if value in (None, ""):
-        return "–"
-    return f"{floatformat(value, '2g')}\xa0€"
+register.filter("euros", money.euros)

@@ -119,7 +119,7 @@ def test_ngo_admin_registers_invites_a_colleague_and_a_coordinator_verifies(new_
 def test_the_public_directory_filters_in_finnish(ui):
     from organisations import demo
 
-    demo.seed(admin=UserFactory(), member=UserFactory())
+    demo.seed(admin=UserFactory(), member=UserFactory(), coordinator=UserFactory())
     page = ui.goto("/organisations/")
     page.get_by_label("Wellbeing area").select_option(label="Wellbeing services county of Southwest Finland")
     page.get_by_label("Theme").select_option(label="Memory disorders")
