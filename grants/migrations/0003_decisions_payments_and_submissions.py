@@ -8,61 +8,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0002_report_page'),
+        ("grants", "0002_report_page"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='submitted_pdf',
+            model_name="application",
+            name="submitted_pdf",
             field=models.FileField(blank=True, max_length=200, upload_to=grants.models.submission_upload_to),
         ),
         migrations.AddField(
-            model_name='applicationevent',
-            name='amount_after',
+            model_name="applicationevent",
+            name="amount_after",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True),
         ),
         migrations.AddField(
-            model_name='applicationevent',
-            name='amount_before',
+            model_name="applicationevent",
+            name="amount_before",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True),
         ),
         migrations.AddField(
-            model_name='applicationevent',
-            name='outcome_after',
+            model_name="applicationevent",
+            name="outcome_after",
             field=models.CharField(blank=True, max_length=20),
         ),
         migrations.AddField(
-            model_name='applicationevent',
-            name='outcome_before',
+            model_name="applicationevent",
+            name="outcome_before",
             field=models.CharField(blank=True, max_length=20),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='unverified_confirmed_at',
+            model_name="decision",
+            name="unverified_confirmed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='unverified_confirmed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="decision",
+            name="unverified_confirmed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='recorded_at',
+            model_name="payment",
+            name="recorded_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='unverified_confirmed',
+            model_name="payment",
+            name="unverified_confirmed",
             field=models.BooleanField(default=False),
         ),
         migrations.AlterField(
-            model_name='applicationevent',
-            name='kind',
-            field=models.CharField(choices=[('transition', 'Status change'), ('message', 'Message'), ('note', 'Internal note'), ('decision', 'Decision')], max_length=12),
+            model_name="applicationevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("transition", "Status change"),
+                    ("message", "Message"),
+                    ("note", "Internal note"),
+                    ("decision", "Decision"),
+                ],
+                max_length=12,
+            ),
         ),
     ]
