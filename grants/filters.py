@@ -12,8 +12,9 @@ class ApplicationFilter(django_filters.FilterSet):
     """The coordinator's work list: filters, text search and sorting."""
 
     # Long enough for any title; a longer pattern is more than SQLite's LIKE takes.
-    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
-    call = django_filters.ModelChoiceFilter(label=_("Call"), queryset=GrantCall.objects.none())
+    # "Search" and "Call" are both "Haku" in Finnish: labels of their own.
+    q = django_filters.CharFilter(label=_("Words to search for"), method="search", max_length=200)
+    call = django_filters.ModelChoiceFilter(label=_("Grant call"), queryset=GrantCall.objects.none())
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     theme = django_filters.ModelChoiceFilter(
         label=_("Target group"), queryset=Theme.objects.all(), field_name="target_groups", to_field_name="code"

@@ -29,8 +29,6 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 
 
 class GrantCallForm(OncePerSubmissionForm, forms.ModelForm):
-    formfield_callback = money_formfield
-
     required_attachments = forms.MultipleChoiceField(
         label=_("Required attachments"),
         choices=[c for c in AttachmentKind.choices if c[0] != AttachmentKind.USE_OF_FUNDS],
@@ -40,6 +38,7 @@ class GrantCallForm(OncePerSubmissionForm, forms.ModelForm):
 
     class Meta:
         model = GrantCall
+        formfield_callback = staticmethod(money_formfield)
         fields = [
             "title_fi",
             "title_sv",
@@ -122,8 +121,6 @@ CriterionFormSet = forms.inlineformset_factory(
 
 
 class ApplicationForm(OncePerSubmissionForm, forms.ModelForm):
-    formfield_callback = money_formfield
-
     version = forms.IntegerField(widget=forms.HiddenInput)
     municipalities = forms.MultipleChoiceField(
         label=_("Municipalities served"),
@@ -134,6 +131,7 @@ class ApplicationForm(OncePerSubmissionForm, forms.ModelForm):
 
     class Meta:
         model = Application
+        formfield_callback = staticmethod(money_formfield)
         fields = [
             "title",
             "summary",
@@ -277,10 +275,9 @@ class AssignForm(forms.Form):
 
 
 class ReviewForm(forms.ModelForm):
-    formfield_callback = money_formfield
-
     class Meta:
         model = Review
+        formfield_callback = staticmethod(money_formfield)
         fields = ["recommended_outcome", "recommended_amount", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 5})}
 
@@ -310,7 +307,6 @@ class ConflictForm(forms.Form):
 
 
 class DecisionForm(OncePerSubmissionForm, forms.ModelForm):
-    formfield_callback = money_formfield
     confirm_overrun = forms.BooleanField(
         label=_("I confirm granting more than the remaining appropriation"), required=False
     )
@@ -327,6 +323,7 @@ class DecisionForm(OncePerSubmissionForm, forms.ModelForm):
 
     class Meta:
         model = Decision
+        formfield_callback = staticmethod(money_formfield)
         fields = ["outcome", "amount", "conditions", "rationale", "reference", "report_due_on"]
         widgets = {
             "conditions": forms.Textarea(attrs={"rows": 3}),
@@ -410,10 +407,9 @@ class PaymentForm(OncePerSubmissionForm, forms.Form):
 
 
 class ReportForm(forms.ModelForm):
-    formfield_callback = money_formfield
-
     class Meta:
         model = UseOfFundsReport
+        formfield_callback = staticmethod(money_formfield)
         fields = ["amount_used", "narrative", "results"]
         widgets = {"narrative": forms.Textarea(attrs={"rows": 6}), "results": forms.Textarea(attrs={"rows": 6})}
 

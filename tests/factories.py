@@ -23,6 +23,7 @@ from grants.models import (
     Payment,
     ScoringCriterion,
     UseOfFundsReport,
+    default_report_due,
 )
 from organisations.demo import DEMO_PDF as PDF_BYTES
 from organisations.demo import business_id
@@ -272,7 +273,11 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         application = cls(status=status, submitted_at=None if status == "draft" else _now(), **kwargs)
         if status in ("decided", "paid", "report_submitted", "report_returned", "closed"):
             decision = Decision.objects.create(
-                application=application, outcome="approved", amount=Decimal("20000"), rationale=GROUNDS
+                application=application,
+                outcome="approved",
+                amount=Decimal("20000"),
+                rationale=GROUNDS,
+                report_due_on=default_report_due(application.call.funding_year),
             )
             if status != "decided":
                 Payment.objects.create(decision=decision, amount=Decimal("20000"), paid_on=timezone.localdate())
