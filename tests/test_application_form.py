@@ -1,6 +1,6 @@
 """The application form as an applicant uses it: nothing typed is lost, money is written as people
 write it, the budget adds up, every error is listed at the top, and submitting is confirmed and
-receipted (issue 12, items 6–12)."""
+receipted (issue 12, items 6-12)."""
 
 from __future__ import annotations
 

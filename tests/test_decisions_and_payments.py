@@ -1,5 +1,5 @@
 """Deciding, paying and reporting as the people do it, and what each side is told (issue 12, items
-1–5 and 13–15)."""
+1-5 and 13-15)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,15 @@ from grants import workflow
 from grants.models import ApplicationEvent, Decision, Payment, Review, Status
 from organisations.models import Organisation
 from tests.conftest import once
-from tests.factories import GROUNDS, ApplicationFactory, AreaRoleFactory, MembershipFactory, UserFactory, area
+from tests.factories import (
+    GROUNDS,
+    ApplicationFactory,
+    AreaRoleFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    area,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,9 +98,7 @@ def test_a_decision_and_its_change_are_events_and_emails_stating_outcome_and_amo
 
 def test_deciding_for_an_unverified_organisation_needs_a_recorded_confirmation(client, decision_maker):
     """Item 3."""
-    application = ApplicationFactory.in_review(organisation=Organisation.objects.create(
-        name_fi="Tarkistamaton ry", register_number="555.555", home_municipality_id=area("05").municipalities.first().pk,
-    ))  # fmt: skip
+    application = ApplicationFactory.in_review(organisation=OrganisationFactory.unverified(name_fi="Tarkistamaton ry"))
     html = client.get(reverse("grants:application", kwargs={"pk": application.pk})).content.decode()
     assert "Not verified by a coordinator" in html and "Bank account of the grant (IBAN)" in html
     response = decide(client, application)
