@@ -117,6 +117,7 @@ CriterionFormSet = forms.inlineformset_factory(
     absolute_max=20,  # a forged form count builds no more forms than that
     validate_max=True,
     can_delete=True,
+    can_delete_extra=False,  # a row not saved yet is removed in place (static/js/formset.js) or left empty
 )
 
 
@@ -180,6 +181,7 @@ BudgetLineFormSet = forms.inlineformset_factory(
     absolute_max=100,  # a forged form count builds no more forms than that
     validate_max=True,
     can_delete=True,
+    can_delete_extra=False,  # a row not saved yet is removed in place (static/js/formset.js) or left empty
 )
 OtherFundingFormSet = forms.inlineformset_factory(
     Application,
@@ -192,6 +194,7 @@ OtherFundingFormSet = forms.inlineformset_factory(
     absolute_max=30,  # a forged form count builds no more forms than that
     validate_max=True,
     can_delete=True,
+    can_delete_extra=False,  # a row not saved yet is removed in place (static/js/formset.js) or left empty
 )
 
 
@@ -218,6 +221,8 @@ class AttachmentForm(forms.Form):
     def __init__(self, *args: object, attaching: bool = False, kind: str | None = None, **kwargs: object) -> None:
         super().__init__(*args, prefix="attachment", **kwargs)
         self.attaching = attaching
+        for field in self.fields.values():
+            field.optional_hint = False  # needed when attaching, not when saving: "(optional)" would mislead
         if kind is not None:  # one kind only: nothing to choose
             self.fields["kind"] = forms.ChoiceField(
                 choices=[(kind, kind)], initial=kind, widget=forms.HiddenInput, required=False
@@ -338,6 +343,8 @@ class DecisionForm(OncePerSubmissionForm, forms.ModelForm):
         self.application = application
         self.remaining = remaining
         self.fields["amount"].required = False  # a rejection has none
+        self.fields["amount"].optional_hint = False
+        self.fields["amount"].help_text = _("Leave empty for a rejection.")
         if not self.instance.pk:
             self.initial.setdefault("amount", application.requested_amount)
         self.fields["reference"].validators.append(no_control_characters)

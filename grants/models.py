@@ -56,6 +56,10 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The report on the use of funds is written once the grant is paid, and completed when returned.
+REPORT_EDITABLE = frozenset({Status.PAID, Status.REPORT_RETURNED})
+
+
 class GrantCallQuerySet(models.QuerySet["GrantCall"]):
     def published(self) -> GrantCallQuerySet:
         return self.filter(published_at__isnull=False)
@@ -158,9 +162,7 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         return self.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
 
     def with_overdue_report(self, on: datetime.date | None = None) -> ApplicationQuerySet:
-        return self.filter(
-            status__in=[Status.PAID, Status.REPORT_RETURNED], decision__report_due_on__lt=on or timezone.localdate()
-        )
+        return self.filter(status__in=REPORT_EDITABLE, decision__report_due_on__lt=on or timezone.localdate())
 
     def for_work_list(self) -> ApplicationQuerySet:
         return self.select_related("call", "organisation", "organisation__home_municipality", "decision")

@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import (
+    REPORT_EDITABLE,
     Application,
     ApplicationAttachment,
     ApplicationEvent,
@@ -66,7 +67,10 @@ def save_draft(application: Application, expected_version: int, save: Callable[[
         raise ValidationError(_("Only a draft can be edited."), code="not_draft")
     if current.version != expected_version:
         raise StaleVersion(
-            _("Someone else saved this application while you were editing it. Open it again to see their changes."),
+            _(
+                "Someone else saved this application while you were editing it. What you typed is still below: "
+                "copy what you need, then open the application again to see their changes."
+            ),
             code="stale",
         )
     application.version = current.version + 1
@@ -604,7 +608,7 @@ def save_report(
 ) -> UseOfFundsReport:
     """Save the report on the use of funds, with an attachment added from the same form."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status not in (Status.PAID, Status.REPORT_RETURNED):
+    if application.status not in REPORT_EDITABLE:
         raise ValidationError(_("The report is written once the grant has been paid."), code="not_paid")
     report, _created = UseOfFundsReport.objects.update_or_create(
         application=application, defaults={**fields, "submitted_by": user, "submitted_at": timezone.now()}

@@ -42,6 +42,7 @@ from grants.forms import (
     budget_rows,
 )
 from grants.models import (
+    REPORT_EDITABLE,
     Application,
     ApplicationAttachment,
     AttachmentKind,
@@ -315,7 +316,8 @@ def _detail_page(
         "can_edit": access.can_edit_application(user, application),
         "is_applicant": is_applicant,
         "can_manage": manage,
-        "can_decide": access.can_decide(user, application),
+        "can_record_decision": access.can_decide(user, application) and application.status in services.DECIDABLE,
+        "can_write_report": is_applicant and application.status in REPORT_EDITABLE,
         "message_form": MessageForm() if internal or is_applicant else None,
         "show_internal": internal,
         "show_iban": internal,
@@ -661,7 +663,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     attaching = request.POST.get("action") == "attach"
     form = ReportForm(data, instance=existing)
     attachment = AttachmentForm(data, request.FILES or None, attaching=attaching, kind=AttachmentKind.USE_OF_FUNDS)
-    editable = application.status in (Status.PAID, Status.REPORT_RETURNED)
+    editable = application.status in REPORT_EDITABLE
     if data is not None:
         access.require(editable)
         valid = [form.is_valid(), attachment.is_valid()]

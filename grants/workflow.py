@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Application, ApplicationEvent, Decision, Status
+from grants.models import REPORT_EDITABLE, Application, ApplicationEvent, Decision, Status
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -122,7 +122,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         requires=(grant_paid,), done=_("The application is marked as paid."),
     ),
     Transition(
-        "submit_report", frozenset({S.PAID, S.REPORT_RETURNED}), S.REPORT_SUBMITTED, frozenset({Actor.APPLICANT}),
+        "submit_report", REPORT_EDITABLE, S.REPORT_SUBMITTED, frozenset({Actor.APPLICANT}),
         _("Submit the report on the use of funds"), requires=(report_written,),
         done=_("The report on the use of funds was submitted."), notify_staff=True,
     ),
