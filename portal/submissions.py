@@ -11,6 +11,7 @@ correcting the form and sending it again works.
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -19,7 +20,7 @@ from django import forms
 from django.contrib import messages
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import Submission
 
 KEEP_FOR = datetime.timedelta(days=7)  # longer than any tab is left open and sent again
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+ALREADY_SAVED = _("This was already sent and saved; nothing was saved twice.")
 
 
 class OncePerSubmissionForm(forms.Form):
@@ -34,7 +37,7 @@ class OncePerSubmissionForm(forms.Form):
 
     submission = forms.CharField(
         widget=forms.HiddenInput,
-        validators=[RegexValidator(r"^[0-9a-f]{32}$")],
+        validators=[RegexValidator(TOKEN)],
         error_messages={"required": _("The form has expired. Reload the page and send it again.")},
     )
 
@@ -58,9 +61,33 @@ def redirect_once(request: HttpRequest, token: str, work: Callable[[], str]) -> 
         first = Submission.objects.filter(token=token).values_list("result", flat=True).first()
         if first is None:  # not a repeat: the work itself broke a rule of the database
             raise
-        messages.info(request, _("This was already sent and saved; nothing was saved twice."))
+        messages.info(request, ALREADY_SAVED)
         return redirect(first)
     return redirect(submission.result)
+
+
+class RepeatedSubmissionMiddleware:
+    """A form sent again after its first sending was saved (a double click that arrives late, the
+    back button and send) is answered at once with where the first one led, before the view
+    validates it against a state the first one changed."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, *args: Any) -> HttpResponse | None:
+        if request.method != "POST" or not request.user.is_authenticated:
+            return None
+        token = request.POST.get("submission", "")
+        if not TOKEN.match(token):
+            return None
+        first = Submission.objects.filter(token=token, user=request.user).values_list("result", flat=True).first()
+        if not first:
+            return None
+        messages.info(request, ALREADY_SAVED)
+        return redirect(first)
 
 
 def forget_old(now: datetime.datetime | None = None) -> int:

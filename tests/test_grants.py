@@ -294,16 +294,16 @@ def test_work_list_uses_the_same_number_of_queries_for_5_and_200_applications(cl
 
 
 def test_work_list_filters_and_exports_csv(client, coordinator):
-    small = ApplicationFactory.submitted(requested_amount=Decimal("500"), title="Pieni")
+    small = ApplicationFactory.submitted(requested_amount=Decimal("500"), title="Pikkuhanke")
     big = ApplicationFactory.submitted(requested_amount=Decimal("25000"), title="Iso")
     elsewhere = ApplicationFactory.submitted(call=GrantCallFactory(area=area("90")), title="Muualla")
     client.force_login(coordinator)
     html = client.get(reverse("grants:work_list", kwargs={"code": "05"}), {"amount_min": "1000"}).content.decode()
     assert big.title in html and small.title not in html and elsewhere.title not in html
-    response = client.get(reverse("grants:work_list", kwargs={"code": "05"}), {"format": "csv", "q": "Pieni"})
+    response = client.get(reverse("grants:work_list", kwargs={"code": "05"}), {"format": "csv", "q": "Pikkuhanke"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 2
-    assert rows[1][3] == "Pieni"
+    assert rows[1][3] == "Pikkuhanke"
 
 
 # --- Open data ----------------------------------------------------------------------------------
