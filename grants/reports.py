@@ -187,7 +187,8 @@ def run_job(report_id: int) -> None:
         if current.state == ContinuityReport.State.SUCCEEDED:  # another delivery finished first
             transaction.on_commit(lambda: [storage.delete(name) for name in (pdf_name, csv_name, page_name)])
             return
-        set_progress(report_id, 100, _("Ready"))
+        with translation.override(report.language):  # the worker's own language is the default one
+            set_progress(report_id, 100, _("Ready"))
         ContinuityReport.objects.filter(pk=report_id).update(
             state=ContinuityReport.State.SUCCEEDED,
             pdf=pdf_name,

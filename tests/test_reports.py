@@ -101,6 +101,26 @@ def test_htmx_polls_only_the_progress_fragment(client, settings):
 
 
 @pytest.mark.django_db
+def test_the_fragment_of_a_finished_report_brings_the_publish_button_to_the_coordinator_only(client, settings):
+    settings.PORTAL_REQUIRE_STAFF_MFA = False
+    report = ContinuityReport.objects.create(
+        area=area("05"), year=2026, baseline_year=2025, progress=100, state="succeeded", stage="Ready"
+    )
+    status = reverse("grants:report_status", kwargs={"pk": report.pk})
+    client.cookies["django_language"] = "en"
+    client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)
+    html = client.get(status, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in html  # the polling ends with the finished state
+    assert "Download the PDF" in html and "Read the report on this site" in html
+    assert "Publish for the councillors" in html
+    report.published_at = report.created_at
+    report.save()
+    client.force_login(AreaRoleFactory.councillor(area=area("05")).user)
+    html = client.get(status, HTTP_HX_REQUEST="true").content.decode()
+    assert "Download the PDF" in html and "Publish for the councillors" not in html
+
+
+@pytest.mark.django_db
 def test_a_coordinator_requests_a_report_and_bad_years_are_refused(client, settings):
     settings.PORTAL_REQUIRE_STAFF_MFA = False
     client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)

@@ -6,15 +6,14 @@ import grants.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0001_initial'),
+        ("grants", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='continuityreport',
-            name='page',
+            model_name="continuityreport",
+            name="page",
             field=models.FileField(blank=True, max_length=200, upload_to=grants.models.report_upload_to),
         ),
     ]

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from grants import reports
 from grants.models import ContinuityReport, FundingRecord
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD, enable_totp
@@ -72,3 +73,45 @@ def test_coordinator_requests_and_publishes_a_report_that_the_councillor_downloa
     log_in(outsider_ui, outsider.email, PASSWORD)
     refused = outsider_ui.goto(f"/reports/{report.pk}/")
     expect(refused.get_by_role("heading", level=1)).to_have_text("No access")
+
+
+def test_the_finished_report_offers_its_files_and_publishing_without_a_reload(new_ui, monkeypatch):
+    """The coordinator watches the bar: the job's stages arrive by htmx, and when it finishes the
+    whole state is swapped in, the publish button included."""
+    organisation = OrganisationFactory(name_fi="Vakaa Yhdistys ry")
+    FundingRecord.objects.create(
+        organisation=organisation, funder_kind="welfare_area", funder_area=area("05"), funder_name="Alue",
+        year=2025, amount=Decimal(800), source="import",
+    )  # fmt: skip
+    coordinator = AreaRoleFactory.coordinator(area=area("05"), user__preferred_language="en").user
+    # The job waits for the test to run it, as it waits for a worker in production.
+    monkeypatch.setattr("grants.report_views.build_continuity_report.delay", lambda report_id: None)
+
+    staff_ui = new_ui()
+    staff = log_in(staff_ui, coordinator.email, PASSWORD, totp_secret=enable_totp(coordinator))
+    staff_ui.goto("/workspace/areas/05/reports/")
+    staff.get_by_label("Language").select_option("en")
+    staff.get_by_role("button", name="Request the report").click()
+    expect(staff.get_by_text("Progress: Waiting for a worker")).to_be_visible()
+    staff_ui.check()
+    staff.evaluate("window.__notReloaded = true")
+    report = ContinuityReport.objects.get()
+    reports.set_progress(report.pk, 40, "Writing the CSV")
+    expect(staff.get_by_text("Progress: Writing the CSV")).to_be_visible()
+    expect(staff.locator("#progress-bar")).to_have_attribute("value", "40")
+    expect(staff.get_by_role("button", name="Publish for the councillors")).to_have_count(0)
+
+    reports.run_job(report.pk)
+    expect(staff.locator("#progress-bar")).to_have_attribute("value", "100")
+    expect(staff.get_by_text("Progress: Ready")).to_be_visible()
+    expect(staff.get_by_role("link", name="Download the PDF")).to_be_visible()
+    expect(staff.get_by_role("link", name="Download the CSV")).to_be_visible()
+    expect(staff.get_by_role("link", name="Read the report on this site")).to_be_visible()
+    expect(staff.get_by_text("This page updates itself")).to_have_count(0)
+    assert staff.evaluate("window.__notReloaded === true")  # the same page, never reloaded
+    staff_ui.check()
+    staff.get_by_role("button", name="Publish for the councillors").click()
+    expect(staff.get_by_text("The report is published")).to_be_visible()
+    staff_ui.check()
+    report.refresh_from_db()
+    assert report.published_at is not None
