@@ -21,3 +21,12 @@ def euros(value: object) -> str:
     if value in (None, ""):
         return "–"
     return f"{floatformat(value, '2g')}\xa0€"
+
+
+@register.filter
+def percent(value: object) -> str:
+    """A change in per cent in the reader's locale, with a minus sign and a no-break space: never
+    broken across lines."""
+    if value in (None, ""):
+        return "–"
+    return f"{floatformat(value, 1)}\xa0%".replace("-", "\u2212")
