@@ -4,13 +4,15 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from grants import reports
 from grants.models import ContinuityReport, FundingRecord
+from portal.models import Theme
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD, enable_totp
-from tests.factories import AreaRoleFactory, OrganisationFactory, area
+from tests.factories import ApplicationFactory, AreaRoleFactory, GrantCallFactory, OrganisationFactory, area
 
 pytestmark = pytest.mark.browser
 
@@ -51,15 +53,32 @@ def test_coordinator_requests_and_publishes_a_report_that_the_councillor_downloa
     report = ContinuityReport.objects.get()
     assert report.published_at is not None
 
+    # The councillor is told by email, in English as they chose, and follows its link.
+    [message] = [message for message in mail.outbox if message.to == [councillor.email]]
+    assert message.subject == "Continuity report published: Wellbeing services county of Southwest Finland, 2026"
+    link = re.search(r"https?://[^/\s]+(/reports/\d+/view/)", message.body).group(1)
     councillor_ui = new_ui()
     page = log_in(councillor_ui, councillor.email, PASSWORD)
+    councillor_ui.goto(link)
+    expect(page.get_by_role("rowheader", name="Vakaa Yhdistys ry").first).to_be_visible()
+    councillor_ui.goto("/workspace/")
     page.get_by_role("link", name=re.compile("Area work")).click()
     councillor_ui.check()
     page.get_by_role("link", name="Area dashboard").click()
     expect(page.get_by_role("heading", name="Funding continuity")).to_be_visible()
     councillor_ui.check()
-    page.go_back()
+    # The dashboard links the report just published and shows another year on request.
+    expect(
+        page.get_by_role("link", name="The latest published continuity report: 2026 compared with 2025")
+    ).to_be_visible()
+    page.get_by_label("Funding year").select_option("2025")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text(re.compile(r"^Funding year 2025 ·"))).to_be_visible()
     councillor_ui.check()
+    page.get_by_role("link", name="The latest published continuity report: 2026 compared with 2025").click()
+    expect(page.get_by_role("rowheader", name="Vakaa Yhdistys ry").first).to_be_visible()
+    councillor_ui.check()
+    councillor_ui.goto("/workspace/areas/05/")
     page.get_by_role("link", name="Funding continuity reports").click()
     councillor_ui.check()
     page.get_by_role("link", name="2026 compared with 2025").click()
@@ -115,3 +134,33 @@ def test_the_finished_report_offers_its_files_and_publishing_without_a_reload(ne
     staff_ui.check()
     report.refresh_from_db()
     assert report.published_at is not None
+
+
+# Every text of the page's charts that reaches past its chart's drawing area.
+CLIPPED_CHART_TEXT = """() => [...document.querySelectorAll('svg.chart')].flatMap((svg) => {
+  const box = svg.viewBox.baseVal;
+  return [...svg.querySelectorAll('text')].filter((text) => {
+    const b = text.getBBox();
+    return b.x < box.x || b.y < box.y || b.x + b.width > box.x + box.width || b.y + b.height > box.y + box.height;
+  }).map((text) => text.textContent);
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_dashboard_in_swedish_shows_every_chart_label_whole(new_ui, width):
+    inclusion = Theme.objects.get(code="social-inclusion")  # "Delaktighet och motverkande av utanförskap"
+    for index in range(3):
+        OrganisationFactory(name_fi=f"Osallisuusyhdistys {index} ry").themes.add(inclusion)
+    OrganisationFactory().themes.add(Theme.objects.get(code="substance-use"))
+    ApplicationFactory.submitted(call=GrantCallFactory(funding_year=2026))
+    councillor = AreaRoleFactory.councillor(area=area("05"), user__preferred_language="sv").user
+    ui = new_ui()
+    ui.page.set_viewport_size({"width": width, "height": 900})
+    page = log_in(ui, councillor.email, PASSWORD)
+    page.context.add_cookies([{"name": "django_language", "value": "sv", "url": page.url}])
+    page = ui.goto("/workspace/areas/05/dashboard/?year=2026")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Egentliga Finlands välfärdsområde")
+    labels = page.locator("svg.chart text").all_text_contents()
+    assert "Delaktighet och motverkande av utanförskap" in " ".join(labels)  # wrapped over lines, all of it
+    assert page.evaluate(CLIPPED_CHART_TEXT) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
