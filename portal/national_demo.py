@@ -263,8 +263,8 @@ HYTE = "Hyvinvoinnin ja terveyden edistäminen"
 
 CRITERIA = (
     ("Toiminnan vaikuttavuus", "Verksamhetens effekt", 3),
-    ("Kohderyhmän tavoittaminen", "Målgruppens nåbarhet", 2),
-    ("Talouden realistisuus", "Realistisk ekonomi", 1),
+    ("Kohderyhmän tavoittaminen", "Hur väl verksamheten når målgruppen", 2),
+    ("Talouden realistisuus", "En realistisk budget", 1),
 )
 REQUEST_TEXTS = (
     "Toimittakaa tarkennettu talousarvio, josta näkyvät henkilöstökulut.",
@@ -1208,7 +1208,7 @@ class NationalBuilder:
                     area=area,
                     kind=FamilyCentre.Kind.PHYSICAL,
                     name_fi=f"Perhekeskus {town.name_fi}{suffix_fi}",
-                    name_sv=f"Familjecentralen {town.name_sv}{suffix_sv}" if bilingual else "",
+                    name_sv=f"Familjecentralen i {town.name_sv}{suffix_sv}" if bilingual else "",
                     address=f"{fake.street_address()}, {fake.postcode()} {town.name_fi}",
                     meeting_places="\n".join(rng.sample(MEETING_PLACES, 3)),
                     created_at=datetime.datetime(2023, 1, 2, 9, 0, tzinfo=ZONE) + days(rng.randrange(300)),
