@@ -33,6 +33,15 @@ def test_dates_are_written_as_in_finland_or_iso(language, short_date, short_date
         assert formats.date_format(MORNING, "DATE_FORMAT") == long_date
 
 
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_date_fields_are_filled_as_the_browsers_date_picker_takes_them(language):
+    """A date picker drops a value like 01.12.2026: the payment form's default day would be lost."""
+    field = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    with translation.override(language):
+        assert 'value="2026-12-01"' in field.widget.render("paid_on", datetime.date(2026, 12, 1))
+        assert field.clean("1.12.2026") == field.clean("2026-12-01") == datetime.date(2026, 12, 1)
+
+
 def test_english_forms_read_dates_typed_the_finnish_way():
     with translation.override("en"):
         assert forms.DateField().clean("1.12.2026") == datetime.date(2026, 12, 1)

@@ -13,16 +13,17 @@ SHORT_DATE_FORMAT = "j.n.Y"  # 1.12.2026
 SHORT_DATETIME_FORMAT = "j.n.Y G.i"  # 1.12.2026 9.00
 FIRST_DAY_OF_WEEK = 1  # Monday
 
-# What people type; the ISO forms are what the browsers' date and time pickers send.
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
-TIME_INPUT_FORMATS = ["%H.%M.%S", "%H.%M", "%H:%M:%S", "%H:%M"]
+# ISO first: Django fills a field with the first input format, and the portal's date fields are the
+# browsers' date pickers, which take and send only 2026-12-01. Dates typed the Finnish way are read too.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+TIME_INPUT_FORMATS = ["%H:%M:%S", "%H:%M", "%H.%M.%S", "%H.%M"]
 DATETIME_INPUT_FORMATS = [
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
     "%d.%m.%Y %H.%M.%S",
     "%d.%m.%Y %H.%M",
     "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M",
     "%Y-%m-%d",
 ]
