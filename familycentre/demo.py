@@ -13,11 +13,24 @@ from organisations.models import Organisation
 from portal.models import Municipality, User, WelfareArea
 
 CENTRES = [
-    ("05", "Turun perhekeskus", "Åbo familjecentral", FamilyCentre.Kind.PHYSICAL, ["853"], "Puutarhakatu 1, Turku"),
-    ("05", "Salon seudun perhekeskusverkosto", "", FamilyCentre.Kind.NETWORK, ["734"], ""),
-    ("90", "Helsingin itäinen perhekeskus", "Östra familjecentralen", FamilyCentre.Kind.PHYSICAL, ["091"], "Itäkatu 5"),
-    ("19", "Oulun perhekeskus verkossa", "", FamilyCentre.Kind.ONLINE, ["564"], ""),
-]
+    # area, name in Finnish, Swedish and English, kind, municipalities, address
+    (
+        "05", "Turun perhekeskus", "Åbo familjecentral", "Turku family centre", FamilyCentre.Kind.PHYSICAL, ["853"],
+        "Puutarhakatu 1, Turku",
+    ),
+    (
+        "05", "Salon seudun perhekeskusverkosto", "Salonejdens familjecentralsnätverk",
+        "Salo region family centre network", FamilyCentre.Kind.NETWORK, ["734"], "",
+    ),
+    (
+        "90", "Helsingin itäinen perhekeskus", "Östra familjecentralen i Helsingfors", "Eastern Helsinki family centre",
+        FamilyCentre.Kind.PHYSICAL, ["091"], "Itäkatu 5",
+    ),
+    (
+        "19", "Oulun perhekeskus verkossa", "Uleåborgs familjecentral på nätet", "Oulu family centre online",
+        FamilyCentre.Kind.ONLINE, ["564"], "",
+    ),
+]  # fmt: skip
 # Each agreement state once, in Varsinais-Suomi.
 STATES = [
     AgreementStatus.DRAFT, AgreementStatus.SENT, AgreementStatus.SIGNED, AgreementStatus.ACTIVE,
@@ -27,16 +40,19 @@ STATES = [
 
 def seed(coordinator: User, ngo_admin: User) -> None:
     today = timezone.localdate()
-    for code, name_fi, name_sv, kind, municipalities, address in CENTRES:
+    for code, name_fi, name_sv, name_en, kind, municipalities, address in CENTRES:
         area = WelfareArea.objects.get(code=code)
         centre, created = FamilyCentre.objects.get_or_create(
             area=area,
             name_fi=name_fi,
             defaults={
                 "name_sv": name_sv,
+                "name_en": name_en,
                 "kind": kind,
                 "address": address,
-                "meeting_places": "Perhekahvila\nLeikkipuisto",
+                "meeting_places_fi": "Perhekahvila\nLeikkipuisto",
+                "meeting_places_sv": "Familjecafé\nLekpark",
+                "meeting_places_en": "Family café\nPlayground",
             },
         )
         if not created:
@@ -54,13 +70,24 @@ def seed(coordinator: User, ngo_admin: User) -> None:
                 centre=centre, member_type="ngo", organisation=organisation, representative_name="Järjestön edustaja",
                 joined_on=today - datetime.timedelta(days=200),
             )  # fmt: skip
-            FamilyCentreActivity.objects.create(
-                centre=centre, organisation=organisation, name=f"Perhekahvila – {organisation.name_fi}",
-                description="Avoin kohtaamispaikka vauvaperheille ja vanhemmille.",
-                target_group=FamilyCentreActivity.TargetGroup.BABIES, age_from=0, age_to=3,
-                serves_sv=organisation.serves_sv, time_and_place="Tiistaisin klo 10–12, perhekeskus",
-                contact=organisation.contact_email or "info@example.org",
+            # The organisation's café in every centre of its networks: one activity, found once.
+            activity, _created = FamilyCentreActivity.objects.get_or_create(
+                organisation=organisation, name_fi=f"Perhekahvila – {organisation.name_fi}",
+                defaults={
+                    "name_sv": f"Familjecafé – {organisation.name_sv or organisation.name_fi}",
+                    "name_en": f"Family café – {organisation.name_fi}",
+                    "description_fi": "Avoin kohtaamispaikka vauvaperheille ja vanhemmille.",
+                    "description_sv": "En öppen mötesplats för babyfamiljer och föräldrar.",
+                    "description_en": "An open meeting place for families with babies and for parents.",
+                    "target_group": FamilyCentreActivity.TargetGroup.BABIES, "age_from": 0, "age_to": 3,
+                    "serves_sv": organisation.serves_sv,
+                    "time_and_place_fi": "Tiistaisin klo 10–12, perhekeskuksessa",
+                    "time_and_place_sv": "Tisdagar kl. 10–12, på familjecentralen",
+                    "time_and_place_en": "Tuesdays 10–12, at the family centre",
+                    "contact": organisation.contact_email or "info@example.org",
+                },
             )  # fmt: skip
+            activity.centres.add(centre)
     main = FamilyCentre.objects.get(name_fi="Turun perhekeskus")
     if main.agreements.exists():
         return

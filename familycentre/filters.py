@@ -36,7 +36,7 @@ class ActivityFilter(django_filters.FilterSet):
     def filter_municipality(
         self, queryset: QuerySet[FamilyCentreActivity], name: str, value: Municipality
     ) -> QuerySet[FamilyCentreActivity]:
-        return queryset.filter(centre__municipalities=value)
+        return queryset.serving(value)
 
     def filter_language(
         self, queryset: QuerySet[FamilyCentreActivity], name: str, value: str

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity, NetworkMember
 from organisations.forms import municipality_choices
 from organisations.models import Organisation, ServiceLanguage
+from portal.forms import CheckedModelMultipleChoiceField
 from portal.submissions import OncePerSubmissionForm
 from portal.validators import no_control_characters, plausible_year
 
@@ -19,8 +20,18 @@ class FamilyCentreForm(OncePerSubmissionForm, forms.ModelForm):
 
     class Meta:
         model = FamilyCentre
-        fields = ["name_fi", "name_sv", "kind", "municipalities", "address", "meeting_places"]
-        widgets = {"meeting_places": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "name_fi",
+            "name_sv",
+            "name_en",
+            "kind",
+            "municipalities",
+            "address",
+            "meeting_places_fi",
+            "meeting_places_sv",
+            "meeting_places_en",
+        ]
+        widgets = {f"meeting_places_{code}": forms.Textarea(attrs={"rows": 3}) for code in ("fi", "sv", "en")}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -30,7 +41,7 @@ class FamilyCentreForm(OncePerSubmissionForm, forms.ModelForm):
             self.initial["municipalities"] = [
                 str(pk) for pk in self.instance.municipalities.values_list("pk", flat=True)
             ]
-        for name in ("name_fi", "name_sv", "address"):
+        for name in ("name_fi", "name_sv", "name_en", "address"):
             self.fields[name].validators.append(no_control_characters)
 
     def save_relations(self) -> None:
@@ -111,6 +122,10 @@ class AgreementForm(OncePerSubmissionForm, forms.ModelForm):
         return cleaned
 
 
+# The texts of an activity, in each language families read it in.
+ACTIVITY_TEXTS = ("name", "description", "time_and_place")
+
+
 class ActivityForm(OncePerSubmissionForm, forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=ServiceLanguage.choices, widget=forms.CheckboxSelectMultiple, initial=["fi"]
@@ -118,25 +133,39 @@ class ActivityForm(OncePerSubmissionForm, forms.ModelForm):
 
     class Meta:
         model = FamilyCentreActivity
+        # The languages come before the texts: they say which texts are needed.
         fields = [
-            "centre",
-            "name",
-            "description",
+            "centres",
             "target_group",
             "age_from",
             "age_to",
             "languages",
-            "time_and_place",
+            *(f"{text}_fi" for text in ACTIVITY_TEXTS),
+            *(f"{text}_sv" for text in ACTIVITY_TEXTS),
+            *(f"{text}_en" for text in ACTIVITY_TEXTS),
             "contact",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"centres": CheckedModelMultipleChoiceField}
+        widgets = {
+            "centres": forms.CheckboxSelectMultiple,
+            **{f"description_{code}": forms.Textarea(attrs={"rows": 4}) for code in ("fi", "sv", "en")},
+        }
+        help_texts = {
+            "centres": _("Choose every centre the activity is offered through; families find it once."),
+            **{f"{text}_sv": _("Required when the activity is offered in Swedish.") for text in ACTIVITY_TEXTS},
+        }
 
     def __init__(self, *args: object, centres: list[FamilyCentre], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = FamilyCentre.objects.filter(pk__in=[c.pk for c in centres])
+        self.fields["centres"].queryset = FamilyCentre.objects.filter(pk__in=[c.pk for c in centres])
         if self.instance.pk:
             self.initial["languages"] = [c for c in ServiceLanguage.values if getattr(self.instance, f"serves_{c}")]
-        for name in ("name", "time_and_place", "contact"):
+            # Centres whose network the organisation has left are no longer offered, nor kept.
+            self.initial["centres"] = [c.pk for c in self.instance.centres.all() if c in centres]
+        for name in (
+            "contact",
+            *(f"{text}_{code}" for text in ("name", "time_and_place") for code in ("fi", "sv", "en")),
+        ):
             self.fields[name].validators.append(no_control_characters)
         for name in ("age_from", "age_to"):
             self.fields[name].max_value = 120
@@ -150,6 +179,10 @@ class ActivityForm(OncePerSubmissionForm, forms.ModelForm):
                 self.add_error(name, _("Give an age between 0 and 120."))
         if low is not None and high is not None and high < low:
             self.add_error("age_to", _("The upper age cannot be below the lower age."))
+        if "sv" in cleaned.get("languages", []):  # families who read Swedish find it in Swedish
+            for text in ACTIVITY_TEXTS:
+                if not cleaned.get(f"{text}_sv") and f"{text}_sv" not in self.errors:
+                    self.add_error(f"{text}_sv", _("Write this in Swedish too: the activity is offered in Swedish."))
         return cleaned
 
     def _post_clean(self) -> None:

@@ -37,13 +37,20 @@ class FamilyCentre(models.Model):
     )
     name_fi = models.CharField(_("name in Finnish"), max_length=200)
     name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PHYSICAL)
     municipalities = models.ManyToManyField(
         Municipality, blank=True, related_name="+", verbose_name=_("municipalities served")
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
-    meeting_places = models.TextField(
-        _("meeting places"), blank=True, max_length=5000, help_text=_("One meeting place (kohtaamispaikka) per line.")
+    meeting_places_fi = models.TextField(
+        _("meeting places in Finnish"), blank=True, max_length=5000, help_text=_("One meeting place per line.")
+    )
+    meeting_places_sv = models.TextField(
+        _("meeting places in Swedish"), blank=True, max_length=5000, help_text=_("One meeting place per line.")
+    )
+    meeting_places_en = models.TextField(
+        _("meeting places in English"), blank=True, max_length=5000, help_text=_("One meeting place per line.")
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -62,7 +69,8 @@ class FamilyCentre(models.Model):
         return localized(self)
 
     def meeting_place_list(self) -> list[str]:
-        return [line.strip() for line in self.meeting_places.splitlines() if line.strip()]
+        """The meeting places in the reader's language (in Finnish when not given in it)."""
+        return [line.strip() for line in localized(self, "meeting_places").splitlines() if line.strip()]
 
 
 class NetworkMemberQuerySet(models.QuerySet["NetworkMember"]):
@@ -212,6 +220,23 @@ class CooperationAgreement(models.Model):
         return bool(self.pdf) and self.pdf_version == self.version
 
 
+class ActivityQuerySet(models.QuerySet["FamilyCentreActivity"]):
+    """Filters that ask whether *some* centre of an activity qualifies: each activity once, not
+    once per centre as a join through the centres would give."""
+
+    def offered_in(self, area: WelfareArea) -> ActivityQuerySet:
+        through = FamilyCentreActivity.centres.through.objects.filter(
+            familycentreactivity=OuterRef("pk"), familycentre__area=area
+        )
+        return self.filter(Exists(through))
+
+    def serving(self, municipality: Municipality) -> ActivityQuerySet:
+        through = FamilyCentreActivity.centres.through.objects.filter(
+            familycentreactivity=OuterRef("pk"), familycentre__municipalities=municipality
+        )
+        return self.filter(Exists(through))
+
+
 class FamilyCentreActivity(models.Model):
     class TargetGroup(models.TextChoices):
         EXPECTING = "expecting", _("Expecting families")
@@ -222,14 +247,17 @@ class FamilyCentreActivity(models.Model):
         PARENTS = "parents", _("Parents")
         WHOLE_FAMILY = "whole_family", _("The whole family")
 
-    centre = models.ForeignKey(
-        FamilyCentre, on_delete=models.CASCADE, related_name="activities", verbose_name=_("family centre")
-    )
+    # One activity, however many centres it is offered through: families find it once in an area.
+    centres = models.ManyToManyField(FamilyCentre, related_name="activities", verbose_name=_("family centres"))
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="family_centre_activities", verbose_name=_("organisation")
     )
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), max_length=5000)
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    description_fi = models.TextField(_("description in Finnish"), max_length=5000)
+    description_sv = models.TextField(_("description in Swedish"), max_length=5000, blank=True)
+    description_en = models.TextField(_("description in English"), max_length=5000, blank=True)
     target_group = models.CharField(_("target group"), max_length=20, choices=TargetGroup.choices)
     age_from = models.PositiveSmallIntegerField(_("ages from"), null=True, blank=True)
     age_to = models.PositiveSmallIntegerField(_("ages to"), null=True, blank=True)
@@ -237,17 +265,33 @@ class FamilyCentreActivity(models.Model):
     serves_sv = models.BooleanField(_("in Swedish"), default=False)
     serves_en = models.BooleanField(_("in English"), default=False)
     serves_other = models.BooleanField(_("in other languages"), default=False)
-    time_and_place = models.CharField(_("time and place"), max_length=300)
+    time_and_place_fi = models.CharField(_("time and place in Finnish"), max_length=300)
+    time_and_place_sv = models.CharField(_("time and place in Swedish"), max_length=300, blank=True)
+    time_and_place_en = models.CharField(_("time and place in English"), max_length=300, blank=True)
     contact = models.CharField(_("contact"), max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("family centre activity")
         verbose_name_plural = _("family centre activities")
-        ordering = ["name"]
+        ordering = ["name_fi", "pk"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self)
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+    @property
+    def time_and_place(self) -> str:
+        return localized(self, "time_and_place")
 
     def get_languages_display(self) -> list[str]:
         return [str(label) for code, label in ServiceLanguage.choices if getattr(self, f"serves_{code}")]

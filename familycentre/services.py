@@ -204,4 +204,4 @@ def network_organisations(centre: FamilyCentre) -> list[Organisation]:
 def centres_of(organisation: Organisation) -> list[FamilyCentre]:
     """The family centres in whose network the organisation is an active member."""
     members = NetworkMember.objects.active().filter(organisation=organisation, member_type=NetworkMember.Type.NGO)
-    return [member.centre for member in members.select_related("centre")]
+    return list(FamilyCentre.objects.filter(pk__in=members.values("centre")).order_by("name_fi"))

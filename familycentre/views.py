@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,9 +26,10 @@ from portal.models import Municipality, WelfareArea
 def _activities_page(
     request: HttpRequest, template: str, activities: object, municipalities: object, context: dict[str, object]
 ) -> HttpResponse:
+    centres = Prefetch("centres", queryset=FamilyCentre.objects.order_by("name_fi"))
     filters = ActivityFilter(
         request.GET or None,
-        queryset=activities.select_related("organisation", "centre").order_by("name"),
+        queryset=activities.select_related("organisation").prefetch_related(centres).order_by("name_fi", "pk"),
         municipalities=municipalities,
     )
     return render(request, template, {**context, "filter": filters, "activities": filters.qs})
@@ -39,7 +41,7 @@ def area_centres(request: HttpRequest, code: str) -> HttpResponse:
     return _activities_page(
         request,
         "familycentre/area_centres.html",
-        FamilyCentreActivity.objects.filter(centre__area=area),
+        FamilyCentreActivity.objects.offered_in(area),
         Municipality.objects.filter(area=area),
         {"area": area, "centres": centres},
     )
@@ -247,7 +249,7 @@ def activities(request: HttpRequest, pk: int) -> HttpResponse:
         "familycentre/activities.html",
         {
             "organisation": organisation,
-            "activities": organisation.family_centre_activities.select_related("centre"),
+            "activities": organisation.family_centre_activities.prefetch_related("centres"),
             "centres": centres,
             "form": form,
         },

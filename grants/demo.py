@@ -30,14 +30,20 @@ from portal.models import Municipality, User, WelfareArea
 
 HELSINKI = datetime.timezone(datetime.timedelta(hours=2))
 CALLS = [
-    # area, funding year, grant type, title
-    ("05", 2025, GrantType.GENERAL, "Järjestöjen yleisavustukset 2025"),
-    ("05", 2026, GrantType.GENERAL, "Järjestöjen yleisavustukset 2026"),
-    ("05", 2026, GrantType.TARGETED, "Perhekeskustoiminnan kohdeavustukset 2026"),
-    ("05", 2027, GrantType.GENERAL, "Järjestöjen yleisavustukset 2027"),
-    ("90", 2026, GrantType.GENERAL, "Helsingin sote-järjestöavustukset 2026"),
-    ("02", 2026, GrantType.PARTNERSHIP, "Kumppanuusavustukset 2026"),
-]
+    # area, funding year, grant type, title in Finnish and in Swedish
+    ("05", 2025, GrantType.GENERAL, "Järjestöjen yleisavustukset 2025", "Allmänna understöd till organisationer 2025"),
+    ("05", 2026, GrantType.GENERAL, "Järjestöjen yleisavustukset 2026", "Allmänna understöd till organisationer 2026"),
+    (
+        "05", 2026, GrantType.TARGETED, "Perhekeskustoiminnan kohdeavustukset 2026",
+        "Riktade understöd för familjecentralernas verksamhet 2026",
+    ),
+    ("05", 2027, GrantType.GENERAL, "Järjestöjen yleisavustukset 2027", "Allmänna understöd till organisationer 2027"),
+    (
+        "90", 2026, GrantType.GENERAL, "Helsingin sote-järjestöavustukset 2026",
+        "Helsingfors understöd till social- och hälsoorganisationer 2026",
+    ),
+    ("02", 2026, GrantType.PARTNERSHIP, "Kumppanuusavustukset 2026", "Partnerskapsunderstöd 2026"),
+]  # fmt: skip
 # The order in which demo applications walk through the states.
 STATES = [
     Status.CLOSED, Status.PAID, Status.DECIDED, Status.REPORT_SUBMITTED, Status.IN_REVIEW, Status.SUBMITTED,
@@ -57,14 +63,14 @@ def call_dates(year: int) -> tuple[datetime.datetime, datetime.datetime]:
 def seed(coordinator: User, reviewer: User, decision_maker: User) -> None:
     seed_history()
     states = cycle(STATES)  # shared by all calls, so that every state appears
-    for code, year, grant_type, title in CALLS:
+    for code, year, grant_type, title, title_sv in CALLS:
         area = WelfareArea.objects.get(code=code)
         opens_at, closes_at = call_dates(year)
         call, created = GrantCall.objects.get_or_create(
             area=area,
             title_fi=title,
             defaults={
-                "title_sv": title.replace("avustukset", "understöd"),
+                "title_sv": title_sv,
                 "description_fi": "Avustusta voivat hakea alueella toimivat sosiaali- ja terveysjärjestöt (demo).",
                 "description_sv": "Understöd kan sökas av social- och hälsoorganisationer i området (demo).",
                 "grant_type": grant_type,
@@ -84,9 +90,9 @@ def seed(coordinator: User, reviewer: User, decision_maker: User) -> None:
             [
                 ScoringCriterion(call=call, name_fi="Toiminnan vaikuttavuus", name_sv="Verksamhetens effekt", weight=3),
                 ScoringCriterion(
-                    call=call, name_fi="Kohderyhmän tavoittaminen", name_sv="Målgruppens nåbarhet", weight=2
+                    call=call, name_fi="Kohderyhmän tavoittaminen", name_sv="Hur väl målgruppen nås", weight=2
                 ),
-                ScoringCriterion(call=call, name_fi="Talouden realistisuus", name_sv="Realistisk ekonomi", weight=1),
+                ScoringCriterion(call=call, name_fi="Talouden realistisuus", name_sv="En realistisk budget", weight=1),
             ]
         )
         if call.is_open():

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from grants import imports, national
+from grants import imports, national, reports
 from grants.models import ContinuityReport, FundingImport
 from grants.tasks import build_continuity_report
 from portal import access, submissions, uploads
@@ -160,8 +160,7 @@ def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     access.require(report.area is not None and access.can_manage_reports(request.user, report.area))
-    if report.state == ContinuityReport.State.SUCCEEDED and report.published_at is None:
-        ContinuityReport.objects.filter(pk=pk).update(published_at=timezone.now(), published_by=request.user)
+    if reports.publish(report, request.user):
         messages.success(request, _("The report is published; the area's councillors can now read it."))
     return redirect("grants:report_status", pk=pk)
 

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -20,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from grants import continuity
 from grants.models import ContinuityReport, FundingRecord
-from portal import uploads
+from portal import emails, uploads
 from portal.csvsafe import safe_row
+from portal.models import AreaRole, User
 
 CSV_COLUMNS = [
     "business_id", "association_register_number", "organisation_name", "home_municipality_code", "baseline_eur",
@@ -187,7 +190,8 @@ def run_job(report_id: int) -> None:
         if current.state == ContinuityReport.State.SUCCEEDED:  # another delivery finished first
             transaction.on_commit(lambda: [storage.delete(name) for name in (pdf_name, csv_name, page_name)])
             return
-        set_progress(report_id, 100, _("Ready"))
+        with translation.override(report.language):  # the worker's own language is the default one
+            set_progress(report_id, 100, _("Ready"))
         ContinuityReport.objects.filter(pk=report_id).update(
             state=ContinuityReport.State.SUCCEEDED,
             pdf=pdf_name,
@@ -195,6 +199,29 @@ def run_job(report_id: int) -> None:
             page=page_name,
             finished_at=timezone.now(),
         )
+
+
+# --- Publishing -------------------------------------------------------------------------------
+
+
+def publish(report: ContinuityReport, user: User) -> bool:
+    """Publish a finished area report for the area's councillors and email each of them once, in
+    their own language. False when it was not publishable or someone published it first."""
+    published = ContinuityReport.objects.filter(
+        pk=report.pk, area__isnull=False, state=ContinuityReport.State.SUCCEEDED, published_at__isnull=True
+    ).update(published_at=timezone.now(), published_by=user)
+    if not published:  # a double click or a colleague a moment earlier: nobody is told twice
+        return False
+    link = settings.PORTAL_BASE_URL + reverse("grants:report_html", kwargs={"pk": report.pk})
+    councillors = AreaRole.objects.active().in_area(report.area).with_role(AreaRole.Role.COUNCILLOR).people()
+    for councillor in councillors:
+        emails.send_later(
+            councillor.email,
+            councillor.preferred_language,
+            "grants/email/report_published",
+            {"report": report, "area": report.area, "recipient": councillor, "link": link},
+        )
+    return True
 
 
 def _fail(report_id: int, message: str) -> None:

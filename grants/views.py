@@ -198,14 +198,14 @@ def work_list_csv(applications: object) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="applications.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 only with a byte order mark.
     writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Organisation"), _("Business ID"), _("Call"), _("Title"), _("Status"), _("Amount applied for"),
-                     _("Submitted")])  # fmt: skip
+    writer.writerow([_("Organisation"), _("Business ID or register number"), _("Call"), _("Title"), _("Status"),
+                     _("Amount applied for"), _("Submitted")])  # fmt: skip
     for application in applications.iterator(chunk_size=500):
         writer.writerow(
             safe_row([
                 application.organisation.name_fi,
                 application.organisation.business_id or application.organisation.register_number,
-                application.call.title_fi,
+                application.call.title,  # in the reader's language, as the headings
                 application.title,
                 application.get_status_display(),
                 application.requested_amount or "",

@@ -312,6 +312,16 @@ def reports_visible_to(user: AnyUser, area: WelfareArea) -> QuerySet[ContinuityR
     return reports.none()
 
 
+def latest_published_report(user: AnyUser, area: WelfareArea) -> ContinuityReport | None:
+    """The area's most recently published continuity report, if the user may read it."""
+    return (
+        reports_visible_to(user, area)
+        .filter(published_at__isnull=False, state=ContinuityReport.State.SUCCEEDED)
+        .order_by("-published_at")
+        .first()
+    )
+
+
 def can_view_national(user: AnyUser) -> bool:
     """Operators and national viewers: the national overview is not tied to an area."""
     return can_use_admin(user) or any(r.role == Role.NATIONAL_VIEWER for r in active_roles(user))

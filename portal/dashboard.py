@@ -17,11 +17,21 @@ from organisations.models import Organisation
 from portal import charts
 from portal.models import Theme, WelfareArea
 
+# The areas took over from the municipalities on 2023-01-01: their first funding year.
+FIRST_YEAR = 2023
+
+
+def years_offered(year: int) -> list[int]:
+    """The funding years to choose from, newest first: the areas' first to next year (whose calls
+    open in the autumn), and the year shown, if someone asked for another."""
+    return sorted({*range(FIRST_YEAR, timezone.localdate().year + 2), year}, reverse=True)
+
 
 @dataclass
 class Dashboard:
     area: WelfareArea
     year: int
+    years: list[int]
     organisations: int
     by_theme: list[tuple[str, int]]
     by_kind: list[tuple[str, int]]
@@ -62,6 +72,7 @@ def build(area: WelfareArea, year: int | None = None) -> Dashboard:
     return Dashboard(
         area=area,
         year=year,
+        years=years_offered(year),
         organisations=organisations.count(),
         by_theme=[(theme.name, theme.count) for theme in themes],
         by_kind=by_kind,

@@ -263,8 +263,8 @@ HYTE = "Hyvinvoinnin ja terveyden edistäminen"
 
 CRITERIA = (
     ("Toiminnan vaikuttavuus", "Verksamhetens effekt", 3),
-    ("Kohderyhmän tavoittaminen", "Målgruppens nåbarhet", 2),
-    ("Talouden realistisuus", "Realistisk ekonomi", 1),
+    ("Kohderyhmän tavoittaminen", "Hur väl verksamheten når målgruppen", 2),
+    ("Talouden realistisuus", "En realistisk budget", 1),
 )
 REQUEST_TEXTS = (
     "Toimittakaa tarkennettu talousarvio, josta näkyvät henkilöstökulut.",
@@ -298,15 +298,29 @@ REVIEW_COMMENTS = {
 }
 STATE_FUNDER = "Sosiaali- ja terveysjärjestöjen avustuskeskus STEA"
 OTHER_FUNDERS = ("Suomen Kulttuurirahasto", "Evankelis-luterilainen seurakuntayhtymä", "Paikallinen säätiö")
+# Name in Finnish, Swedish and English, target group, ages.
 FAMILY_ACTIVITIES = (
-    ("Perhekahvila", FamilyCentreActivity.TargetGroup.WHOLE_FAMILY, None, None),
-    ("Vauvaryhmä", FamilyCentreActivity.TargetGroup.BABIES, 0, 1),
-    ("Isä-lapsi-kerho", FamilyCentreActivity.TargetGroup.UNDER_SCHOOL_AGE, 1, 6),
-    ("Läksykerho", FamilyCentreActivity.TargetGroup.SCHOOL_CHILDREN, 7, 12),
-    ("Vanhempien vertaistukiryhmä", FamilyCentreActivity.TargetGroup.PARENTS, None, None),
-    ("Nuorten ilta", FamilyCentreActivity.TargetGroup.YOUNG_PEOPLE, 13, 17),
-    ("Odottavien perheiden ryhmä", FamilyCentreActivity.TargetGroup.EXPECTING, None, None),
-)
+    ("Perhekahvila", "Familjecafé", "Family café", FamilyCentreActivity.TargetGroup.WHOLE_FAMILY, None, None),
+    ("Vauvaryhmä", "Babygrupp", "Baby group", FamilyCentreActivity.TargetGroup.BABIES, 0, 1),
+    (
+        "Isä-lapsi-kerho", "Pappa-barn-klubb", "Father and child club",
+        FamilyCentreActivity.TargetGroup.UNDER_SCHOOL_AGE, 1, 6,
+    ),
+    ("Läksykerho", "Läxklubb", "Homework club", FamilyCentreActivity.TargetGroup.SCHOOL_CHILDREN, 7, 12),
+    (
+        "Vanhempien vertaistukiryhmä", "Kamratstödsgrupp för föräldrar", "Peer support group for parents",
+        FamilyCentreActivity.TargetGroup.PARENTS, None, None,
+    ),
+    ("Nuorten ilta", "Ungdomskväll", "Youth evening", FamilyCentreActivity.TargetGroup.YOUNG_PEOPLE, 13, 17),
+    (
+        "Odottavien perheiden ryhmä", "Grupp för väntande familjer", "Group for expecting families",
+        FamilyCentreActivity.TargetGroup.EXPECTING, None, None,
+    ),
+)  # fmt: skip
+WEEKDAYS = (
+    ("Maanantaisin", "Måndagar", "Mondays"), ("Tiistaisin", "Tisdagar", "Tuesdays"),
+    ("Keskiviikkoisin", "Onsdagar", "Wednesdays"), ("Torstaisin", "Torsdagar", "Thursdays"),
+)  # fmt: skip
 # Where a town has several centres, each is named after its part of town.
 CENTRE_PARTS = (
     ("keskusta", "centrum"), ("itä", "öst"), ("länsi", "väst"), ("pohjoinen", "norr"), ("etelä", "söder"),
@@ -334,7 +348,22 @@ COUNTED = {
     ApplicationEvent: "events", Review: "reviews", Decision: "decisions", Payment: "payments",
     UseOfFundsReport: "reports", FundingRecord: "funding_records",
 }  # fmt: skip
-MEETING_PLACES = ("Perhekahvila", "Leikkipuisto", "Kirjaston satuhuone", "Asukastalo", "Seurakuntakoti", "Nuorisotila")
+# In Finnish, Swedish and English.
+MEETING_PLACES = (
+    ("Perhekahvila", "Familjecafé", "Family café"), ("Leikkipuisto", "Lekpark", "Playground"),
+    ("Kirjaston satuhuone", "Bibliotekets sagorum", "The library's story room"),
+    ("Asukastalo", "Invånarhus", "Residents' house"), ("Seurakuntakoti", "Församlingshem", "Parish hall"),
+    ("Nuorisotila", "Ungdomslokal", "Youth club"),
+)  # fmt: skip
+
+
+def meeting_places(places: Sequence[tuple[str, str, str]], bilingual: bool) -> dict[str, str]:
+    """A centre's meeting places, one a line, in Finnish and English, and in Swedish where the area is bilingual."""
+    return {
+        "meeting_places_fi": "\n".join(fi for fi, _sv, _en in places),
+        "meeting_places_sv": "\n".join(sv for _fi, sv, _en in places) if bilingual else "",
+        "meeting_places_en": "\n".join(en for _fi, _sv, en in places),
+    }
 
 
 class NationalDataExists(Exception):
@@ -1205,9 +1234,9 @@ class NationalBuilder:
                     area=area,
                     kind=FamilyCentre.Kind.PHYSICAL,
                     name_fi=f"Perhekeskus {town.name_fi}{suffix_fi}",
-                    name_sv=f"Familjecentralen {town.name_sv}{suffix_sv}" if bilingual else "",
+                    name_sv=f"Familjecentralen i {town.name_sv}{suffix_sv}" if bilingual else "",
                     address=f"{fake.street_address()}, {fake.postcode()} {town.name_fi}",
-                    meeting_places="\n".join(rng.sample(MEETING_PLACES, 3)),
+                    **meeting_places(rng.sample(MEETING_PLACES, 3), bilingual),
                     created_at=datetime.datetime(2023, 1, 2, 9, 0, tzinfo=ZONE) + days(rng.randrange(300)),
                 )
                 centres.append((centre, area, [town]))
@@ -1221,7 +1250,6 @@ class NationalBuilder:
                         kind=kind,
                         name_fi=f"{self.region(area)} {fi}",
                         name_sv=f"{self.region(area, 'sv')} {sv}" if bilingual else "",
-                        meeting_places="",
                         created_at=datetime.datetime(2023, 3, 1, 9, 0, tzinfo=ZONE),
                     )
                     centres.append((centre, area, towns))
@@ -1234,7 +1262,10 @@ class NationalBuilder:
         for info in self.organisations:
             if info.row.kind != Organisation.Kind.NATIONAL and FAMILY_THEMES & set(info.theme_codes):
                 family_ngos[info.area].append(info)
-        members, activities, agreements = [], [], []
+        members, agreements = [], []
+        # One activity of an organisation, however many of its centres offer it.
+        activities: dict[int, list[FamilyCentreActivity]] = {}
+        offered: list[tuple[FamilyCentreActivity, FamilyCentre]] = []
         for centre, area, towns in centres:
             for member_type, name in NETWORK_SERVICES:
                 if member_type == NetworkMember.Type.OTHER and rng.random() < 0.7:
@@ -1266,36 +1297,56 @@ class NationalBuilder:
                     )
                 )
                 if rng.random() < 0.6:
-                    activities += self.family_activities(centre, info)
+                    offered += self.family_activities(centre, info, activities)
                 if rng.random() < 0.6:
                     statuses = AGREEMENT_MIX_AFTER_LEAVING if left else AGREEMENT_MIX
                     status = rng.choices(list(statuses), list(statuses.values()))[0]
                     agreements.append(AgreementPlan(centre, info, status))
         self.insert(NetworkMember, members, "network_members")
-        self.insert(FamilyCentreActivity, activities, "activities")
+        self.insert(
+            FamilyCentreActivity, [a for offered_by_one in activities.values() for a in offered_by_one], "activities"
+        )
+        through = FamilyCentreActivity.centres.through
+        self.insert(through, [through(familycentreactivity=a, familycentre=c) for a, c in offered])
         return agreements
 
-    def family_activities(self, centre: FamilyCentre, info: OrgInfo) -> list[FamilyCentreActivity]:
-        chosen = self.rng.sample(FAMILY_ACTIVITIES, 2 if self.rng.random() < 0.3 else 1)
-        weekday = self.rng.choice(("Maanantaisin", "Tiistaisin", "Keskiviikkoisin", "Torstaisin"))
-        return [
-            FamilyCentreActivity(
-                centre=centre,
-                organisation=info.row,
-                name=name,
-                target_group=group,
-                age_from=age_from,
-                age_to=age_to,
-                description=f"{name}: avoin ja maksuton kohtaamispaikka. Järjestäjä: {info.row.name_fi}.",
-                serves_fi=info.row.serves_fi,
-                serves_sv=info.row.serves_sv,
-                serves_en=info.row.serves_en,
-                time_and_place=f"{weekday} klo {self.rng.choice((10, 13, 17))}, {centre.name_fi}",
-                contact=info.row.contact_email,
-                created_at=centre.created_at + days(30),
-            )
-            for name, group, age_from, age_to in chosen
-        ]
+    def family_activities(
+        self, centre: FamilyCentre, info: OrgInfo, activities: dict[int, list[FamilyCentreActivity]]
+    ) -> list[tuple[FamilyCentreActivity, FamilyCentre]]:
+        """The activities the organisation offers through ``centre``: those it offers through its
+        other centres, the same activities, or, in its first centre, one or two new ones."""
+        organisation = info.row
+        if id(organisation) not in activities:
+            chosen = self.rng.sample(FAMILY_ACTIVITIES, 2 if self.rng.random() < 0.3 else 1)
+            weekday = self.rng.choice(WEEKDAYS)
+            hour = self.rng.choice((10, 13, 17))
+            swedish, english = organisation.serves_sv, organisation.serves_en
+            activities[id(organisation)] = [
+                FamilyCentreActivity(
+                    organisation=organisation,
+                    name_fi=name_fi,
+                    name_sv=name_sv if swedish else "",
+                    name_en=name_en if english else "",
+                    target_group=group,
+                    age_from=age_from,
+                    age_to=age_to,
+                    description_fi=f"{name_fi}: avoin ja maksuton kohtaamispaikka. Järjestäjä: {organisation.name_fi}.",
+                    description_sv=f"{name_sv}: en öppen och avgiftsfri mötesplats. Arrangör: "
+                    f"{organisation.name_sv or organisation.name_fi}."
+                    if swedish
+                    else "",
+                    serves_fi=organisation.serves_fi,
+                    serves_sv=swedish,
+                    serves_en=english,
+                    time_and_place_fi=f"{weekday[0]} klo {hour}, perhekeskuksessa",
+                    time_and_place_sv=f"{weekday[1]} kl. {hour}, på familjecentralen" if swedish else "",
+                    time_and_place_en=f"{weekday[2]} at {hour}.00, at the family centre" if english else "",
+                    contact=organisation.contact_email,
+                    created_at=centre.created_at + days(30),
+                )
+                for name_fi, name_sv, name_en, group, age_from, age_to in chosen
+            ]
+        return [(activity, centre) for activity in activities[id(organisation)]]
 
     def create_agreements(self, plans: list[AgreementPlan]) -> None:
         rng, fake = self.rng, self.fake

@@ -226,6 +226,9 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates as written in Finland (1.12.2026 9.00), not American; date fields filled the way the
+# browsers' date pickers take them (ISO), also in Finnish.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True

@@ -76,7 +76,11 @@ def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     access.require(access.can_view_dashboard(request.user, area))
     year = request.GET.get("year", "")
     board = dashboard.build(area, int(year) if year.isascii() and year.isdecimal() and len(year) == 4 else None)
-    return render(request, "portal/dashboard.html", {"board": board, "area": area})
+    return render(
+        request,
+        "portal/dashboard.html",
+        {"board": board, "area": area, "latest_report": access.latest_published_report(request.user, area)},
+    )
 
 
 @login_required

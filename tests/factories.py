@@ -12,7 +12,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from familycentre.models import CooperationAgreement, FamilyCentre, NetworkMember
+from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity, NetworkMember
 from grants.models import (
     Application,
     ApplicationAttachment,
@@ -335,3 +335,23 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     @classmethod
     def active_until(cls, valid_to: datetime.date, **kwargs: object) -> CooperationAgreement:
         return cls(status="active", valid_from=valid_to - datetime.timedelta(days=365), valid_to=valid_to, **kwargs)
+
+
+class FamilyCentreActivityFactory(factory.django.DjangoModelFactory):
+    """An activity in Finnish; ``centres=[...]`` names the centres that offer it."""
+
+    class Meta:
+        model = FamilyCentreActivity
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name_fi = "Kahvila"
+    description_fi = "Avoin kahvila vauvaperheille."
+    target_group = FamilyCentreActivity.TargetGroup.BABIES
+    time_and_place_fi = "Ti 10–12"
+    contact = "kahvila@example.org"
+
+    @factory.post_generation
+    def centres(self, create: bool, extracted: list[FamilyCentre] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.centres.set(extracted)

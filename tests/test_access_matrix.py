@@ -18,7 +18,6 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from familycentre.models import FamilyCentreActivity
 from grants.models import ContinuityReport, FundingImport
 from organisations.models import Invitation, JoinRequest
 from tests.conftest import World, once
@@ -27,6 +26,7 @@ from tests.factories import (
     AgreementFactory,
     ApplicationFactory,
     DocumentFactory,
+    FamilyCentreActivityFactory,
     FamilyCentreFactory,
     GrantCallFactory,
     UserFactory,
@@ -149,10 +149,7 @@ def agreement_url(url_name: str, status: str = "sent", **kwargs: str) -> Callabl
 def activity_url(name: str) -> Callable[[World], str]:
     def build(world: World) -> str:
         centre = FamilyCentreFactory.with_ngo(world.organisation)
-        activity = FamilyCentreActivity.objects.create(
-            centre=centre, organisation=world.organisation, name="Kahvila", description="x", target_group="babies",
-            time_and_place="Ti", contact="x",
-        )  # fmt: skip
+        activity = FamilyCentreActivityFactory(organisation=world.organisation, centres=[centre])
         return reverse(name, kwargs={"pk": activity.pk})
 
     return build

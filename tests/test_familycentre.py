@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -15,6 +17,7 @@ from tests.conftest import once
 from tests.factories import (
     AgreementFactory,
     AreaRoleFactory,
+    FamilyCentreActivityFactory,
     FamilyCentreFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -158,9 +161,10 @@ def test_an_ngo_in_the_network_lists_an_activity_that_families_find(client):
     response = client.post(
         reverse("familycentre:activities", kwargs={"pk": organisation.pk}),
         {
-            "centre": centre.pk, "name": "Vauvakahvila", "description": "Avoin kahvila.", "target_group": "babies",
-            "age_from": "0", "age_to": "2", "languages": ["fi", "sv"], "time_and_place": "Ti 10–12",
-            "contact": "info@example.org", **once(),
+            "centres": [centre.pk], "name_fi": "Vauvakahvila", "description_fi": "Avoin kahvila.",
+            "time_and_place_fi": "Ti 10–12", "name_sv": "Babycafé", "description_sv": "Ett öppet café.",
+            "time_and_place_sv": "Tis 10–12", "target_group": "babies", "age_from": "0", "age_to": "2",
+            "languages": ["fi", "sv"], "contact": "info@example.org", **once(),
         },
     )  # fmt: skip
     assert response.status_code == 302
@@ -178,8 +182,8 @@ def test_an_ngo_outside_the_network_cannot_list_activities_there(client):
     client.force_login(outsider.user)
     client.post(
         reverse("familycentre:activities", kwargs={"pk": outsider.organisation_id}),
-        {"centre": centre.pk, "name": "Tunkeilija", "description": "x", "target_group": "babies", "languages": ["fi"],
-         "time_and_place": "x", "contact": "x"},
+        {"centres": [centre.pk], "name_fi": "Tunkeilija", "description_fi": "x", "target_group": "babies",
+         "languages": ["fi"], "time_and_place_fi": "x", "contact": "x", **once()},
     )  # fmt: skip
     assert not FamilyCentreActivity.objects.exists()
 
@@ -197,3 +201,98 @@ def test_an_agreement_that_ends_before_it_begins_is_refused(client, coordinator)
     )  # fmt: skip
     assert "cannot end before it begins" in response.content.decode()
     assert not CooperationAgreement.objects.exists()
+
+
+def test_an_activity_of_two_centres_is_listed_once_in_the_area_and_on_each_centres_page(client):
+    organisation = OrganisationFactory()
+    turku = FamilyCentreFactory.with_ngo(organisation, name_fi="Turun perhekeskus")
+    network = FamilyCentreFactory.with_ngo(organisation, name_fi="Turun seudun perhekeskusverkosto")
+    for centre in (turku, network):  # both serve Turku: a join through them would list the activity twice
+        centre.municipalities.add(*area("05").municipalities.filter(code="853"))
+    member = MembershipFactory(organisation=organisation).user
+    client.force_login(member)
+    client.post(
+        reverse("familycentre:activities", kwargs={"pk": organisation.pk}),
+        {"centres": [turku.pk, network.pk], "name_fi": "Vauvakahvila", "description_fi": "Avoin kahvila.",
+         "time_and_place_fi": "Ti 10–12", "target_group": "babies", "languages": ["fi"],
+         "contact": "info@example.org", **once()},
+    )  # fmt: skip
+    activity = FamilyCentreActivity.objects.get()
+    assert set(activity.centres.all()) == {turku, network}
+    client.logout()
+    area_page = reverse("familycentre:area_centres", kwargs={"code": "05"})
+    for query in ({}, {"municipality": "853"}, {"municipality": "853", "language": "fi"}):
+        html = client.get(area_page, query).content.decode()
+        assert html.count("<h3>Vauvakahvila</h3>") == 1, query
+        assert "Turun perhekeskus</a>" in html and "Turun seudun perhekeskusverkosto</a>" in html
+    for centre in (turku, network):
+        html = client.get(reverse("familycentre:centre", kwargs={"pk": centre.pk})).content.decode()
+        assert html.count("<h3>Vauvakahvila</h3>") == 1
+
+
+def test_families_read_activities_and_centres_in_their_language_or_else_in_finnish(client):
+    centre = FamilyCentreFactory(
+        name_fi="Turun perhekeskus", name_sv="Åbo familjecentral",
+        meeting_places_fi="Perhekahvila\nLeikkipuisto", meeting_places_sv="Familjecafé\nLekpark",
+    )  # fmt: skip
+    FamilyCentreActivityFactory(
+        centres=[centre], name_fi="Vauvakahvila", name_sv="Babycafé", name_en="Baby café",
+        description_fi="Avoin kahvila.", description_sv="Ett öppet café.", time_and_place_fi="Tiistaisin",
+        time_and_place_sv="Tisdagar", serves_sv=True,
+    )  # fmt: skip
+    page = reverse("familycentre:centre", kwargs={"pk": centre.pk})
+    client.cookies["django_language"] = "sv"
+    html = client.get(page).content.decode()
+    for swedish in ("Åbo familjecentral", "Lekpark", "Babycafé", "Ett öppet café.", "Tisdagar"):
+        assert swedish in html, swedish
+    assert "Vauvakahvila" not in html and "Leikkipuisto" not in html
+    client.cookies["django_language"] = "en"
+    html = client.get(page).content.decode()
+    # English where it was written, Finnish where it was not.
+    for shown in ("Baby café", "Avoin kahvila.", "Tiistaisin", "Turun perhekeskus", "Leikkipuisto"):
+        assert shown in html, shown
+
+
+def test_an_activity_offered_in_swedish_needs_its_swedish_texts(client):
+    organisation = OrganisationFactory()
+    centre = FamilyCentreFactory.with_ngo(organisation)
+    client.force_login(MembershipFactory(organisation=organisation).user)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("familycentre:activities", kwargs={"pk": organisation.pk}),
+        {"centres": [centre.pk], "name_fi": "Vauvakahvila", "description_fi": "Avoin kahvila.",
+         "time_and_place_fi": "Ti 10–12", "name_sv": "Babycafé", "target_group": "babies",
+         "languages": ["fi", "sv"], "contact": "info@example.org", **once()},
+    )  # fmt: skip
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.count("Write this in Swedish too: the activity is offered in Swedish.") == 2 * 2  # summary, field
+    assert not FamilyCentreActivity.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_makes_one_activity_of_its_rows_per_centre_with_the_texts_in_finnish(reference_data):
+    before = [("familycentre", "0002_agreement_pdf_failed_at")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Centre = old.get_model("familycentre", "FamilyCentre")
+    Activity = old.get_model("familycentre", "FamilyCentreActivity")
+    organisation = OrganisationFactory().pk  # the organisations' tables are as they are now
+    turku, salo = (Centre.objects.create(area_id=area("05").pk, name_fi=name, meeting_places="Perhekahvila")
+                   for name in ("Turun perhekeskus", "Salon perhekeskus"))  # fmt: skip
+    same = {"organisation_id": organisation, "name": "Vauvakahvila", "description": "Avoin kahvila.",
+            "target_group": "babies", "time_and_place": "Ti 10–12", "contact": "x@example.org"}  # fmt: skip
+    Activity.objects.create(centre=turku, **same)
+    Activity.objects.create(centre=salo, **same)
+    Activity.objects.create(centre=salo, **{**same, "name": "Isäkerho"})
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    cafe, club = FamilyCentreActivity.objects.order_by("name_fi").reverse()
+    assert (cafe.name_fi, cafe.description_fi, cafe.time_and_place_fi, cafe.name_sv) == (
+        "Vauvakahvila", "Avoin kahvila.", "Ti 10–12", "",
+    )  # fmt: skip
+    assert sorted(cafe.centres.values_list("name_fi", flat=True)) == ["Salon perhekeskus", "Turun perhekeskus"]
+    assert list(club.centres.values_list("name_fi", flat=True)) == ["Salon perhekeskus"]
+    assert FamilyCentre.objects.get(name_fi="Turun perhekeskus").meeting_places_fi == "Perhekahvila"

@@ -48,7 +48,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from pytest_django.fixtures import Settings
 
-from familycentre.models import CooperationAgreement, FamilyCentreActivity
+from familycentre.models import CooperationAgreement
 from grants.models import FundingImport
 from portal.models import User
 from tests.conftest import PASSWORD, World, enable_totp, totp_code
@@ -56,6 +56,7 @@ from tests.factories import (
     PDF_BYTES,
     AgreementFactory,
     ApplicationFactory,
+    FamilyCentreActivityFactory,
     FamilyCentreFactory,
     MembershipFactory,
     UserFactory,
@@ -467,10 +468,9 @@ def activities_of_a_network_member(world: World) -> str:
 
 
 def activity_of_a_network_member(world: World) -> str:
-    activity = FamilyCentreActivity.objects.create(
-        centre=FamilyCentreFactory.with_ngo(world.organisation), organisation=world.organisation, name="Kahvila",
-        description="Avoin kahvila.", target_group="babies", time_and_place="Ti 10-12", contact="kahvila@example.org",
-    )  # fmt: skip
+    activity = FamilyCentreActivityFactory(
+        organisation=world.organisation, centres=[FamilyCentreFactory.with_ngo(world.organisation)]
+    )
     return reverse("familycentre:activity_edit", kwargs={"pk": activity.pk})
 
 
@@ -510,11 +510,11 @@ AGREEMENT = {
     "organisation": first_option,
 }
 ACTIVITY = {
-    "centre": first_option,
-    "name": "Vauvakahvila",
-    "description": "Avoin kahvila vauvaperheille.",
+    "centres": first_option,
+    "name_fi": "Vauvakahvila",
+    "description_fi": "Avoin kahvila vauvaperheille.",
     "target_group": first_option,
-    "time_and_place": "Ti 10-12, Perhekeskus",
+    "time_and_place_fi": "Ti 10-12, Perhekeskus",
     "contact": "kahvila@example.org",
     "languages": "fi",
 }

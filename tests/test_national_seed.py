@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
 
-from familycentre.models import CooperationAgreement, FamilyCentre
+from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity
 from grants.models import Application, Decision, FundingRecord, GrantCall, Review, Status
 from organisations.models import Membership, Organisation
 from portal.demo import DEMO_PASSWORD
@@ -155,3 +155,11 @@ def test_the_command_prints_the_counts_and_refuses_outside_demo_mode(settings):
     for line in ("organisations", "funding records", "calls", "applications", "reviews", "decisions", "centres",
                  "agreements", "Finished in"):  # fmt: skip
         assert line in output
+
+
+def test_an_organisation_offers_each_family_activity_once_through_all_its_centres(national):
+    repeated = FamilyCentreActivity.objects.values("organisation", "name_fi").annotate(rows=Count("pk"))
+    assert not repeated.filter(rows__gt=1).exists()
+    assert not FamilyCentreActivity.objects.filter(centres__isnull=True).exists()  # every one offered somewhere
+    swedish = FamilyCentreActivity.objects.filter(serves_sv=True)
+    assert swedish.exists() and not swedish.filter(name_sv="").exists()

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.defaults import server_error
 
+from grants.models import ContinuityReport
+from portal import charts
 from tests.factories import (
     ApplicationFactory,
     AreaRoleFactory,
@@ -134,3 +137,42 @@ def test_the_area_dashboard_shows_the_areas_figures(client, settings):
     assert "Yksin jäänyt perhekeskus" in html
     assert "Submitted" in html
     assert 'role="img"' in html
+
+
+def test_the_dashboard_offers_the_years_and_links_the_latest_published_report(client, settings):
+    settings.PORTAL_REQUIRE_STAFF_MFA = False
+    GrantCallFactory(funding_year=2025, title_fi="Vuoden 2025 yleisavustukset", budget=40000)
+    GrantCallFactory(funding_year=2026, title_fi="Vuoden 2026 yleisavustukset", budget=50000)
+    older = ContinuityReport.objects.create(
+        area=area("05"), year=2025, baseline_year=2024, state="succeeded",
+        published_at=timezone.now() - datetime.timedelta(days=30),
+    )  # fmt: skip
+    latest = ContinuityReport.objects.create(
+        area=area("05"), year=2026, baseline_year=2025, state="succeeded", published_at=timezone.now()
+    )
+    ContinuityReport.objects.create(area=area("05"), year=2027, baseline_year=2026, state="succeeded")  # a draft
+    dashboard = reverse("portal:area_dashboard", kwargs={"code": "05"})
+    client.cookies["django_language"] = "en"
+    client.force_login(AreaRoleFactory.councillor(area=area("05")).user)
+
+    html = client.get(dashboard, {"year": "2025"}).content.decode()
+    assert "Vuoden 2025 yleisavustukset" in html and "Vuoden 2026 yleisavustukset" not in html
+    assert '<option value="2025" selected>2025</option>' in html
+    years = re.findall(r'<option value="(\d{4})"', html)
+    assert years[0] == str(timezone.localdate().year + 1) and years[-1] == "2023"
+    assert f'href="{reverse("grants:report_html", kwargs={"pk": latest.pk})}"' in html
+    assert "The latest published continuity report: 2026 compared with 2025" in html
+    assert reverse("grants:report_html", kwargs={"pk": older.pk}) not in html
+
+    # A decision-maker sees the dashboard but reads no reports: no link to one.
+    client.force_login(AreaRoleFactory.decision_maker(area=area("05")).user)
+    html = client.get(dashboard).content.decode()
+    assert "The latest published continuity report" not in html
+
+
+def test_chart_labels_are_wrapped_above_their_bars_never_cut():
+    label = "Pitkäaikaissairaat ja heidän läheisensä sekä omaishoitajat ja muistisairaiden perheet"
+    svg = charts.bar_chart("Teemat", [(label, 12), ("Lapset", 3)])
+    lines = re.findall(r'<text x="0" y="\d+" font-size="13">([^<]*)</text>', svg)
+    assert " ".join(lines[:-1]) == label and lines[-1] == "Lapset"
+    assert all(len(line) <= charts.LABEL_CHARACTERS for line in lines)

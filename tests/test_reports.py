@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from grants import reports
@@ -101,6 +103,26 @@ def test_htmx_polls_only_the_progress_fragment(client, settings):
 
 
 @pytest.mark.django_db
+def test_the_fragment_of_a_finished_report_brings_the_publish_button_to_the_coordinator_only(client, settings):
+    settings.PORTAL_REQUIRE_STAFF_MFA = False
+    report = ContinuityReport.objects.create(
+        area=area("05"), year=2026, baseline_year=2025, progress=100, state="succeeded", stage="Ready"
+    )
+    status = reverse("grants:report_status", kwargs={"pk": report.pk})
+    client.cookies["django_language"] = "en"
+    client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)
+    html = client.get(status, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in html  # the polling ends with the finished state
+    assert "Download the PDF" in html and "Read the report on this site" in html
+    assert "Publish for the councillors" in html
+    report.published_at = report.created_at
+    report.save()
+    client.force_login(AreaRoleFactory.councillor(area=area("05")).user)
+    html = client.get(status, HTTP_HX_REQUEST="true").content.decode()
+    assert "Download the PDF" in html and "Publish for the councillors" not in html
+
+
+@pytest.mark.django_db
 def test_a_coordinator_requests_a_report_and_bad_years_are_refused(client, settings):
     settings.PORTAL_REQUIRE_STAFF_MFA = False
     client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)
@@ -169,3 +191,37 @@ def test_the_command_writes_the_same_report_synchronously(tmp_path):
     assert sorted(row.split(",")[-2] for row in rows[1:]) == ["continued", "discontinued"]
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(pdf)).pages).split())
     assert "Fortsatt" in text  # written in Swedish
+
+
+@pytest.mark.django_db
+def test_publishing_emails_each_councillor_of_the_area_once_in_their_language(
+    client, settings, django_capture_on_commit_callbacks, mailoutbox
+):
+    settings.PORTAL_REQUIRE_STAFF_MFA = False
+    report = ContinuityReport.objects.create(
+        area=area("05"), year=2026, baseline_year=2025, language="fi", state="succeeded", progress=100
+    )
+    finn = AreaRoleFactory.councillor(area=area("05"), user__preferred_language="fi").user
+    swede = AreaRoleFactory.councillor(area=area("05"), user__preferred_language="sv").user
+    AreaRoleFactory.councillor(area=area("05"), user=swede)  # a second term: still one email
+    AreaRoleFactory.expired(area=area("05"), role="councillor")
+    AreaRoleFactory.councillor(area=area("90"))
+    coordinator = AreaRoleFactory.coordinator(area=area("05")).user
+    client.force_login(coordinator)
+    publish = reverse("grants:report_publish", kwargs={"pk": report.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(publish)
+        client.post(publish)  # a double click tells nobody twice
+    assert sorted(message.to[0] for message in mailoutbox) == sorted([finn.email, swede.email])
+    by_person = {message.to[0]: message for message in mailoutbox}
+    link = f"{settings.PORTAL_BASE_URL}{reverse('grants:report_html', kwargs={'pk': report.pk})}"
+    assert link in by_person[finn.email].body and link in by_person[swede.email].body
+    with translation.override("fi"):
+        assert by_person[finn.email].subject == _("Continuity report published: %(area)s, %(year)s") % {
+            "area": "Varsinais-Suomen hyvinvointialue", "year": 2026,
+        }  # fmt: skip
+    with translation.override("sv"):
+        assert by_person[swede.email].subject == _("Continuity report published: %(area)s, %(year)s") % {
+            "area": "Egentliga Finlands välfärdsområde", "year": 2026,
+        }  # fmt: skip
+        assert _("Hello %(name)s,") % {"name": swede.full_name} in by_person[swede.email].body

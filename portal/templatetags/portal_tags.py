@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import floatformat
 
 from portal import money
 
@@ -17,3 +18,12 @@ def query_with(context: template.Context, **changes: object) -> str:
 
 
 register.filter("euros", money.euros)
+
+
+@register.filter
+def percent(value: object) -> str:
+    """A change in per cent in the reader's locale, with a minus sign and a no-break space: never
+    broken across lines."""
+    if value in (None, ""):
+        return "–"
+    return f"{floatformat(value, 1)}\xa0%".replace("-", "\u2212")

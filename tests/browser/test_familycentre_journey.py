@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from familycentre.models import CooperationAgreement
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD, enable_totp
-from tests.factories import AreaRoleFactory, MembershipFactory, OrganisationFactory, area
+from tests.factories import AreaRoleFactory, FamilyCentreFactory, MembershipFactory, OrganisationFactory, area
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +23,7 @@ def test_centre_network_agreement_signed_by_both_and_an_activity_for_families(ne
     ngo_admin = MembershipFactory.admin(organisation=organisation, user__preferred_language="en").user
     coordinator = AreaRoleFactory.coordinator(area=area("05"), user__preferred_language="en").user
     secret = enable_totp(coordinator)
+    FamilyCentreFactory.with_ngo(organisation, name_fi="Turun perhekeskus", name_sv="Åbo familjecentral")
 
     staff_ui = new_ui()
     staff = log_in(staff_ui, coordinator.email, PASSWORD, totp_secret=secret)
@@ -30,9 +31,12 @@ def test_centre_network_agreement_signed_by_both_and_an_activity_for_families(ne
     click_and_check(staff_ui, staff, "link", "Family centres and agreements")
     click_and_check(staff_ui, staff, "link", "New family centre")
     staff.get_by_label("Name in Finnish").fill("Kaarinan perhekeskus")
+    staff.get_by_label("Name in Swedish").fill("S:t Karins familjecentral")
     staff.get_by_label("Kind").select_option("physical")
     staff.get_by_label("Municipalities served").select_option(label="Kaarina")
     staff.get_by_label("Address").fill("Kauppakatu 1, Kaarina")
+    staff.get_by_label("Meeting places in Finnish").fill("Perhekahvila\nLeikkipuisto")
+    staff.get_by_label("Meeting places in Swedish").fill("Familjecafé\nLekpark")
     click_and_check(staff_ui, staff, "button", "Save")
 
     staff.get_by_label("Member type").select_option("ngo")
@@ -75,19 +79,43 @@ def test_centre_network_agreement_signed_by_both_and_an_activity_for_families(ne
         with open(download.value.path(), "rb") as pdf:
             assert pdf.read(5) == b"%PDF-"
 
+    # The NGO offers its café through both of its centres, in Finnish and in Swedish.
     ngo = ngo_ui.goto(f"/organisations/{organisation.pk}/activities/")
-    ngo.get_by_label("Family centre").select_option(label="Kaarinan perhekeskus")
-    ngo.get_by_label("Name", exact=True).fill("Vauvakahvila")
-    ngo.get_by_label("Description").fill("Avoin kahvila vauvaperheille.")
+    ngo.get_by_label("Kaarinan perhekeskus").check()
+    ngo.get_by_label("Turun perhekeskus").check()
+    ngo.get_by_label("Name in Finnish").fill("Vauvakahvila")
+    ngo.get_by_label("Description in Finnish").fill("Avoin kahvila vauvaperheille.")
+    ngo.get_by_label("Time and place in Finnish").fill("Tiistaisin 10–12, perhekeskuksessa")
+    ngo.get_by_label("Swedish", exact=True).check()
+    ngo.get_by_role("button", name="Add the activity").click()
+    # Offered in Swedish, so it is described in Swedish too.
+    expect(ngo.get_by_role("alert")).to_contain_text("Write this in Swedish too")
+    ngo_ui.check()
+    ngo.get_by_label("Name in Swedish").fill("Babycafé")
+    ngo.get_by_label("Description in Swedish").fill("Ett öppet café för babyfamiljer.")
+    ngo.get_by_label("Time and place in Swedish").fill("Tisdagar 10–12, på familjecentralen")
     ngo.get_by_label("Target group").select_option("babies")
-    ngo.get_by_label("Time and place").fill("Tiistaisin 10–12, perhekeskus")
     ngo.get_by_label("Contact", exact=True).fill("info@perhe.example.org")
     click_and_check(ngo_ui, ngo, "button", "Add the activity")
+    expect(ngo.get_by_role("row", name=re.compile("Vauvakahvila"))).to_contain_text("Kaarinan perhekeskus")
 
     public_ui = new_ui()
     public = public_ui.goto("/areas/05/")
     click_and_check(public_ui, public, "link", "Family centres and activities for families")
+    # One activity, listed once for the area, with both its centres.
+    expect(public.get_by_role("heading", name="Vauvakahvila")).to_have_count(1)
+    expect(public.locator(".result-list li").filter(has_text="Vauvakahvila")).to_contain_text("Turun perhekeskus")
     click_and_check(public_ui, public, "link", "Kaarinan perhekeskus")
     public.get_by_label("Target group").select_option("babies")
     click_and_check(public_ui, public, "button", "Filter")
     expect(public.get_by_role("heading", name="Vauvakahvila")).to_be_visible()
+
+    # A Swedish-speaking family on a phone reads the centre and the activity in Swedish.
+    public.set_viewport_size({"width": 320, "height": 800})
+    public.get_by_role("button", name="Svenska").click()
+    expect(public.get_by_role("heading", level=1)).to_have_text("S:t Karins familjecentral")
+    expect(public.get_by_role("heading", name="Babycafé")).to_be_visible()
+    expect(public.get_by_text("Ett öppet café för babyfamiljer.")).to_be_visible()
+    expect(public.get_by_text("Lekpark")).to_be_visible()
+    public_ui.check()
+    assert public.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from familycentre.models import FamilyCentreActivity
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD, enable_totp
 from tests.factories import (
     AgreementFactory,
     AreaRoleFactory,
+    FamilyCentreActivityFactory,
     FamilyCentreFactory,
     GrantCallFactory,
     MembershipFactory,
@@ -27,10 +27,7 @@ def test_ngo_member_pages(new_ui):
     organisation = OrganisationFactory.in_area("05")
     member = MembershipFactory.admin(organisation=organisation, user__preferred_language="en").user
     centre = FamilyCentreFactory.with_ngo(organisation)
-    activity = FamilyCentreActivity.objects.create(
-        centre=centre, organisation=organisation, name="Kahvila", description="Avoin.", target_group="babies",
-        time_and_place="Ti", contact="info@example.org",
-    )  # fmt: skip
+    activity = FamilyCentreActivityFactory(organisation=organisation, centres=[centre])
     ui = new_ui()
     log_in(ui, member.email, PASSWORD)
     for path in (
