@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -79,6 +78,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@submissions.once_per_submission
 def centre_form(request: HttpRequest, code: str | None = None, pk: int | None = None) -> HttpResponse:
     if pk is None:
         centre = FamilyCentre(area=get_object_or_404(WelfareArea, code=code))
@@ -87,31 +87,24 @@ def centre_form(request: HttpRequest, code: str | None = None, pk: int | None = 
     access.require(access.can_manage_centre(request.user, centre))
     form = FamilyCentreForm(request.POST or None, instance=centre)
     if request.method == "POST" and form.is_valid():
-
-        def save() -> str:
-            form.save()
-            form.save_relations()
-            messages.success(request, _("The family centre was saved."))
-            return reverse("familycentre:network", kwargs={"pk": form.instance.pk})
-
-        return submissions.redirect_once(request, form.cleaned_data["submission"], save)
+        form.save()
+        form.save_relations()
+        messages.success(request, _("The family centre was saved."))
+        return redirect("familycentre:network", pk=form.instance.pk)
     return render(request, "familycentre/centre_form.html", {"form": form, "centre": centre})
 
 
 @login_required
+@submissions.once_per_submission
 def network(request: HttpRequest, pk: int) -> HttpResponse:
     centre = get_object_or_404(FamilyCentre.objects.select_related("area"), pk=pk)
     access.require(access.can_manage_centre(request.user, centre))
     form = NetworkMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-
-        def add() -> str:
-            form.instance.centre = centre
-            form.save()
-            messages.success(request, _("The member was added to the network."))
-            return reverse("familycentre:network", kwargs={"pk": pk})
-
-        return submissions.redirect_once(request, form.cleaned_data["submission"], add)
+        form.instance.centre = centre
+        form.save()
+        messages.success(request, _("The member was added to the network."))
+        return redirect("familycentre:network", pk=pk)
     return render(
         request,
         "familycentre/network.html",
@@ -126,22 +119,20 @@ def network(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submissions.once_per_submission
 def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     member = get_object_or_404(NetworkMember.objects.select_related("centre__area"), pk=member_pk, centre=pk)
     access.require(access.can_manage_centre(request.user, member.centre))
     form = NetworkMemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
-
-        def save() -> str:
-            form.save()
-            messages.success(request, _("The member was saved."))
-            return reverse("familycentre:network", kwargs={"pk": pk})
-
-        return submissions.redirect_once(request, form.cleaned_data["submission"], save)
+        form.save()
+        messages.success(request, _("The member was saved."))
+        return redirect("familycentre:network", pk=pk)
     return render(request, "familycentre/member_form.html", {"form": form, "member": member, "centre": member.centre})
 
 
 @login_required
+@submissions.once_per_submission
 def agreement_form(request: HttpRequest, pk: int | None = None, centre_pk: int | None = None) -> HttpResponse:
     if pk is None:
         centre = get_object_or_404(FamilyCentre.objects.select_related("area"), pk=centre_pk)
@@ -155,13 +146,9 @@ def agreement_form(request: HttpRequest, pk: int | None = None, centre_pk: int |
         return redirect("familycentre:agreement", pk=agreement.pk)
     form = AgreementForm(request.POST or None, instance=agreement, organisations=services.network_organisations(centre))
     if request.method == "POST" and form.is_valid():
-
-        def save() -> str:
-            form.save()
-            messages.success(request, _("The draft agreement was saved."))
-            return reverse("familycentre:agreement", kwargs={"pk": form.instance.pk})
-
-        return submissions.redirect_once(request, form.cleaned_data["submission"], save)
+        form.save()
+        messages.success(request, _("The draft agreement was saved."))
+        return redirect("familycentre:agreement", pk=form.instance.pk)
     return render(request, "familycentre/agreement_form.html", {"form": form, "centre": centre, "agreement": agreement})
 
 
@@ -230,20 +217,17 @@ def organisation_agreements(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submissions.once_per_submission
 def activities(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(access.is_member(request.user, organisation))
     centres = services.centres_of(organisation)
     form = ActivityForm(request.POST or None, centres=centres)
     if request.method == "POST" and form.is_valid():
-
-        def add() -> str:
-            form.instance.organisation = organisation
-            form.save()
-            messages.success(request, _("The activity was added; families can now find it."))
-            return reverse("familycentre:activities", kwargs={"pk": pk})
-
-        return submissions.redirect_once(request, form.cleaned_data["submission"], add)
+        form.instance.organisation = organisation
+        form.save()
+        messages.success(request, _("The activity was added; families can now find it."))
+        return redirect("familycentre:activities", pk=pk)
     return render(
         request,
         "familycentre/activities.html",
@@ -258,18 +242,15 @@ def activities(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submissions.once_per_submission
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(FamilyCentreActivity.objects.select_related("organisation"), pk=pk)
     access.require(access.can_manage_activity(request.user, activity))
     form = ActivityForm(request.POST or None, instance=activity, centres=services.centres_of(activity.organisation))
     if request.method == "POST" and form.is_valid():
-
-        def save() -> str:
-            form.save()
-            messages.success(request, _("The activity was saved."))
-            return reverse("familycentre:activities", kwargs={"pk": activity.organisation_id})
-
-        return submissions.redirect_once(request, form.cleaned_data["submission"], save)
+        form.save()
+        messages.success(request, _("The activity was saved."))
+        return redirect("familycentre:activities", pk=activity.organisation_id)
     return render(request, "familycentre/activity_form.html", {"form": form, "activity": activity})
 
 

@@ -56,6 +56,7 @@ def _area_for_reports(request: HttpRequest, code: str) -> WelfareArea:
 
 
 @login_required
+@submissions.once_per_submission
 def report_list(request: HttpRequest, code: str) -> HttpResponse:
     area = _area_for_reports(request, code)
     manage = access.can_manage_reports(request.user, area)
@@ -66,17 +67,13 @@ def report_list(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         access.require(manage)
         if form.is_valid():
-
-            def request_report() -> str:
-                report = form.save(commit=False)
-                report.area = area
-                report.requested_by = request.user
-                report.stage = _("Waiting for a worker")
-                report.save()
-                transaction.on_commit(lambda: build_continuity_report.delay(report.pk))
-                return reverse("grants:report_status", kwargs={"pk": report.pk})
-
-            return submissions.redirect_once(request, form.cleaned_data["submission"], request_report)
+            report = form.save(commit=False)
+            report.area = area
+            report.requested_by = request.user
+            report.stage = _("Waiting for a worker")
+            report.save()
+            transaction.on_commit(lambda: build_continuity_report.delay(report.pk))
+            return redirect("grants:report_status", pk=report.pk)
     return render(
         request,
         "grants/report/list.html",
@@ -92,6 +89,7 @@ def _report(request: HttpRequest, pk: int) -> ContinuityReport:
 
 
 @login_required
+@submissions.once_per_submission
 def national_reports(request: HttpRequest) -> HttpResponse:
     access.require(access.can_view_national(request.user))
     year = timezone.localdate().year
@@ -101,16 +99,12 @@ def national_reports(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         access.require(access.can_use_admin(request.user))  # national viewers read; operators request
     if request.method == "POST" and form.is_valid():
-
-        def request_report() -> str:
-            report = form.save(commit=False)
-            report.requested_by = request.user
-            report.stage = _("Waiting for the workers")
-            report.save()
-            transaction.on_commit(lambda: national.start(report))
-            return reverse("grants:report_status", kwargs={"pk": report.pk})
-
-        return submissions.redirect_once(request, form.cleaned_data["submission"], request_report)
+        report = form.save(commit=False)
+        report.requested_by = request.user
+        report.stage = _("Waiting for the workers")
+        report.save()
+        transaction.on_commit(lambda: national.start(report))
+        return redirect("grants:report_status", pk=report.pk)
     return render(
         request,
         "grants/report/national_list.html",
@@ -166,29 +160,22 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submissions.once_per_submission
 def funding_imports(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.can_manage_reports(request.user, area))
     form = ImportForm(request.POST or None, request.FILES or None)
+    record = None
     if request.method == "POST" and form.is_valid():
-
-        def check() -> str:
-            upload = form.cleaned_data["file"]
-            checked = imports.run(upload, upload.name, area, request.user, dry_run=True)
-            if checked.state == FundingImport.State.REFUSED:
-                messages.error(
-                    request, _("The file was refused and nothing was imported; the rows to correct are listed.")
-                )
-            return reverse("grants:funding_imports", kwargs={"code": code}) + f"?checked={checked.pk}"
-
-        return submissions.redirect_once(request, form.cleaned_data["submission"], check)
-    # The file just checked, shown after the redirect (a reload does not send it again).
-    checked = request.GET.get("checked", "")
-    record = (
-        FundingImport.objects.filter(area=area, pk=int(checked)).exclude(state=FundingImport.State.IMPORTED).first()
-        if checked.isascii() and checked.isdecimal() and len(checked) <= 18
-        else None
-    )
+        upload = form.cleaned_data["file"]
+        record = imports.run(upload, upload.name, area, request.user, dry_run=True)
+        if record.state != FundingImport.State.REFUSED:
+            # Checked: shown after a redirect, so that a reload does not send the file again.
+            return redirect(reverse("grants:funding_imports", kwargs={"code": code}) + f"?checked={record.pk}")
+    elif request.method == "GET":
+        checked = request.GET.get("checked", "")
+        if checked.isascii() and checked.isdecimal() and len(checked) <= 18:
+            record = FundingImport.objects.filter(area=area, pk=int(checked), state=FundingImport.State.PREVIEW).first()
     return render(
         request,
         "grants/imports.html",
@@ -198,7 +185,8 @@ def funding_imports(request: HttpRequest, code: str) -> HttpResponse:
             "record": record,
             "history": FundingImport.objects.filter(area=area).exclude(state=FundingImport.State.PREVIEW)[:20],
         },
-        status=400 if form.errors else 200,
+        # A refused file is shown with its rows to correct, and nothing of it is kept.
+        status=400 if form.errors or (record and record.errors) else 200,
     )
 
 

@@ -109,6 +109,7 @@ def manage_calls(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@submissions.once_per_submission
 def call_form(request: HttpRequest, code: str | None = None, pk: int | None = None) -> HttpResponse:
     if pk is None:
         area = get_object_or_404(WelfareArea, code=code)
@@ -120,15 +121,11 @@ def call_form(request: HttpRequest, code: str | None = None, pk: int | None = No
     form = GrantCallForm(request.POST or None, instance=call)
     criteria = CriterionFormSet(request.POST or None, instance=call, prefix="criteria")
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
-
-        def save() -> str:
-            saved = form.save()
-            criteria.instance = saved
-            criteria.save()
-            messages.success(request, _("The call was saved."))
-            return reverse("grants:call", kwargs={"pk": saved.pk})
-
-        return submissions.redirect_once(request, form.cleaned_data["submission"], save)
+        saved = form.save()
+        criteria.instance = saved
+        criteria.save()
+        messages.success(request, _("The call was saved."))
+        return redirect("grants:call", pk=saved.pk)
     return render(request, "grants/call_form.html", {"form": form, "criteria": criteria, "area": area, "call": call})
 
 
@@ -245,22 +242,19 @@ def bulk_assign(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@submissions.once_per_submission
 def start_application(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(GrantCall.objects.published(), pk=pk)
     form = StartApplicationForm(request.POST, organisations=Organisation.objects.for_member(request.user).not_closed())
     if not form.is_valid():
         messages.error(request, _("Choose one of your organisations."))
         return redirect("grants:call", pk=pk)
-
-    def start() -> str:
-        application = services.start_application(call, form.cleaned_data["organisation"], request.user)
-        return reverse("grants:application_edit", kwargs={"pk": application.pk})
-
     try:
-        return submissions.redirect_once(request, form.cleaned_data["submission"], start)
+        application = services.start_application(call, form.cleaned_data["organisation"], request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("grants:call", pk=pk)
+    return redirect("grants:application_edit", pk=application.pk)
 
 
 @login_required
@@ -385,6 +379,7 @@ def budget_totals(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submissions.once_per_submission
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft, its budget, other funding and attachments in one form: attaching or removing an
     attachment saves what was typed too."""
@@ -415,8 +410,11 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 budget.save()
                 funding.save()
 
-            def save_draft() -> str:
+            try:
                 services.save_draft(application, form.cleaned_data["version"], save)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
                 if action == "attach":
                     file = attachment.cleaned_data["file"]
                     services.add_attachment(application, attachment.cleaned_data["kind"], file, request.user)
@@ -426,13 +424,8 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The draft was saved and the attachment removed."))
                 else:
                     messages.success(request, _("The draft was saved."))
-                    return reverse("grants:application", kwargs={"pk": pk})
-                return reverse("grants:application_edit", kwargs={"pk": pk}) + "#attachments"
-
-            try:
-                return submissions.redirect_once(request, form.cleaned_data["submission"], save_draft)
-            except ValidationError as error:
-                form.add_error(None, error)
+                    return redirect("grants:application", pk=pk)
+                return redirect(reverse("grants:application_edit", kwargs={"pk": pk}) + "#attachments")
         elif action == "attach" and request.FILES:
             # A browser cannot be given a file back: say so beside the field.
             attachment.add_error("file", _("The file was not added: correct the errors above and choose it again."))
@@ -534,6 +527,7 @@ def _answer(request: HttpRequest, application: Application) -> HttpResponse:
 
 @login_required
 @require_POST
+@submissions.once_per_submission
 def add_message(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     staff = access.sees_internal_events(request.user, application)
@@ -542,14 +536,10 @@ def add_message(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Write a message first."))
         return redirect("grants:application", pk=pk)
-
-    def send() -> str:
-        internal = staff and form.cleaned_data["internal"]
-        services.add_message(application, request.user, form.cleaned_data["text"], internal)
-        messages.success(request, _("The message was sent."))
-        return reverse("grants:application", kwargs={"pk": pk})
-
-    return submissions.redirect_once(request, form.cleaned_data["submission"], send)
+    internal = staff and form.cleaned_data["internal"]
+    services.add_message(application, request.user, form.cleaned_data["text"], internal)
+    messages.success(request, _("The message was sent."))
+    return redirect("grants:application", pk=pk)
 
 
 @login_required
@@ -571,6 +561,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submissions.once_per_submission
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
     """The decision form, with what it is decided on beside it: the amount applied for, the call's
     largest grant, the remaining appropriation and the reviewers' recommendations."""
@@ -582,20 +573,16 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in DecisionForm.Meta.fields}
         extra = {name: form.cleaned_data.get(name) or False for name in ("confirm_overrun", "confirm_unverified")}
-
-        def decide() -> str:
-            services.decide(
-                application, request.user, change_reason=form.cleaned_data.get("change_reason", ""), **extra, **fields
-            )
-            messages.success(request, _("The decision was recorded and the applicant told by email."))
-            return reverse("grants:application", kwargs={"pk": pk})
-
+        change_reason = form.cleaned_data.get("change_reason", "")
         try:
-            return submissions.redirect_once(request, form.cleaned_data["submission"], decide)
+            services.decide(application, request.user, change_reason=change_reason, **extra, **fields)
         except ValidationError as error:
             form.add_error(None, error)
         except workflow.TransitionRefused as refused:
             form.add_error(None, str(refused.message))
+        else:
+            messages.success(request, _("The decision was recorded and the applicant told by email."))
+            return redirect("grants:application", pk=pk)
     criteria = list(application.call.criteria.all())
     reviews = [
         (assignment, assignment.review, assignment.review.weighted_score(criteria))
@@ -620,6 +607,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submissions.once_per_submission
 def add_payment(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     access.require(access.can_manage_application(request.user, application))
@@ -630,29 +618,24 @@ def add_payment(request: HttpRequest, pk: int) -> HttpResponse:
     form = PaymentForm(request.POST, verified=application.organisation.verified_at is not None)
     if not form.is_valid():
         return _detail_page(request, application, payment_form=form, status=400)
-
-    def pay() -> str:
-        fields = {name: form.cleaned_data[name] for name in ("amount", "paid_on", "reference")}
-        services.record_payment(
-            found, request.user, confirm_unverified=form.cleaned_data.get("confirm_unverified", False), **fields
-        )
-        if Application.objects.filter(pk=pk, status=Status.PAID).exists() and application.status == Status.DECIDED:
-            messages.success(
-                request,
-                _("The payment was recorded. The grant is now paid in full: the application is marked as paid."),
-            )
-        else:
-            messages.success(request, _("The payment was recorded."))
-        return reverse("grants:application", kwargs={"pk": pk})
-
+    fields = {name: form.cleaned_data[name] for name in ("amount", "paid_on", "reference")}
+    confirmed = form.cleaned_data.get("confirm_unverified", False)
     try:
-        return submissions.redirect_once(request, form.cleaned_data["submission"], pay)
+        services.record_payment(found, request.user, confirm_unverified=confirmed, **fields)
     except ValidationError as error:
         form.add_error(None, error)
         return _detail_page(request, application, payment_form=form, status=400)
+    if Application.objects.filter(pk=pk, status=Status.PAID).exists() and application.status == Status.DECIDED:
+        messages.success(
+            request, _("The payment was recorded. The grant is now paid in full: the application is marked as paid.")
+        )
+    else:
+        messages.success(request, _("The payment was recorded."))
+    return redirect("grants:application", pk=pk)
 
 
 @login_required
+@submissions.once_per_submission
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """The report on the use of funds, beside what was granted, paid and when it is due; its
     attachments are added from the same form, so that nothing typed is lost."""

@@ -69,6 +69,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submissions.once_per_submission
 def register(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -83,24 +84,20 @@ def register(request: HttpRequest) -> HttpResponse:
             # Someone runs it already, or its history is worth taking over: a person decides.
             messages.info(request, _("%(name)s is already in the portal.") % {"name": existing.name})
             return redirect("organisations:join", pk=existing.pk)
-
-        def save() -> str:
-            organisation, claimed = services.register(form.instance, request.user, form.save_relations)
-            if claimed:
-                messages.success(
-                    request, _("The organisation was already known from funding records; it is now yours to keep.")
-                )
-            else:
-                messages.success(request, _("The organisation was registered. You are its administrator."))
-            return reverse("organisations:detail", kwargs={"pk": organisation.pk})
-
         try:
-            return submissions.redirect_once(request, form.cleaned_data["submission"], save)
+            organisation, claimed = services.register(form.instance, request.user, form.save_relations)
         except (ValidationError, IntegrityError) as error:
             # Someone registered or claimed the same organisation a moment ago.
             problems = error.messages if isinstance(error, ValidationError) else [_("Please try again.")]
             form.add_error("business_id", problems)
             return render(request, "organisations/form.html", {"form": form, "organisation": None}, status=400)
+        if claimed:
+            messages.success(
+                request, _("The organisation was already known from funding records; it is now yours to keep.")
+            )
+        else:
+            messages.success(request, _("The organisation was registered. You are its administrator."))
+        return redirect("organisations:detail", pk=organisation.pk)
     return render(request, "organisations/form.html", {"form": form, "organisation": None})
 
 
@@ -182,6 +179,7 @@ def _members_page(
 
 
 @login_required
+@submissions.once_per_submission
 @require_POST
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -190,17 +188,13 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _members_page(request, organisation, form, status=400)
     site = request.build_absolute_uri("/").rstrip("/")
-
-    def send() -> str:
-        services.invite(organisation, form.cleaned_data["email"], form.cleaned_data["role"], request.user, site)
-        messages.success(request, _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]})
-        return reverse("organisations:members", kwargs={"pk": pk})
-
     try:
-        return submissions.redirect_once(request, form.cleaned_data["submission"], send)
+        services.invite(organisation, form.cleaned_data["email"], form.cleaned_data["role"], request.user, site)
     except ValidationError as error:
         form.add_error("email", error)
         return _members_page(request, organisation, form, status=400)
+    messages.success(request, _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+    return redirect("organisations:members", pk=pk)
 
 
 @login_required
@@ -292,6 +286,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@submissions.once_per_submission
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(access.can_see_private_details(request.user, organisation))
@@ -300,14 +295,10 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         access.require(can_upload)
         if form.is_valid():
-
-            def upload() -> str:
-                data = form.cleaned_data
-                services.add_document(organisation, data["kind"], data["year"], data["file"], request.user)
-                messages.success(request, _("The document was uploaded."))
-                return reverse("organisations:documents", kwargs={"pk": pk})
-
-            return submissions.redirect_once(request, form.cleaned_data["submission"], upload)
+            data = form.cleaned_data
+            services.add_document(organisation, data["kind"], data["year"], data["file"], request.user)
+            messages.success(request, _("The document was uploaded."))
+            return redirect("organisations:documents", pk=pk)
     return render(
         request,
         "organisations/documents.html",
@@ -355,6 +346,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submissions.once_per_submission
 @require_POST
 def add_note(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -364,13 +356,9 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The note was not saved: write something first."))
         return redirect(notes)
-
-    def save() -> str:
-        services.add_note(organisation, form.cleaned_data["area"], form.cleaned_data["text"], request.user)
-        messages.success(request, _("The note was saved."))
-        return notes
-
-    return submissions.redirect_once(request, form.cleaned_data["submission"], save)
+    services.add_note(organisation, form.cleaned_data["area"], form.cleaned_data["text"], request.user)
+    messages.success(request, _("The note was saved."))
+    return redirect(notes)
 
 
 @login_required

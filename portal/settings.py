@@ -68,7 +68,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.StaffMFAMiddleware",
-    "portal.submissions.RepeatedSubmissionMiddleware",
     "portal.middleware.PrivatePagesMiddleware",
 ]
 

@@ -1,11 +1,11 @@
 """Every form that creates something is handled once, however often it is sent.
 
-A page with such a form carries a one-time token (``OncePerSubmissionForm``). The view does its
-work through ``redirect_once``, which records the token in the same transaction as the rows the
-work creates. A second request with the same token (a double click, ten at once, a request sent
-again after the back button) waits for the first to commit, finds the token taken, creates
-nothing and lands where the first one did. A refused attempt rolls back with its token, so
-correcting the form and sending it again works.
+A page with such a form carries a one-time token (``OncePerSubmissionForm``), and its view is
+decorated with ``once_per_submission``: the token is recorded first, and the view runs in the same
+transaction. A second request with the same token (a double click, ten at once, a request sent
+again after the back button) waits for the first to finish, finds the token taken, runs nothing
+and lands where the first one did. A refused attempt (the form shown again with its errors, or
+an error message) rolls back with its token, so correcting the form and sending it again works.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import datetime
 import re
 import uuid
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +30,8 @@ from portal.models import Submission
 
 KEEP_FOR = datetime.timedelta(days=7)  # longer than any tab is left open and sent again
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
-ALREADY_SAVED = _("This was already sent and saved; nothing was saved twice.")
+
+View = Callable[..., HttpResponse]
 
 
 class OncePerSubmissionForm(forms.Form):
@@ -46,48 +48,46 @@ class OncePerSubmissionForm(forms.Form):
         self.fields["submission"].initial = uuid.uuid4().hex
 
 
-def redirect_once(request: HttpRequest, token: str, work: Callable[[], str]) -> HttpResponseRedirect:
-    """Do ``work`` (which returns the address to go to next) once for this token, and go there.
+def once_per_submission(view: View) -> View:
+    """Run a POST with a token once: record the token and do the view's work in one transaction."""
 
-    Exceptions of ``work`` (a refusal) roll everything back, the token included, and propagate.
-    """
-    try:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token = request.POST.get("submission", "") if request.method == "POST" else ""
+        if not TOKEN.match(token) or not request.user.is_authenticated:
+            return view(request, *args, **kwargs)  # a GET, or a form without its token: it says so
         with transaction.atomic():
-            with transaction.atomic():
-                submission = Submission.objects.create(token=token, user=request.user)
-            submission.result = work()
-            submission.save(update_fields=["result"])
-    except IntegrityError:
-        first = Submission.objects.filter(token=token).values_list("result", flat=True).first()
-        if first is None:  # not a repeat: the work itself broke a rule of the database
-            raise
-        messages.info(request, ALREADY_SAVED)
-        return redirect(first)
-    return redirect(submission.result)
+            try:
+                with transaction.atomic():
+                    submission = Submission.objects.create(token=token, user=request.user)
+            except IntegrityError:  # handled already: the first request committed before this one got here
+                return _repeat(request, token)
+            response = view(request, *args, **kwargs)
+            if _succeeded(request, response):
+                submission.result = response["Location"][:500]
+                submission.save(update_fields=["result"])
+            else:
+                transaction.set_rollback(True)
+        return response
+
+    return wrapper
 
 
-class RepeatedSubmissionMiddleware:
-    """A form sent again after its first sending was saved (a double click that arrives late, the
-    back button and send) is answered at once with where the first one led, before the view
-    validates it against a state the first one changed."""
+def _succeeded(request: HttpRequest, response: HttpResponse) -> bool:
+    """Done and sent on. A refusal shows the form again with its errors, or sends the person back
+    with an error message; either rolls back, the token included."""
+    if response.status_code not in (301, 302, 303) or not response.has_header("Location"):
+        return False
+    pending = messages.get_messages(request)
+    refused = any(message.level >= messages.ERROR for message in pending)
+    pending.used = False  # reading them must not drop them: the next page shows them
+    return not refused
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_view(self, request: HttpRequest, *args: Any) -> HttpResponse | None:
-        if request.method != "POST" or not request.user.is_authenticated:
-            return None
-        token = request.POST.get("submission", "")
-        if not TOKEN.match(token):
-            return None
-        first = Submission.objects.filter(token=token, user=request.user).values_list("result", flat=True).first()
-        if not first:
-            return None
-        messages.info(request, ALREADY_SAVED)
-        return redirect(first)
+def _repeat(request: HttpRequest, token: str) -> HttpResponse:
+    first = Submission.objects.filter(token=token).values_list("result", flat=True).first()
+    messages.info(request, _("This was already sent and saved; nothing was saved twice."))
+    return redirect(first or "portal:workspace")
 
 
 def forget_old(now: datetime.datetime | None = None) -> int:

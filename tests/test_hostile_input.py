@@ -689,8 +689,7 @@ FORMS: list[Case] = [
         "grants:funding_imports",
         persona("coordinator"),
         baseline={"file": good_csv},
-        # A refused file is written down as refused, through the once-only token of its form.
-        records_refusals=frozenset({"grants.fundingimport", "portal.submission"}),
+        records_refusals=frozenset({"grants.fundingimport"}),
     ),
     # Family centres.
     Case("familycentre:centre_create", persona("coordinator"), baseline={"name_fi": "Perhekeskus Keskusta"}),

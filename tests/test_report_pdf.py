@@ -84,7 +84,7 @@ def identifier_heading(pdf: bytes, first_word: str) -> str:
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         page = document.pages[-1]
         word = next(w for w in page.extract_words() if w["text"] == first_word)
-        column = (page.width - 2 * 1.8 / 2.54 * 72) * 0.10  # the column's share of the table
+        column = (page.width - 2 * 1.8 / 2.54 * 72) * 0.12  # the column's share of the table (.col-id)
         box = page.crop((word["x0"] - 1, word["top"] - 1, word["x0"] + column - 6, word["top"] + 30))  # less padding
         text = box.extract_text()
     return " ".join(text.replace("-\n", "").split())
@@ -101,7 +101,8 @@ def test_the_annex_names_its_identifiers_keeps_changes_whole_and_the_appropriati
     with translation.override(language):
         heading = _("Business ID or register number")
         appropriation = _("Appropriation of the area's calls for %(year)s") % {"year": 2026}
-    assert identifier_heading(pdf, heading.split()[0]) == heading
+    # The heading whole, on its own lines; the box below it may reach the first row's identifier.
+    assert identifier_heading(pdf, heading.split()[0]).startswith(heading)
     # The area's calls for the year have no appropriation; the ledger has 17 400 € of funding.
     assert [line for line in lines if line.startswith(appropriation)] == [
         f"{appropriation} {'0.00' if language == 'en' else '0,00'} €"

@@ -62,3 +62,15 @@ def test_two_windows_on_one_draft_do_not_overwrite_each_other_and_keep_what_was_
     expect(second.page.get_by_role("alert")).to_contain_text("Someone else saved this application")
     expect(second.page.get_by_label("Summary")).to_have_value("Toisen ikkunan teksti, jota ei saa hukata.")
     assert Application.objects.get(pk=application.pk).summary == "Ensimmäisen ikkunan teksti."
+
+
+def test_the_submitted_application_prints_without_the_portals_navigation_and_forms(ui):
+    application = ApplicationFactory.submitted(title="Tulostettava hakemus")
+    member = MembershipFactory(organisation=application.organisation, user__preferred_language="en").user
+    log_in(ui, member.email, PASSWORD)
+    page = ui.goto(f"/applications/{application.pk}/")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tulostettava hakemus")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator("main form").first).to_be_hidden()
+    expect(page.get_by_text("Amount applied for").first).to_be_visible()
