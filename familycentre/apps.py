@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class FamilyCentreConfig(AppConfig):
     name = "familycentre"
     verbose_name = _("Family centres")
+
+    def ready(self) -> None:
+        from familycentre import personal_data  # noqa: F401 - declares what the app holds about a person

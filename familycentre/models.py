@@ -269,6 +269,9 @@ class FamilyCentreActivity(models.Model):
     time_and_place_sv = models.CharField(_("time and place in Swedish"), max_length=300, blank=True)
     time_and_place_en = models.CharField(_("time and place in English"), max_length=300, blank=True)
     contact = models.CharField(_("contact"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ActivityQuerySet.as_manager()

@@ -225,6 +225,7 @@ def activities(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActivityForm(request.POST or None, centres=centres)
     if request.method == "POST" and form.is_valid():
         form.instance.organisation = organisation
+        form.instance.created_by = request.user
         form.save()
         messages.success(request, _("The activity was added; families can now find it."))
         return redirect("familycentre:activities", pk=pk)

@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class GrantsConfig(AppConfig):
     name = "grants"
     verbose_name = _("Grants")
+
+    def ready(self) -> None:
+        from grants import personal_data  # noqa: F401 - declares what the app holds about a person

@@ -316,7 +316,10 @@ class ApplicationEvent(models.Model):
 
 class ReviewAssignment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_assignments")
+    # A deleted account leaves its reviews behind the decisions they informed, without the name.
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="review_assignments"
+    )
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now)
     conflict_of_interest = models.BooleanField(_("conflict of interest declared"), default=False)

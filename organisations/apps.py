@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class OrganisationsConfig(AppConfig):
     name = "organisations"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from organisations import personal_data  # noqa: F401 - declares what the app holds about a person

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from organisations.models import Membership
-from organisations.services import obligations_before_leaving
 from portal import access, dashboard, health, personal_data
 from portal.forms import DeleteAccountForm, ProfileForm
 from portal.models import AreaRole, WelfareArea
@@ -115,7 +114,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.success(request, _("Your account was deleted."))
             return redirect("portal:home")
-    blocking = obligations_before_leaving(request.user)
+    blocking = personal_data.obligations_before_leaving(request.user)
     return render(request, "portal/delete_account.html", {"form": form, "blocking": blocking})
 
 
