@@ -199,8 +199,10 @@ MFA_TOTP_TOLERANCE = 1
 # Coordinators, decision-makers and staff must have TOTP before a staff page opens.
 PORTAL_REQUIRE_STAFF_MFA = env_bool("PORTAL_REQUIRE_STAFF_MFA", not DEMO_MODE)
 
-# The portal's own address, for links in emails sent by background jobs.
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The portal's own address, for links in emails sent by background jobs. By default the address
+# `make run` serves the demo at, on the port it was given.
+_RUN_PORT = env_int("PORT", 8000)
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", f"http://127.0.0.1:{_RUN_PORT}").rstrip("/")
 
 # --- Email ------------------------------------------------------------------------------------
 
