@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
@@ -25,7 +26,7 @@ from organisations.forms import (
     RoleForm,
 )
 from organisations.models import Invitation, JoinRequest, Membership, Organisation, OrganisationDocument
-from portal import access, submissions, uploads
+from portal import access, accounts, submissions, uploads
 from portal.models import WelfareArea
 
 PAGE_SIZE = 25
@@ -277,9 +278,18 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("organisations:detail", pk=pk)
 
 
-@login_required
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of an invitation email. Someone without an account (or logged out) sees what the
+    invitation is and how to go on; the link is kept through signing up, verifying the address and
+    logging in, and opens again after the login."""
     found = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        if found.is_usable:
+            accounts.resume_after_login(request, request.path)
+        return render(request, "organisations/invitation.html", {"invitation": found})
+    accounts.forget_resume(request, request.path)
     if request.method == "POST":
         try:
             services.accept_invitation(found, request.user)
@@ -288,7 +298,11 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, _("Welcome to %(name)s.") % {"name": found.organisation.name})
             return redirect("organisations:detail", pk=found.organisation.pk)
-    return render(request, "organisations/invitation.html", {"invitation": found})
+    return render(
+        request,
+        "organisations/invitation.html",
+        {"invitation": found, "addressed_to_user": services.is_addressed_to(found, request.user)},
+    )
 
 
 @login_required

@@ -158,7 +158,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "portal.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -170,6 +170,12 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Following the link from the email in the browser that signed up logs the person in (allauth does
+# it only in that browser's session, so a leaked link logs nobody in).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Emails name the portal and its address, are plain text without HTML escaping, and a page left for
+# a login (an invitation) is opened after it.
+ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "portal:home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Järjestöportaali] "

@@ -221,12 +221,13 @@ MATRIX: dict[str, Entry] = {
     # Organisations: public pages.
     "organisations:directory": public("organisations:directory"),
     "organisations:detail": Entry(org_url("organisations:detail"), OK, OK, OK, ("anonymous", OK)),
-    # Any logged-in person may register an organisation, ask to join one, or open an invitation link.
+    # Any logged-in person may register an organisation or ask to join one. An invitation link opens
+    # for whoever holds it (it was emailed to them): logged out, it says how to sign up or log in.
     "organisations:register": own_account("organisations:register"),
     "organisations:join": Entry(org_url("organisations:join"), LOGIN, OK, OK, ("other_org_member", OK)),
     "organisations:invitation": Entry(
         lambda world: reverse("organisations:invitation", kwargs={"token": invitation_token(world)}),
-        LOGIN,
+        OK,
         OK,
         OK,
         ("other_org_member", OK),
