@@ -135,19 +135,40 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
         help_texts = {"parent": _("For a local association: its district or national organisation.")}
         field_classes = {"themes": CheckedModelMultipleChoiceField, "activity_types": CheckedModelMultipleChoiceField}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    # What the organisation is and how it is reached and paid: its administrators change these.
+    IDENTITY_FIELDS = (
+        "name_fi",
+        "name_sv",
+        "business_id",
+        "register_number",
+        "kind",
+        "parent",
+        "home_municipality",
+        "contact_email",
+        "phone",
+        "website",
+        "iban",
+    )
+
+    def __init__(self, *args: object, whole_profile: bool = True, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("name_fi", "name_sv", "phone"):
-            self.fields[name].validators.append(no_control_characters)
         self.fields["municipalities"].choices = municipality_choices()
-        self.fields["home_municipality"].queryset = Municipality.objects.order_by("name_fi")
-        parents = Organisation.objects.filter(kind__in=[Organisation.Kind.NATIONAL, Organisation.Kind.DISTRICT])
         if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
             self.initial["municipalities"] = [
                 str(pk) for pk in self.instance.municipalities.values_list("pk", flat=True)
             ]
             self.initial["languages"] = self.instance.languages
+        if not whole_profile:
+            # A member's form: what the organisation is stays as its administrators keep it.
+            for name in self.IDENTITY_FIELDS:
+                del self.fields[name]
+            return
+        for name in ("name_fi", "name_sv", "phone"):
+            self.fields[name].validators.append(no_control_characters)
+        self.fields["home_municipality"].queryset = Municipality.objects.order_by("name_fi")
+        parents = Organisation.objects.filter(kind__in=[Organisation.Kind.NATIONAL, Organisation.Kind.DISTRICT])
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
             self.initial["iban"] = self.instance.iban_display
         self.fields["parent"].queryset = parents
         for name in ("name_fi", "home_municipality", "kind"):
@@ -173,6 +194,8 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
+        if "business_id" not in self.fields:
+            return cleaned
         identifier_given = cleaned.get("business_id") or cleaned.get("register_number")
         identifier_invalid = self.has_error("business_id") or self.has_error("register_number")
         if not identifier_given and not identifier_invalid:

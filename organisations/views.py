@@ -53,6 +53,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "municipalities": organisation.municipalities.all(),
         "is_member": access.is_member(user, organisation),
         "can_edit": access.can_edit_organisation(user, organisation),
+        "can_edit_activity": access.can_edit_activity(user, organisation),
         "show_private": access.can_see_private_details(user, organisation),
         "can_verify": access.can_verify(user, organisation),
         "can_join": user.is_authenticated and not access.is_member(user, organisation),
@@ -108,13 +109,18 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    access.require(access.can_edit_organisation(request.user, organisation))
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    access.require(access.can_edit_activity(request.user, organisation))
+    # A member edits what the organisation does; only its administrators what it is.
+    whole = access.can_edit_organisation(request.user, organisation)
+    form = OrganisationForm(request.POST or None, instance=organisation, whole_profile=whole)
     if request.method == "POST" and form.is_valid():
         services.update(form.instance, form.save_relations)
         messages.success(request, _("The changes were saved."))
         return redirect("organisations:detail", pk=organisation.pk)
-    return render(request, "organisations/form.html", {"form": form, "organisation": organisation})
+    context = {"form": form, "organisation": organisation, "whole_profile": whole}
+    if not whole:
+        context["admins"] = Membership.objects.admins().filter(organisation=organisation).select_related("user")
+    return render(request, "organisations/form.html", context)
 
 
 @login_required
@@ -309,7 +315,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(access.can_see_private_details(request.user, organisation))
-    can_upload = access.can_edit_organisation(request.user, organisation)
+    can_upload = access.can_manage_documents(request.user, organisation)
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         access.require(can_upload)
@@ -352,7 +358,7 @@ def download_document(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 @require_POST
 def delete_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     document = _document(pk, document_pk)
-    access.require(access.can_edit_organisation(request.user, document.organisation))
+    access.require(access.can_manage_documents(request.user, document.organisation))
     document.delete_with_file()
     messages.success(request, _("The document was deleted."))
     return redirect("organisations:documents", pk=pk)

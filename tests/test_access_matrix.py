@@ -233,6 +233,7 @@ MATRIX: dict[str, Entry] = {
         ("other_org_member", OK),
     ),
     # Organisations: members only (coordinators of its areas may read).
+    # A member edits the description of activity there; the administrators the whole profile.
     "organisations:edit": members_only(org_url("organisations:edit")),
     "organisations:members": members_only(org_url("organisations:members")),
     "organisations:documents": members_only(org_url("organisations:documents")),

@@ -489,7 +489,7 @@ def test_an_invitation_link_is_of_no_use_to_someone_else(client):
 
 
 def test_changing_the_bank_account_needs_verifying_again(client):
-    membership = MembershipFactory(organisation=OrganisationFactory(business_id="1234567-1"))
+    membership = MembershipFactory.admin(organisation=OrganisationFactory(business_id="1234567-1"))
     organisation = membership.organisation
     organisation.verified_at = timezone.now()
     organisation.save()
