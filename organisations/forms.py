@@ -20,6 +20,7 @@ from organisations.models import (
 )
 from portal.forms import CheckedModelMultipleChoiceField
 from portal.models import Municipality, WelfareArea
+from portal.municipalities import MunicipalitiesField, area_groups
 from portal.submissions import OncePerSubmissionForm
 from portal.uploads import UploadField
 from portal.validators import no_control_characters
@@ -54,10 +55,7 @@ def normalise_register_number(value: str) -> str | None:
 
 def municipality_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     """Municipalities grouped by wellbeing area, for a select with option groups."""
-    groups: dict[WelfareArea, list[tuple[int, str]]] = {}
-    for municipality in Municipality.objects.select_related("area").order_by("area__code", "name_fi"):
-        groups.setdefault(municipality.area, []).append((municipality.pk, municipality.name))
-    return [(area.name, options) for area, options in groups.items()]
+    return [(group.name, [(int(pk), name) for pk, name in group.municipalities]) for group in area_groups()]
 
 
 class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
@@ -73,19 +71,7 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
         max_length=20,
         help_text=_("Yhdistysrekisterinumero, e.g. 123.456."),
     )
-    operating_areas = CheckedModelMultipleChoiceField(
-        label=_("Whole wellbeing areas of operation"),
-        queryset=WelfareArea.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Every municipality of a chosen area is added."),
-    )
-    municipalities = forms.MultipleChoiceField(
-        label=_("Municipalities of operation"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Choose one or more; hold Ctrl (or Cmd) to choose several."),
-    )
+    municipalities = MunicipalitiesField(label=_("Municipalities of operation"), required=False)
     languages = forms.MultipleChoiceField(
         label=_("Languages served"),
         choices=ServiceLanguage.choices,
@@ -112,7 +98,6 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
             "kind",
             "parent",
             "home_municipality",
-            "operating_areas",
             "municipalities",
             "themes",
             "activity_types",
@@ -152,7 +137,6 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
 
     def __init__(self, *args: object, whole_profile: bool = True, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipalities"].choices = municipality_choices()
         if self.instance.pk:
             self.initial["municipalities"] = [
                 str(pk) for pk in self.instance.municipalities.values_list("pk", flat=True)
@@ -217,11 +201,7 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
         """Save the many-to-many choices onto ``organisation`` (the claimed row when claiming)."""
         organisation.themes.set(self.cleaned_data["themes"])
         organisation.activity_types.set(self.cleaned_data["activity_types"])
-        chosen = set(map(int, self.cleaned_data["municipalities"]))
-        chosen |= set(
-            Municipality.objects.filter(area__in=self.cleaned_data["operating_areas"]).values_list("pk", flat=True)
-        )
-        organisation.municipalities.set(chosen)
+        organisation.municipalities.set([int(pk) for pk in self.cleaned_data["municipalities"]])
 
 
 class InvitationForm(OncePerSubmissionForm, forms.ModelForm):
