@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
             ],
+            # Layout tags that any page uses, such as {% scrolls_sideways %} around a table.
+            "builtins": ["portal.templatetags.portal_layout"],
         },
     },
     {
