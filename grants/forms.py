@@ -18,9 +18,9 @@ from grants.models import (
     UseOfFundsReport,
 )
 from grants.services import decision_problems, unverified_problem
-from organisations.forms import municipality_choices
 from portal.forms import CheckedModelMultipleChoiceField
 from portal.money import MoneyField, euros, money_formfield
+from portal.municipalities import MunicipalitiesField
 from portal.submissions import OncePerSubmissionForm
 from portal.uploads import MultipleUploadField, UploadField
 from portal.validators import no_control_characters, plausible_year
@@ -123,12 +123,7 @@ CriterionFormSet = forms.inlineformset_factory(
 
 class ApplicationForm(OncePerSubmissionForm, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    municipalities = forms.MultipleChoiceField(
-        label=_("Municipalities served"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Choose one or more; hold Ctrl (or Cmd) to choose several."),
-    )
+    municipalities = MunicipalitiesField(label=_("Municipalities served"), required=False)
 
     class Meta:
         model = Application
@@ -153,7 +148,6 @@ class ApplicationForm(OncePerSubmissionForm, forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].validators.append(no_control_characters)
-        self.fields["municipalities"].choices = municipality_choices()
         self.fields["version"].initial = self.instance.version
         if self.instance.pk:
             self.initial["municipalities"] = [

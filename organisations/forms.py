@@ -20,6 +20,7 @@ from organisations.models import (
 )
 from portal.forms import CheckedModelMultipleChoiceField
 from portal.models import Municipality, WelfareArea
+from portal.municipalities import MunicipalitiesField, area_groups
 from portal.submissions import OncePerSubmissionForm
 from portal.uploads import UploadField
 from portal.validators import no_control_characters
@@ -54,10 +55,7 @@ def normalise_register_number(value: str) -> str | None:
 
 def municipality_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     """Municipalities grouped by wellbeing area, for a select with option groups."""
-    groups: dict[WelfareArea, list[tuple[int, str]]] = {}
-    for municipality in Municipality.objects.select_related("area").order_by("area__code", "name_fi"):
-        groups.setdefault(municipality.area, []).append((municipality.pk, municipality.name))
-    return [(area.name, options) for area, options in groups.items()]
+    return [(group.name, [(int(pk), name) for pk, name in group.municipalities]) for group in area_groups()]
 
 
 class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
@@ -73,19 +71,7 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
         max_length=20,
         help_text=_("Yhdistysrekisterinumero, e.g. 123.456."),
     )
-    operating_areas = CheckedModelMultipleChoiceField(
-        label=_("Whole wellbeing areas of operation"),
-        queryset=WelfareArea.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Every municipality of a chosen area is added."),
-    )
-    municipalities = forms.MultipleChoiceField(
-        label=_("Municipalities of operation"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Choose one or more; hold Ctrl (or Cmd) to choose several."),
-    )
+    municipalities = MunicipalitiesField(label=_("Municipalities of operation"), required=False)
     languages = forms.MultipleChoiceField(
         label=_("Languages served"),
         choices=ServiceLanguage.choices,
@@ -112,7 +98,6 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
             "kind",
             "parent",
             "home_municipality",
-            "operating_areas",
             "municipalities",
             "themes",
             "activity_types",
@@ -135,19 +120,39 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
         help_texts = {"parent": _("For a local association: its district or national organisation.")}
         field_classes = {"themes": CheckedModelMultipleChoiceField, "activity_types": CheckedModelMultipleChoiceField}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    # What the organisation is and how it is reached and paid: its administrators change these.
+    IDENTITY_FIELDS = (
+        "name_fi",
+        "name_sv",
+        "business_id",
+        "register_number",
+        "kind",
+        "parent",
+        "home_municipality",
+        "contact_email",
+        "phone",
+        "website",
+        "iban",
+    )
+
+    def __init__(self, *args: object, whole_profile: bool = True, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("name_fi", "name_sv", "phone"):
-            self.fields[name].validators.append(no_control_characters)
-        self.fields["municipalities"].choices = municipality_choices()
-        self.fields["home_municipality"].queryset = Municipality.objects.order_by("name_fi")
-        parents = Organisation.objects.filter(kind__in=[Organisation.Kind.NATIONAL, Organisation.Kind.DISTRICT])
         if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
             self.initial["municipalities"] = [
                 str(pk) for pk in self.instance.municipalities.values_list("pk", flat=True)
             ]
             self.initial["languages"] = self.instance.languages
+        if not whole_profile:
+            # A member's form: what the organisation is stays as its administrators keep it.
+            for name in self.IDENTITY_FIELDS:
+                del self.fields[name]
+            return
+        for name in ("name_fi", "name_sv", "phone"):
+            self.fields[name].validators.append(no_control_characters)
+        self.fields["home_municipality"].queryset = Municipality.objects.order_by("name_fi")
+        parents = Organisation.objects.filter(kind__in=[Organisation.Kind.NATIONAL, Organisation.Kind.DISTRICT])
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
             self.initial["iban"] = self.instance.iban_display
         self.fields["parent"].queryset = parents
         for name in ("name_fi", "home_municipality", "kind"):
@@ -173,6 +178,8 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
+        if "business_id" not in self.fields:
+            return cleaned
         identifier_given = cleaned.get("business_id") or cleaned.get("register_number")
         identifier_invalid = self.has_error("business_id") or self.has_error("register_number")
         if not identifier_given and not identifier_invalid:
@@ -194,11 +201,7 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
         """Save the many-to-many choices onto ``organisation`` (the claimed row when claiming)."""
         organisation.themes.set(self.cleaned_data["themes"])
         organisation.activity_types.set(self.cleaned_data["activity_types"])
-        chosen = set(map(int, self.cleaned_data["municipalities"]))
-        chosen |= set(
-            Municipality.objects.filter(area__in=self.cleaned_data["operating_areas"]).values_list("pk", flat=True)
-        )
-        organisation.municipalities.set(chosen)
+        organisation.municipalities.set([int(pk) for pk in self.cleaned_data["municipalities"]])
 
 
 class InvitationForm(OncePerSubmissionForm, forms.ModelForm):

@@ -10,7 +10,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -181,13 +181,33 @@ def invite(organisation: Organisation, email: str, role: str, invited_by: User, 
     return invitation
 
 
+def verified_addresses(user: User) -> list[str]:
+    return [
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    ]
+
+
+def is_addressed_to(invitation: Invitation, user: User) -> bool:
+    """A forwarded or leaked link is of no use: the invitation belongs to the address it was sent to."""
+    return invitation.email.lower() in verified_addresses(user)
+
+
+def invitations_for(user: User) -> QuerySet[Invitation]:
+    """The usable invitations sent to the user's verified addresses, to offer wherever they arrive."""
+    return (
+        Invitation.objects.usable()
+        .filter(email__in=verified_addresses(user))
+        .select_related("organisation", "invited_by")
+    )
+
+
 @transaction.atomic
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable:
         raise ValidationError(_("This invitation has already been used or has expired."), code="invitation_used")
-    # A forwarded or leaked link is of no use: the invitation belongs to the address it was sent to.
-    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
+    if not is_addressed_to(invitation, user):
         raise ValidationError(
             _("This invitation was sent to %(email)s. Log in with that address to accept it."),
             code="invitation_email",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
@@ -25,7 +26,7 @@ from organisations.forms import (
     RoleForm,
 )
 from organisations.models import Invitation, JoinRequest, Membership, Organisation, OrganisationDocument
-from portal import access, submissions, uploads
+from portal import access, accounts, submissions, uploads
 from portal.models import WelfareArea
 
 PAGE_SIZE = 25
@@ -52,6 +53,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "municipalities": organisation.municipalities.all(),
         "is_member": access.is_member(user, organisation),
         "can_edit": access.can_edit_organisation(user, organisation),
+        "can_edit_activity": access.can_edit_activity(user, organisation),
         "show_private": access.can_see_private_details(user, organisation),
         "can_verify": access.can_verify(user, organisation),
         "can_join": user.is_authenticated and not access.is_member(user, organisation),
@@ -104,13 +106,18 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    access.require(access.can_edit_organisation(request.user, organisation))
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    access.require(access.can_edit_activity(request.user, organisation))
+    # A member edits what the organisation does; only its administrators what it is.
+    whole = access.can_edit_organisation(request.user, organisation)
+    form = OrganisationForm(request.POST or None, instance=organisation, whole_profile=whole)
     if request.method == "POST" and form.is_valid():
         services.update(form.instance, form.save_relations)
         messages.success(request, _("The changes were saved."))
         return redirect("organisations:detail", pk=organisation.pk)
-    return render(request, "organisations/form.html", {"form": form, "organisation": organisation})
+    context = {"form": form, "organisation": organisation, "whole_profile": whole}
+    if not whole:
+        context["admins"] = Membership.objects.admins().filter(organisation=organisation).select_related("user")
+    return render(request, "organisations/form.html", context)
 
 
 @login_required
@@ -271,9 +278,18 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("organisations:detail", pk=pk)
 
 
-@login_required
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of an invitation email. Someone without an account (or logged out) sees what the
+    invitation is and how to go on; the link is kept through signing up, verifying the address and
+    logging in, and opens again after the login."""
     found = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        if found.is_usable:
+            accounts.resume_after_login(request, request.path)
+        return render(request, "organisations/invitation.html", {"invitation": found})
+    accounts.forget_resume(request, request.path)
     if request.method == "POST":
         try:
             services.accept_invitation(found, request.user)
@@ -282,7 +298,11 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, _("Welcome to %(name)s.") % {"name": found.organisation.name})
             return redirect("organisations:detail", pk=found.organisation.pk)
-    return render(request, "organisations/invitation.html", {"invitation": found})
+    return render(
+        request,
+        "organisations/invitation.html",
+        {"invitation": found, "addressed_to_user": services.is_addressed_to(found, request.user)},
+    )
 
 
 @login_required
@@ -290,7 +310,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(access.can_see_private_details(request.user, organisation))
-    can_upload = access.can_edit_organisation(request.user, organisation)
+    can_upload = access.can_manage_documents(request.user, organisation)
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         access.require(can_upload)
@@ -329,7 +349,7 @@ def download_document(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 @require_POST
 def delete_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     document = _document(pk, document_pk)
-    access.require(access.can_edit_organisation(request.user, document.organisation))
+    access.require(access.can_manage_documents(request.user, document.organisation))
     document.delete_with_file()
     messages.success(request, _("The document was deleted."))
     return redirect("organisations:documents", pk=pk)

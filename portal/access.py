@@ -142,6 +142,20 @@ def coordinates(user: AnyUser, organisation: Organisation) -> bool:
 
 
 def can_edit_organisation(user: AnyUser, organisation: Organisation) -> bool:
+    """The whole profile, with what the organisation is and how it is reached and paid (names,
+    identifiers, kind, home municipality, contacts, bank account): its administrators, who answer
+    for it. Members see these details on the organisation's page."""
+    return is_organisation_admin(user, organisation)
+
+
+def can_edit_activity(user: AnyUser, organisation: Organisation) -> bool:
+    """What the organisation does and where (descriptions, themes, activity types, languages,
+    municipalities of operation): every member keeps these up to date."""
+    return is_member(user, organisation)
+
+
+def can_manage_documents(user: AnyUser, organisation: Organisation) -> bool:
+    """Uploading and deleting the organisation's documents: every member."""
     return is_member(user, organisation)
 
 

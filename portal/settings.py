@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
             ],
+            # Layout tags that any page uses, such as {% scrolls_sideways %} around a table.
+            "builtins": ["portal.templatetags.portal_layout"],
         },
     },
     {
@@ -158,7 +160,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "portal.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -170,6 +172,12 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Following the link from the email in the browser that signed up logs the person in (allauth does
+# it only in that browser's session, so a leaked link logs nobody in).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Emails name the portal and its address, are plain text without HTML escaping, and a page left for
+# a login (an invitation) is opened after it.
+ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "portal:home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Järjestöportaali] "
@@ -199,8 +207,10 @@ MFA_TOTP_TOLERANCE = 1
 # Coordinators, decision-makers and staff must have TOTP before a staff page opens.
 PORTAL_REQUIRE_STAFF_MFA = env_bool("PORTAL_REQUIRE_STAFF_MFA", not DEMO_MODE)
 
-# The portal's own address, for links in emails sent by background jobs.
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The portal's own address, for links in emails sent by background jobs. By default the address
+# `make run` serves the demo at, on the port it was given.
+_RUN_PORT = env_int("PORT", 8000)
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", f"http://127.0.0.1:{_RUN_PORT}").rstrip("/")
 
 # --- Email ------------------------------------------------------------------------------------
 

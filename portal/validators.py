@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -22,3 +23,12 @@ def plausible_year(value: datetime.date) -> None:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         # The message names 1900 as FIRST_YEAR does.
         raise ValidationError(_("Give a year between 1900 and %(last)s."), code="year", params={"last": LAST_YEAR})
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, saying what the password needs in words Django translates: Django 5.2 reworded its
+    "too short" message and has no Finnish for the new wording, so the Finnish sign-up page showed
+    it in English. Its help text says the same and is translated."""
+
+    def get_error_message(self) -> str:
+        return self.get_help_text()

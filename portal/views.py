@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from organisations.models import Membership
+from organisations.services import invitations_for
 from portal import access, dashboard, health, personal_data
 from portal.forms import DeleteAccountForm, ProfileForm
 from portal.models import AreaRole, WelfareArea
@@ -45,7 +46,11 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
 def workspace(request: HttpRequest) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related("organisation")
     roles = [(role, access.ROLE_DUTIES[role.role]) for role in access.active_roles(request.user)]
-    return render(request, "portal/workspace.html", {"memberships": memberships, "roles": roles})
+    return render(
+        request,
+        "portal/workspace.html",
+        {"memberships": memberships, "roles": roles, "invitations": invitations_for(request.user)},
+    )
 
 
 @login_required

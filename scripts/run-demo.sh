@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 export DJANGO_DEBUG="${DJANGO_DEBUG:-true}"
 export PORTAL_DEMO_MODE=true
 PY="${PY:-.venv/bin/python}"
-PORT="${PORT:-8000}"
+# Exported: the settings build the links in emails (PORTAL_BASE_URL) from it.
+export PORT="${PORT:-8000}"
 
 "$PY" manage.py migrate --no-input -v0
 "$PY" manage.py seed_demo

@@ -218,17 +218,19 @@ MATRIX: dict[str, Entry] = {
     # Organisations: public pages.
     "organisations:directory": public("organisations:directory"),
     "organisations:detail": Entry(org_url("organisations:detail"), OK, OK, OK, ("anonymous", OK)),
-    # Any logged-in person may register an organisation, ask to join one, or open an invitation link.
+    # Any logged-in person may register an organisation or ask to join one. An invitation link opens
+    # for whoever holds it (it was emailed to them): logged out, it says how to sign up or log in.
     "organisations:register": own_account("organisations:register"),
     "organisations:join": Entry(org_url("organisations:join"), LOGIN, OK, OK, ("other_org_member", OK)),
     "organisations:invitation": Entry(
         lambda world: reverse("organisations:invitation", kwargs={"token": invitation_token(world)}),
-        LOGIN,
+        OK,
         OK,
         OK,
         ("other_org_member", OK),
     ),
     # Organisations: members only (coordinators of its areas may read).
+    # A member edits the description of activity there; the administrators the whole profile.
     "organisations:edit": members_only(org_url("organisations:edit")),
     "organisations:members": members_only(org_url("organisations:members")),
     "organisations:documents": members_only(org_url("organisations:documents")),

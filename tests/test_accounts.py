@@ -127,3 +127,58 @@ def test_profile_with_an_empty_name_shows_the_error_and_keeps_the_old_one(client
     assert 'aria-invalid="true"' in response.content.decode()
     user.refresh_from_db()
     assert user.full_name == "Vanha Nimi"
+
+
+def test_the_verification_email_names_the_portal_and_its_address_as_written(client, settings):
+    settings.PORTAL_BASE_URL = "https://portaali.example.fi"
+    client.cookies["django_language"] = "fi"
+    client.post(
+        reverse("account_signup"),
+        {
+            "full_name": "Aalto & Koski",
+            "email": "uusi@example.org",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    message = mail.outbox[0]
+    assert message.subject == "[Järjestöportaali] Vahvista sähköpostiosoitteesi"
+    assert message.body.startswith("Terve palvelusta Järjestöportaali!")
+    assert "testserver" not in message.body.replace("http://testserver/accounts/confirm-email/", "")
+    assert "käyttäjä Aalto & Koski on antanut sähköpostiosoitteesi" in message.body  # not "Aalto &amp; Koski"
+    assert message.body.rstrip().endswith("https://portaali.example.fi")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("fi", "Salasanasi tulee sisältää ainakin 10 merkkiä."),
+        ("sv", "Ditt lösenord måste innehålla minst 10 tecken."),
+        ("en", "Your password must contain at least 10 characters."),
+    ],
+)
+def test_a_too_short_password_is_refused_in_the_pages_language(client, language, message):
+    client.cookies["django_language"] = language
+    response = client.post(
+        reverse("account_signup"),
+        {"full_name": "Uusi", "email": "uusi@example.org", "password1": "lyhyt-1", "password2": "lyhyt-1"},
+    )
+    page = response.content.decode()
+    assert message in page
+    assert "This password is too short" not in page
+    assert not User.objects.filter(email="uusi@example.org").exists()
+
+
+def test_following_the_verification_link_in_the_same_browser_logs_in(client):
+    sign_up(client)
+    response = client.post(confirmation_link(mail.outbox[0]))
+    assert response.url == reverse("portal:workspace")
+    assert client.session["_auth_user_id"] == str(User.objects.get(email="uusi@example.org").pk)
+
+
+def test_a_verification_link_opened_elsewhere_logs_nobody_in(client):
+    sign_up(client)
+    elsewhere = type(client)()
+    response = elsewhere.post(confirmation_link(mail.outbox[0]))
+    assert response.url == reverse("account_login")
+    assert "_auth_user_id" not in elsewhere.session

@@ -535,7 +535,9 @@ FORMS: list[Case] = [
             "home_municipality": in_world(lambda world: world.organisation.home_municipality_id),
         },
     ),
+    # A member edits what the organisation does; an administrator the whole profile.
     Case("organisations:edit", persona("ngo_member")),
+    Case("organisations:edit", persona("ngo_admin"), label="whole profile"),
     Case("organisations:join", persona("other_org_member"), target=fresh_organisation_to_join, reopen=True),
     Case(
         "organisations:invite",

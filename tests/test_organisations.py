@@ -60,7 +60,7 @@ def test_registering_stores_normalised_identifiers_and_makes_the_user_admin(clie
     client.force_login(user)
     response = client.post(
         REGISTER,
-        registration(business_id="12345671", register_number="123456", operating_areas=[area("05").pk]),
+        registration(business_id="12345671", register_number="123456", municipalities=["area:05"]),
     )
     organisation = Organisation.objects.get(name_fi="Kaarinan Kävelykaverit ry")
     assert response.status_code == 302
@@ -490,7 +490,7 @@ def test_an_invitation_link_is_of_no_use_to_someone_else(client):
 
 
 def test_changing_the_bank_account_needs_verifying_again(client):
-    membership = MembershipFactory(organisation=OrganisationFactory(business_id="1234567-1"))
+    membership = MembershipFactory.admin(organisation=OrganisationFactory(business_id="1234567-1"))
     organisation = membership.organisation
     organisation.verified_at = timezone.now()
     organisation.save()

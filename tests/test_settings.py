@@ -99,3 +99,39 @@ def test_celery_is_configured_for_reliable_jobs(settings, setting, expected):
 def test_broker_does_not_redeliver_a_job_before_its_hard_time_limit(settings):
     assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_links_in_emails_follow_the_port_of_make_run():
+    """`PORT=8123 make run` serves the demo on 8123: the links in its emails must lead there."""
+    assert settings_in_subprocess({"DJANGO_DEBUG": "true", "PORT": "8123"}, "settings.PORTAL_BASE_URL") == (
+        "http://127.0.0.1:8123"
+    )
+    assert settings_in_subprocess({"DJANGO_DEBUG": "true", "PORT": ""}, "settings.PORTAL_BASE_URL") == (
+        "http://127.0.0.1:8000"
+    )
+    production = {"DJANGO_DEBUG": "true", "PORT": "8123", "PORTAL_BASE_URL": "https://portaali.example.fi/"}
+    assert settings_in_subprocess(production, "settings.PORTAL_BASE_URL") == "https://portaali.example.fi"
+
+
+def test_the_demo_script_serves_and_links_to_the_same_port(tmp_path):
+    """scripts/run-demo.sh (what `make run` starts) with a stand-in Python that records what the web
+    server and the settings it starts with were given."""
+    record = tmp_path / "record"
+    stand_in = tmp_path / "python"
+    stand_in.write_text(
+        "#!/usr/bin/env bash\n"
+        'if [ "$2" = runserver ]; then\n'
+        f'  echo "serves $3" >> {record}\n'
+        f"  {sys.executable} -c 'import django; django.setup(); from django.conf import settings; "
+        f'print("links", settings.PORTAL_BASE_URL)\' >> {record}\n'
+        "fi\n"
+    )
+    stand_in.chmod(0o755)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_", "DATABASE_", "CELERY_"))}
+    subprocess.run(
+        ["bash", str(BASE_DIR / "scripts" / "run-demo.sh")],
+        env=clean | {"PORT": "8123", "PY": str(stand_in), "DJANGO_SETTINGS_MODULE": "portal.settings",
+                     "PORTAL_VAR_DIR": str(tmp_path / "var")},
+        cwd=BASE_DIR, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert record.read_text().splitlines() == ["serves 127.0.0.1:8123", "links http://127.0.0.1:8123"]

@@ -98,12 +98,14 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def new_ui(reference_data: None, browser: Browser, live_server) -> Iterator[Callable[[], AccessiblePage]]:
+def new_ui(reference_data: None, browser: Browser, live_server) -> Iterator[Callable[..., AccessiblePage]]:
     """Opens pages in fresh browser contexts (one per person); every page they load must pass axe."""
     opened: list[tuple[BrowserContext, AccessiblePage]] = []
 
-    def open_page() -> AccessiblePage:
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    def open_page(locale: str = "en-GB", **options: object) -> AccessiblePage:
+        """A new browser; ``locale`` is the language it asks pages in, ``options`` go to Playwright
+        (``viewport={"width": 320, "height": 640}`` for a phone)."""
+        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
         context.set_default_timeout(15_000)
         page = AccessiblePage(context.new_page())
         opened.append((context, page))
@@ -118,7 +120,7 @@ def new_ui(reference_data: None, browser: Browser, live_server) -> Iterator[Call
 
 
 @pytest.fixture
-def ui(new_ui: Callable[[], AccessiblePage]) -> AccessiblePage:
+def ui(new_ui: Callable[..., AccessiblePage]) -> AccessiblePage:
     return new_ui()
 
 

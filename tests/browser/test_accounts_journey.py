@@ -3,12 +3,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from playwright.sync_api import expect
 
+from organisations import services
 from portal.models import User
 from tests.conftest import PASSWORD, totp_code
-from tests.factories import AreaRoleFactory, area
+from tests.factories import AreaRoleFactory, MembershipFactory, area
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +34,22 @@ def test_sign_up_verify_log_in_and_out(ui):
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[0].body).group(1)
     page = ui.goto(link)
     page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
-    ui.check()
-
-    page.get_by_label("Email").fill("maija@example.org")
-    page.get_by_label("Password").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    # The link opened in the browser that signed up logs the person in, and the workspace offers
+    # what to do first.
     expect(page.get_by_role("heading", name="My workspace")).to_be_visible()
+    expect(page.get_by_role("link", name="Register an organisation")).to_be_visible()
     ui.check()
     assert User.objects.get(email="maija@example.org").full_name == "Maija Meikäläinen"
 
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("navigation", name="Account").get_by_role("link", name="Log in")).to_be_visible()
+    ui.check()
+
+    page = ui.goto("/accounts/login/")
+    page.get_by_label("Email").fill("maija@example.org")
+    page.get_by_label("Password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name="My workspace")).to_be_visible()
     ui.check()
 
 
@@ -78,4 +84,63 @@ def test_coordinator_is_sent_to_set_up_two_factor_authentication_first(ui):
     ui.check()
     page.get_by_role("link", name=re.compile("Area work")).click()
     expect(page.get_by_role("heading", name=re.compile("Area work"))).to_be_visible()
+    ui.check()
+
+
+def test_an_invitation_opened_logged_out_is_kept_through_sign_up_and_verification(ui, live_server):
+    admin = MembershipFactory.admin(organisation__name_fi="Turun Omaishoitajat ry").user
+    organisation = admin.memberships.get().organisation
+    services.invite(organisation, "maija@example.org", "member", admin, live_server.url)
+    link = re.search(r"https?://[^/\s]+(/invitations/[^\s]+/)", mail.outbox[-1].body).group(1)
+
+    page = ui.goto(link)
+    expect(page.get_by_role("heading", name="Invitation to Turun Omaishoitajat ry")).to_be_visible()
+    expect(page.get_by_text("The invitation was sent to maija@example.org.")).to_be_visible()
+    page.get_by_role("main").get_by_role("link", name="Sign up").click()
+    ui.check()
+    fill_sign_up(page, NEW_PASSWORD)
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    ui.check()
+
+    verification = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[-1].body).group(1)
+    page = ui.goto(verification)
+    page.get_by_role("button", name="Confirm").click()
+    # Logged in by the link and back at the invitation.
+    expect(page.get_by_role("heading", name="Invitation to Turun Omaishoitajat ry")).to_be_visible()
+    ui.check()
+    page.get_by_role("button", name="Accept the invitation").click()
+    expect(page.get_by_text("Welcome to Turun Omaishoitajat ry.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Turun Omaishoitajat ry")).to_be_visible()
+    ui.check()
+    assert organisation.memberships.filter(user__email="maija@example.org", role="member").exists()
+
+
+def test_a_finnish_sign_up_speaks_finnish_and_its_email_names_the_portal(new_ui):
+    ui = new_ui(locale="fi-FI")
+    page = ui.goto("/accounts/signup/")
+    page.get_by_label("Koko nimi").fill("Maija Meikäläinen & Co")
+    page.get_by_label("Sähköposti").fill("maija@example.org")
+    page.get_by_label("Salasana", exact=True).fill("lyhyt")
+    page.get_by_label("Salasana (uudestaan)").fill("lyhyt")
+    page.get_by_role("button", name="Rekisteröidy").click()
+    expect(page.locator(".field--error")).to_contain_text("Salasanasi tulee sisältää ainakin 10 merkkiä.")
+    expect(page.get_by_text("This password is too short")).to_have_count(0)
+    ui.check()
+
+    page.get_by_label("Salasana", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Salasana (uudestaan)").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Rekisteröidy").click()
+    expect(page.get_by_role("heading", name="Vahvista sähköpostiosoitteesi")).to_be_visible()
+    ui.check()
+    email = mail.outbox[-1]
+    assert email.subject == "[Järjestöportaali] Vahvista sähköpostiosoitteesi"
+    assert email.body.startswith("Terve palvelusta Järjestöportaali!")
+    assert "käyttäjä Maija Meikäläinen & Co on antanut" in email.body  # plain text, not &amp;
+    assert settings.PORTAL_BASE_URL in email.body
+
+    verification = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", email.body).group(1)
+    page = ui.goto(verification)
+    page.get_by_role("button", name="Vahvista").click()
+    expect(page.get_by_role("heading", name="Oma työtila")).to_be_visible()
+    expect(page.get_by_role("link", name="Rekisteröi järjestö")).to_be_visible()
     ui.check()

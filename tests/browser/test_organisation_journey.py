@@ -21,8 +21,9 @@ def fill_registration(page, business_id: str, iban: str) -> None:
     page.get_by_label("Business ID").fill(business_id)
     page.get_by_label("Kind").select_option(label="Local association")
     page.get_by_label("Home municipality").select_option(label="Kaarina")
-    page.get_by_role("group", name="Whole wellbeing areas of operation").get_by_label(
-        "Wellbeing services county of Southwest Finland"
+    page.locator("summary", has_text="Wellbeing services county of Southwest Finland").click()
+    page.get_by_role("group", name="Wellbeing services county of Southwest Finland").get_by_label(
+        "The whole area (all 27 municipalities)"
     ).check()
     page.get_by_role("group", name="Themes").get_by_label("Older people").check()
     page.get_by_role("group", name="Languages served").get_by_label("Finnish").check()

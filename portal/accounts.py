@@ -1,0 +1,70 @@
+"""How allauth writes to people and where it takes them: the portal's account adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
+
+# A page to open after the next login: set by a page that a person reached logged out and must
+# come back to (an invitation link), so that signing up, verifying the address and logging in in
+# between do not lose it.
+RESUME_AFTER_LOGIN = "portal.resume_after_login"
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's emails call the site (``current_site``): the portal's name and address, not
+    the host name the request happened to use."""
+
+    name: str
+    domain: str
+
+
+def portal_site() -> PortalSite:
+    return PortalSite(name="Järjestöportaali", domain=settings.PORTAL_BASE_URL)
+
+
+def resume_after_login(request: HttpRequest, path: str) -> None:
+    request.session[RESUME_AFTER_LOGIN] = path
+
+
+def forget_resume(request: HttpRequest, path: str) -> None:
+    if request.session.get(RESUME_AFTER_LOGIN) == path:
+        del request.session[RESUME_AFTER_LOGIN]
+
+
+def _resume(request: HttpRequest) -> str | None:
+    path = request.session.get(RESUME_AFTER_LOGIN)
+    return path if path and url_has_allowed_host_and_scheme(path, allowed_hosts=None) else None
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        return _resume(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        # Where the login that follows the email verification goes.
+        return _resume(request) or super().get_signup_redirect_url(request)
+
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> EmailMessage:
+        """allauth's emails as plain text, rendered without HTML escaping (a plain-text body is never
+        read as HTML, so "A & B ry" must arrive as written), naming the portal."""
+        context = {**context, "current_site": portal_site()}
+        # Collapsing white space also keeps a hostile name from breaking the header.
+        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context, using="text").split())
+        body = render_to_string(f"{template_prefix}_message.txt", context, using="text").strip()
+        to = [email] if isinstance(email, str) else email
+        return EmailMessage(self.format_email_subject(subject), body, self.get_from_email(), to, headers=headers)
