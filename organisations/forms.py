@@ -120,7 +120,8 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
         help_texts = {"parent": _("For a local association: its district or national organisation.")}
         field_classes = {"themes": CheckedModelMultipleChoiceField, "activity_types": CheckedModelMultipleChoiceField}
 
-    # What the organisation is and how it is reached and paid: its administrators change these.
+    # What the organisation is and how it is reached and paid: its administrators change these. Its
+    # municipalities too, for they decide which areas' coordinators see its bank account and documents.
     IDENTITY_FIELDS = (
         "name_fi",
         "name_sv",
@@ -129,6 +130,7 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
         "kind",
         "parent",
         "home_municipality",
+        "municipalities",
         "contact_email",
         "phone",
         "website",
@@ -201,7 +203,8 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
         """Save the many-to-many choices onto ``organisation`` (the claimed row when claiming)."""
         organisation.themes.set(self.cleaned_data["themes"])
         organisation.activity_types.set(self.cleaned_data["activity_types"])
-        organisation.municipalities.set([int(pk) for pk in self.cleaned_data["municipalities"]])
+        if "municipalities" in self.cleaned_data:
+            organisation.municipalities.set([int(pk) for pk in self.cleaned_data["municipalities"]])
 
 
 class InvitationForm(OncePerSubmissionForm, forms.ModelForm):

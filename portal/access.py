@@ -149,8 +149,9 @@ def can_edit_organisation(user: AnyUser, organisation: Organisation) -> bool:
 
 
 def can_edit_activity(user: AnyUser, organisation: Organisation) -> bool:
-    """What the organisation does and where (descriptions, themes, activity types, languages,
-    municipalities of operation): every member keeps these up to date."""
+    """What the organisation does (descriptions, themes, activity types, languages): every member
+    keeps these up to date. Where it operates decides which coordinators see its private details,
+    so that is its administrators' to change."""
     return is_member(user, organisation)
 
 

@@ -38,7 +38,8 @@ def test_a_member_sees_the_bank_account_but_edits_only_the_description_of_activi
     response = client.get(reverse("organisations:edit", kwargs={"pk": organisation.pk}))
     assert response.status_code == 200
     page = text(response)
-    for field in ("name_fi", "business_id", "register_number", "iban", "contact_email", "phone", "home_municipality"):
+    for field in ("name_fi", "business_id", "register_number", "iban", "contact_email", "phone", "home_municipality",
+                  "municipalities"):  # fmt: skip
         assert f'name="{field}"' not in page, field
     assert 'name="description_fi"' in page
     assert "changed by its administrators: Anna Pääkäyttäjä." in page

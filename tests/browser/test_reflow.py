@@ -21,8 +21,9 @@ from tests.test_access_matrix import ACCOUNT_STEP, MATRIX, OK
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 320, "height": 640}
-# Files, not pages.
+# Files and fragments, not pages: the budget's totals are part of the application form's page.
 NOT_PAGES = {
+    "grants:budget_totals",
     "healthz",
     "portal:my_data",
     "grants:open_data_json",
@@ -30,6 +31,7 @@ NOT_PAGES = {
     "organisations:download_document",
     "grants:download_attachment",
     "grants:report_download",
+    "grants:submitted_pdf",
 }
 PAGES = sorted(
     key
