@@ -20,9 +20,9 @@ from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.pages import largest_area  # noqa: E402
-from grants import continuity, national, reports  # noqa: E402
-from grants.models import ContinuityReport  # noqa: E402
-from grants.tasks import build_continuity_report  # noqa: E402
+from funding import continuity, national, reports  # noqa: E402
+from funding.models import ContinuityReport  # noqa: E402
+from funding.tasks import build_continuity_report  # noqa: E402
 from portal.models import WelfareArea  # noqa: E402
 
 YEAR = timezone.localdate().year

@@ -407,7 +407,7 @@ class PaymentForm(OncePerSubmissionForm, forms.Form):
             del self.fields["confirm_unverified"]
 
 
-class ReportForm(OncePerSubmissionForm, forms.ModelForm):
+class UseOfFundsForm(OncePerSubmissionForm, forms.ModelForm):
     class Meta:
         model = UseOfFundsReport
         formfield_callback = staticmethod(money_formfield)

@@ -1,4 +1,4 @@
-"""What grants and funding hold about a person (see portal.personal_data). What they did stays on
+"""What grants hold about a person (see portal.personal_data). What they did stays on
 the record of the application, the call or the report with their name removed."""
 
 from __future__ import annotations
@@ -9,9 +9,7 @@ from grants.models import (
     Application,
     ApplicationAttachment,
     ApplicationEvent,
-    ContinuityReport,
     Decision,
-    FundingImport,
     GrantCall,
     Payment,
     ReviewAssignment,
@@ -129,27 +127,6 @@ declare(
     export=lambda user: [
         {"title": c.title_fi, "area": c.area.code, "at": iso(c.created_at)}
         for c in GrantCall.objects.filter(created_by=user).select_related("area")
-    ],
-    kept=True,
-)
-declare(
-    ContinuityReport,
-    "requested_by",
-    "published_by",
-    section="continuity_reports",
-    export=lambda user: [
-        {"area": r.area.code if r.area else None, "year": r.year, "at": iso(r.created_at)}
-        for r in ContinuityReport.objects.filter(Q(requested_by=user) | Q(published_by=user)).select_related("area")
-    ],
-    kept=True,
-)
-declare(
-    FundingImport,
-    "uploaded_by",
-    section="funding_imports",
-    export=lambda user: [
-        {"file_name": i.original_name, "area": i.area.code, "state": i.state, "at": iso(i.created_at)}
-        for i in FundingImport.objects.filter(uploaded_by=user).select_related("area")
     ],
     kept=True,
 )

@@ -26,7 +26,6 @@ from grants.models import (
     AttachmentKind,
     BudgetLine,
     Decision,
-    FundingRecord,
     GrantCall,
     Payment,
     Review,
@@ -35,6 +34,7 @@ from grants.models import (
     UseOfFundsReport,
     default_report_due,
 )
+from grants.signals import decision_recorded
 from organisations.models import Membership
 from portal import emails, uploads
 from portal.models import AreaRole
@@ -330,7 +330,7 @@ def record_decision(
     change_reason: str = "",
     **fields: object,
 ) -> Decision:
-    """Create or change the decision, keep the organisation's funding ledger row in step, and
+    """Create or change the decision, tell the funding ledger (``decision_recorded``), and
     write it on the timeline and to the applicant: what it was, what it became, who, when, why.
 
     Refused once the grant has been paid; when granting more than the call's remaining
@@ -383,7 +383,7 @@ def record_decision(
             **confirmed_unverified,
         },
     )
-    sync_funding_record(decision)
+    decision_recorded.send(sender=Decision, decision=decision)
     event = ApplicationEvent.objects.create(
         application=application,
         kind=ApplicationEvent.Kind.DECISION,
@@ -418,29 +418,6 @@ def decide(application: Application, user: User, **fields: object) -> Decision:
     if decision.application.status == Status.IN_REVIEW:
         workflow.perform(application, "decide", user)
     return decision
-
-
-def sync_funding_record(decision: Decision) -> None:
-    application = decision.application
-    if not decision.is_grant or not decision.amount:
-        FundingRecord.objects.filter(application=application).delete()
-        return
-    call = application.call
-    FundingRecord.objects.update_or_create(
-        application=application,
-        defaults={
-            "organisation": application.organisation,
-            "funder_kind": FundingRecord.FunderKind.WELFARE_AREA,
-            "funder_area": call.area,
-            "funder_municipality": None,
-            "funder_name": call.area.name_fi,
-            "year": call.funding_year,
-            "amount": decision.amount,
-            "grant_type": call.grant_type,
-            "purpose": application.title[:500],
-            "source": FundingRecord.Source.DECISION,
-        },
-    )
 
 
 @transaction.atomic
@@ -603,7 +580,7 @@ def information_requested(application: Application) -> ApplicationEvent | None:
 
 
 @transaction.atomic
-def save_report(
+def save_use_of_funds_report(
     application: Application, user: User, attachment: UploadedFile | None = None, **fields: object
 ) -> UseOfFundsReport:
     """Save the report on the use of funds, with an attachment added from the same form."""

@@ -2,12 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from grants import reports, services
-
-
-@shared_task
-def build_continuity_report(report_id: int) -> None:
-    reports.run_job(report_id)
+from grants import services
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)

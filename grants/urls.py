@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from grants import report_views, views
+from grants import views
 
 app_name = "grants"
 
@@ -36,16 +36,8 @@ urlpatterns = [
     path("applications/<int:pk>/assign/", views.assign, name="assign"),
     path("applications/<int:pk>/decision/", views.decision, name="decision"),
     path("applications/<int:pk>/payments/", views.add_payment, name="payment"),
-    path("applications/<int:pk>/report/", views.report, name="report"),
+    path("applications/<int:pk>/use-of-funds/", views.use_of_funds, name="use_of_funds"),
     path("areas/<str:code>/decisions/", views.decisions, name="decisions"),
-    path("workspace/areas/<str:code>/reports/", report_views.report_list, name="reports"),
-    path("workspace/areas/<str:code>/funding-imports/", report_views.funding_imports, name="funding_imports"),
-    path("funding-imports/<int:pk>/confirm/", report_views.confirm_import, name="confirm_import"),
-    path("national/reports/", report_views.national_reports, name="national_reports"),
-    path("reports/<int:pk>/", report_views.report_detail, name="report_status"),
-    path("reports/<int:pk>/view/", report_views.report_html, name="report_html"),
-    path("reports/<int:pk>/download/<str:kind>/", report_views.report_download, name="report_download"),
-    path("reports/<int:pk>/publish/", report_views.report_publish, name="report_publish"),
     path("open-data/grants.json", views.open_data_json, name="open_data_json"),
     path("open-data/grants.csv", views.open_data_csv, name="open_data_csv"),
 ]

@@ -35,10 +35,10 @@ from grants.forms import (
     MessageForm,
     OtherFundingFormSet,
     PaymentForm,
-    ReportForm,
     ReviewForm,
     StartApplicationForm,
     TransitionForm,
+    UseOfFundsForm,
     budget_rows,
 )
 from grants.models import (
@@ -636,7 +636,7 @@ def add_payment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @submissions.once_per_submission
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def use_of_funds(request: HttpRequest, pk: int) -> HttpResponse:
     """The report on the use of funds, beside what was granted, paid and when it is due; its
     attachments are added from the same form, so that nothing typed is lost."""
     application = _application(request, pk)
@@ -644,15 +644,17 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     existing = getattr(application, "use_of_funds_report", None)
     data = request.POST if request.method == "POST" else None
     attaching = request.POST.get("action") == "attach"
-    form = ReportForm(data, instance=existing)
+    form = UseOfFundsForm(data, instance=existing)
     attachment = AttachmentForm(data, request.FILES or None, attaching=attaching, kind=AttachmentKind.USE_OF_FUNDS)
     editable = application.status in REPORT_EDITABLE
     if data is not None:
         access.require(editable)
         valid = [form.is_valid(), attachment.is_valid()]
         if all(valid):
-            fields = {name: form.cleaned_data[name] for name in ReportForm.Meta.fields}
-            services.save_report(application, request.user, attachment=attachment.cleaned_data["file"], **fields)
+            fields = {name: form.cleaned_data[name] for name in UseOfFundsForm.Meta.fields}
+            services.save_use_of_funds_report(
+                application, request.user, attachment=attachment.cleaned_data["file"], **fields
+            )
             balance = services.funds_balance(application)
             if balance and balance.overspent:
                 messages.warning(
@@ -668,14 +670,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             messages.success(request, _("The report was saved. Submit it when it is ready."))
             if attaching:
-                return redirect(reverse("grants:report", kwargs={"pk": pk}) + "#report-attachments")
+                return redirect(reverse("grants:use_of_funds", kwargs={"pk": pk}) + "#report-attachments")
             return redirect("grants:application", pk=pk)
         if attaching and request.FILES:
             attachment.add_error("file", _("The file was not added: correct the errors above and choose it again."))
     decision_row = Decision.objects.filter(application=application).first()
     return render(
         request,
-        "grants/report_form.html",
+        "grants/use_of_funds_form.html",
         {
             "application": application,
             "form": form,

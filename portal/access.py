@@ -16,7 +16,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from familycentre.models import AgreementStatus, CooperationAgreement, FamilyCentre, FamilyCentreActivity
-from grants.models import Application, ContinuityReport, GrantCall, ReviewAssignment, Status
+from funding.models import ContinuityReport
+from grants.models import Application, GrantCall, ReviewAssignment, Status
 from organisations.models import CoordinatorNote, JoinRequest, Membership, Organisation, OrganisationDocument
 from portal.models import AreaRole, WelfareArea
 

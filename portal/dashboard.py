@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from familycentre.models import CooperationAgreement, FamilyCentre
 from familycentre.services import REMINDER_DAYS
-from grants import continuity
+from funding import continuity
 from grants.models import Application, Decision, GrantCall, Status
 from organisations.models import Organisation
 from portal import charts

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from familycentre import demo as familycentre_demo
+from funding import demo as funding_demo
 from grants import demo as grants_demo
 from organisations import demo as organisation_demo
 from portal.models import AreaRole, User, WelfareArea
@@ -62,6 +63,7 @@ def seed() -> list[DemoUser]:
         reviewer=users["reviewer@example.org"],
         decision_maker=users["decision-maker@example.org"],
     )
+    funding_demo.seed(coordinator=users["coordinator@example.org"])
     return DEMO_USERS
 
 

@@ -36,13 +36,13 @@ from familycentre.models import (
     FamilyCentreActivity,
     NetworkMember,
 )
+from funding.models import FundingRecord
 from grants import workflow
 from grants.models import (
     Application,
     ApplicationEvent,
     BudgetLine,
     Decision,
-    FundingRecord,
     GrantCall,
     GrantType,
     OtherFunding,

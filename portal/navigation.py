@@ -39,7 +39,7 @@ def items_for(request: HttpRequest) -> list[NavItem]:
     if access.areas_with_role(user, access.Role.REVIEWER).exists():
         items.append(NavItem(_("My reviews"), reverse("grants:my_reviews")))
     if access.can_view_national(user):
-        items.append(NavItem(_("National overview"), reverse("grants:national_reports")))
+        items.append(NavItem(_("National overview"), reverse("funding:national_reports")))
     if access.can_use_admin(user):
         items.append(NavItem(_("Administration"), reverse("admin:index")))
     return items

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "portal",
     "organisations",
     "grants",
+    "funding",
     "familycentre",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include(portal_patterns)),
     path("", include("organisations.urls")),
     path("", include("grants.urls")),
+    path("", include("funding.urls")),
     path("", include("familycentre.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

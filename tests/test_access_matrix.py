@@ -18,7 +18,7 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from grants.models import ContinuityReport, FundingImport
+from funding.models import ContinuityReport, FundingImport
 from organisations.models import Invitation, JoinRequest
 from tests.conftest import World, once
 from tests.factories import (
@@ -175,7 +175,7 @@ def import_preview_url(world: World) -> str:
         area=world.organisation.home_municipality.area, original_name="x.csv", sha256="0" * 64, state="preview",
         file=ContentFile(b"business_id;funder_kind\n", name="x.csv"),
     )  # fmt: skip
-    return reverse("grants:confirm_import", kwargs={"pk": preview.pk})
+    return reverse("funding:confirm_import", kwargs={"pk": preview.pk})
 
 
 def public(name: str, **kwargs: str) -> Entry:
@@ -300,7 +300,7 @@ MATRIX: dict[str, Entry] = {
     "grants:organisation_applications": members_only(org_url("grants:organisation_applications")),
     "grants:application": members_only(application_url("grants:application")),
     "grants:application_edit": members_only(application_url("grants:application_edit")),
-    "grants:report": members_only(application_url("grants:report", "paid")),
+    "grants:use_of_funds": members_only(application_url("grants:use_of_funds", "paid")),
     "grants:download_attachment": members_only(
         application_url("grants:download_attachment", attachment_pk=lambda w, a: a.attachments.get().pk)
     ),
@@ -367,17 +367,17 @@ MATRIX: dict[str, Entry] = {
         activity_url("familycentre:activity_delete"), expect=REDIRECT, method="post"
     ),
     # Continuity reports: the area's coordinators; its councillors read the published ones.
-    "grants:reports": area_staff(url("grants:reports", code="05"), "councillor"),
-    "grants:report_status": area_staff(report_url("grants:report_status"), "councillor"),
-    "grants:report_html": area_staff(report_url("grants:report_html"), "councillor"),
-    "grants:report_download": area_staff(report_url("grants:report_download", kind="pdf"), "councillor"),
-    "grants:report_publish": area_staff(
-        report_url("grants:report_publish", published=False), expect=REDIRECT, method="post"
+    "funding:reports": area_staff(url("funding:reports", code="05"), "councillor"),
+    "funding:report_status": area_staff(report_url("funding:report_status"), "councillor"),
+    "funding:report_html": area_staff(report_url("funding:report_html"), "councillor"),
+    "funding:report_download": area_staff(report_url("funding:report_download", kind="pdf"), "councillor"),
+    "funding:report_publish": area_staff(
+        report_url("funding:report_publish", published=False), expect=REDIRECT, method="post"
     ),
-    "grants:funding_imports": area_staff(url("grants:funding_imports", code="05")),
-    "grants:national_reports": Entry(url("grants:national_reports"), LOGIN, DENIED, DENIED, ("operator", OK)),
+    "funding:funding_imports": area_staff(url("funding:funding_imports", code="05")),
+    "funding:national_reports": Entry(url("funding:national_reports"), LOGIN, DENIED, DENIED, ("operator", OK)),
     "portal:area_dashboard": area_staff(url("portal:area_dashboard", code="05"), "councillor"),
-    "grants:confirm_import": area_staff(import_preview_url, expect=REDIRECT, method="post"),
+    "funding:confirm_import": area_staff(import_preview_url, expect=REDIRECT, method="post"),
     # Operators only.
     "admin:*": Entry(url("admin:portal_arearole_changelist"), ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ("operator", OK)),
     # allauth: accounts and two-factor authentication.

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from grants import continuity
-from grants.models import Decision, FundingRecord
+from funding import continuity
+from funding.models import FundingRecord
+from grants.models import Decision
 from portal.models import Municipality
 from tests.factories import ApplicationFactory, GrantCallFactory, OrganisationFactory, area
 

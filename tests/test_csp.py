@@ -12,8 +12,8 @@ from django.urls import reverse
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Sources for WeasyPrint, never served as web pages: their <style> is the PDF's layout.
 PDF_TEMPLATES = {
-    "grants/report/pdf.html",
-    "grants/report/national.html",
+    "funding/report/pdf.html",
+    "funding/report/national.html",
     "grants/application_pdf.html",
     "familycentre/agreement_pdf.html",
 }

@@ -138,10 +138,14 @@ def test_the_report_form_shows_granted_paid_and_due_and_both_sides_read_the_diff
     member = MembershipFactory(organisation=application.organisation).user
     client.force_login(member)
     client.cookies["django_language"] = "en"
-    page = client.get(reverse("grants:report", kwargs={"pk": application.pk})).content.decode().replace("\u00a0", " ")
+    page = (
+        client.get(reverse("grants:use_of_funds", kwargs={"pk": application.pk}))
+        .content.decode()
+        .replace("\u00a0", " ")
+    )
     assert "Granted</dt><dd>20,000.00 €" in page and "Paid</dt><dd>4,000.00 €" in page and "Report due" in page
     response = client.post(
-        reverse("grants:report", kwargs={"pk": application.pk}),
+        reverse("grants:use_of_funds", kwargs={"pk": application.pk}),
         {"amount_used": "4 500", "narrative": "Ryhmät pidettiin.", "results": "Hyvin.", **once()},
         follow=True,
     )
@@ -156,7 +160,7 @@ def test_the_report_form_shows_granted_paid_and_due_and_both_sides_read_the_diff
 
     client.force_login(member)
     client.post(
-        reverse("grants:report", kwargs={"pk": application.pk}),
+        reverse("grants:use_of_funds", kwargs={"pk": application.pk}),
         {"amount_used": "3 000", "narrative": "Ryhmät pidettiin.", "results": "Hyvin.", **once()},
     )
     client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)

@@ -26,12 +26,12 @@ from django.test import Client
 from django.urls import reverse
 
 from familycentre.models import CooperationAgreement, FamilyCentreActivity, NetworkMember
+from funding.models import ContinuityReport
 from grants.models import (
     Application,
     ApplicationAttachment,
     ApplicationEvent,
     BudgetLine,
-    ContinuityReport,
     Decision,
     GrantCall,
     Payment,
@@ -315,7 +315,7 @@ POST_CASES = [
     Post(
         "continuity report",
         lambda w: w.coordinator,
-        lambda w: reverse("grants:reports", kwargs={"code": "05"}),
+        lambda w: reverse("funding:reports", kwargs={"code": "05"}),
         lambda w: {"year": "2026", "baseline_year": "2025", "language": "fi"},
         lambda w: [ContinuityReport],
     ),
@@ -349,7 +349,7 @@ def count(thing: type[Model] | object) -> int:
 @pytest.mark.parametrize("case", POST_CASES, ids=lambda case: case.name)
 def test_ten_identical_posts_create_one(reference_data, live_server, world, case, monkeypatch):
     # The report job itself is not what is raced here; its row is.
-    monkeypatch.setattr("grants.report_views.build_continuity_report.delay", lambda report_id: None)
+    monkeypatch.setattr("funding.views.build_continuity_report.delay", lambda report_id: None)
     path, fields, sender = case.path(world), case.fields(world), case.sender(world)
     before = [count(thing) for thing in case.counts(world)]
     mail.outbox.clear()

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from grants import imports
-from grants.models import FundingImport, FundingRecord
+from funding import imports
+from funding.models import FundingImport, FundingRecord
 from organisations.models import Organisation
 from tests.conftest import once
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, area

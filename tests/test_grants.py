@@ -16,8 +16,9 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from funding.models import FundingRecord
 from grants import opendata, services, workflow
-from grants.models import Application, Decision, FundingRecord, GrantCall, Review, Status
+from grants.models import Application, Decision, GrantCall, Review, Status
 from portal.models import Theme
 from tests.conftest import once
 from tests.factories import (

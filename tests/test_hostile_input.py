@@ -49,7 +49,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from pytest_django.fixtures import Settings
 
 from familycentre.models import CooperationAgreement
-from grants.models import FundingImport
+from funding.models import FundingImport
 from portal.models import User
 from tests.conftest import PASSWORD, World, enable_totp, totp_code
 from tests.factories import (
@@ -598,16 +598,16 @@ FORMS: list[Case] = [
         reopen=True,
     ),
     Case(
-        "grants:report",
+        "grants:use_of_funds",
         persona("ngo_member"),
-        target=application_url("grants:report", "paid"),
+        target=application_url("grants:use_of_funds", "paid"),
         pick="action=save",
         baseline={"amount_used": "20000", "narrative": "Ryhmät pidettiin.", "results": "Hyvin."},
     ),
     Case(
-        "grants:report",
+        "grants:use_of_funds",
         persona("ngo_member"),
-        target=application_url("grants:report", "paid"),
+        target=application_url("grants:use_of_funds", "paid"),
         pick="action=attach",
         baseline={
             "amount_used": "20000",
@@ -685,10 +685,10 @@ FORMS: list[Case] = [
         reopen=True,
     ),
     # Continuity reports and funding imports.
-    Case("grants:reports", persona("coordinator")),
-    Case("grants:national_reports", persona("operator")),
+    Case("funding:reports", persona("coordinator")),
+    Case("funding:national_reports", persona("operator")),
     Case(
-        "grants:funding_imports",
+        "funding:funding_imports",
         persona("coordinator"),
         baseline={"file": good_csv},
         records_refusals=frozenset({"grants.fundingimport"}),
@@ -765,8 +765,8 @@ BUTTONS = {
     "organisations:close",
     "organisations:invitation",
     "grants:call_publish",
-    "grants:report_publish",
-    "grants:confirm_import",
+    "funding:report_publish",
+    "funding:confirm_import",
     "familycentre:agreement_step",
     "familycentre:activity_delete",
     "account_logout",
@@ -1107,7 +1107,7 @@ def test_an_import_that_passes_its_check_imports_cleanly(
 ) -> None:
     """A funding import is checked first and imported when confirmed: a file that passes the check
     must import without a crash and without storing what it would not show."""
-    case = next(case for case in FORMS if case.key == "grants:funding_imports")
+    case = next(case for case in FORMS if case.key == "funding:funding_imports")
     visit, opened = start(case, client, world, writes)
     data: dict[str, Value | FileMaker] = baseline_of(case, visit, opened.form) | {"file": make}
     checked = submit(visit, opened.path, data, f"{make.__name__}, checked")
@@ -1115,7 +1115,7 @@ def test_an_import_that_passes_its_check_imports_cleanly(
     preview = FundingImport.objects.filter(state=FundingImport.State.PREVIEW).first()
     assert (preview is None) == checked.refused
     if preview is not None:
-        confirm = reverse("grants:confirm_import", kwargs={"pk": preview.pk})
+        confirm = reverse("funding:confirm_import", kwargs={"pk": preview.pk})
         outcome = submit(visit, confirm, {}, f"{make.__name__}, imported")
         judge(case, outcome, data, f"{make.__name__}, imported")
         assert FundingImport.objects.filter(state=FundingImport.State.IMPORTED).exists()
@@ -1184,7 +1184,7 @@ GET_PAGES: list[Listing] = [
     Listing("grants:work_list", ("page", "format")),
     Listing("grants:decisions", ("year",)),
     Listing("portal:area_dashboard", ("year",)),
-    Listing("grants:funding_imports", ("checked",)),
+    Listing("funding:funding_imports", ("checked",)),
     Listing("grants:budget_totals", ("budget-TOTAL_FORMS", "budget-0-amount", "budget-0-kind", "requested_amount")),
     Listing("familycentre:area_centres"),
     Listing("familycentre:centre"),

@@ -13,7 +13,8 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 
 from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity
-from grants.models import Application, Decision, FundingRecord, GrantCall, Review, Status
+from funding.models import FundingRecord
+from grants.models import Application, Decision, GrantCall, Review, Status
 from organisations.models import Membership, Organisation
 from portal.demo import DEMO_PASSWORD
 from portal.models import AreaRole, User, WelfareArea

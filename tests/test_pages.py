@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.defaults import server_error
 
-from grants.models import ContinuityReport
+from funding.models import ContinuityReport
 from portal import charts
 from tests.factories import (
     ApplicationFactory,
@@ -160,9 +160,9 @@ def test_the_dashboard_offers_the_years_and_links_the_latest_published_report(cl
     assert '<option value="2025" selected>2025</option>' in html
     years = re.findall(r'<option value="(\d{4})"', html)
     assert years[0] == str(timezone.localdate().year + 1) and years[-1] == "2023"
-    assert f'href="{reverse("grants:report_html", kwargs={"pk": latest.pk})}"' in html
+    assert f'href="{reverse("funding:report_html", kwargs={"pk": latest.pk})}"' in html
     assert "The latest published continuity report: 2026 compared with 2025" in html
-    assert reverse("grants:report_html", kwargs={"pk": older.pk}) not in html
+    assert reverse("funding:report_html", kwargs={"pk": older.pk}) not in html
 
     # A decision-maker sees the dashboard but reads no reports: no link to one.
     client.force_login(AreaRoleFactory.decision_maker(area=area("05")).user)

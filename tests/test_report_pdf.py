@@ -11,8 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
-from grants import reports
-from grants.models import ContinuityReport, FundingRecord
+from funding import reports
+from funding.models import ContinuityReport, FundingRecord
 from organisations.demo import business_id
 from portal.models import Municipality
 from tests.factories import ApplicationFactory, GrantCallFactory, OrganisationFactory, area

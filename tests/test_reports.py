@@ -12,9 +12,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
-from grants import reports
-from grants.models import ContinuityReport, FundingRecord
-from grants.tasks import build_continuity_report
+from funding import reports
+from funding.models import ContinuityReport, FundingRecord
+from funding.tasks import build_continuity_report
 from portal.models import AreaRole
 from tests.conftest import once
 from tests.factories import AreaRoleFactory, OrganisationFactory, UserFactory, area
@@ -68,23 +68,23 @@ def test_councillors_see_only_their_own_areas_published_reports(client, settings
     councillor = AreaRoleFactory.councillor(area=area("05")).user
     elsewhere = AreaRoleFactory.councillor(area=area("90")).user
     coordinator = AreaRoleFactory.coordinator(area=area("05")).user
-    pdf = reverse("grants:report_download", kwargs={"pk": report.pk, "kind": "pdf"})
+    pdf = reverse("funding:report_download", kwargs={"pk": report.pk, "kind": "pdf"})
 
     client.force_login(councillor)
     assert client.get(pdf).status_code == 403
     client.force_login(coordinator)
-    client.post(reverse("grants:report_publish", kwargs={"pk": report.pk}))
+    client.post(reverse("funding:report_publish", kwargs={"pk": report.pk}))
     client.force_login(councillor)
     response = client.get(pdf)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    table = client.get(reverse("grants:report_download", kwargs={"pk": report.pk, "kind": "csv"}))
+    table = client.get(reverse("funding:report_download", kwargs={"pk": report.pk, "kind": "csv"}))
     assert table["Content-Type"].startswith("text/csv")
     client.force_login(elsewhere)
     assert client.get(pdf).status_code == 403
-    assert client.get(reverse("grants:reports", kwargs={"code": "05"})).status_code == 403
+    assert client.get(reverse("funding:reports", kwargs={"code": "05"})).status_code == 403
     client.force_login(UserFactory())
-    assert client.get(reverse("grants:report_status", kwargs={"pk": report.pk})).status_code == 403
+    assert client.get(reverse("funding:report_status", kwargs={"pk": report.pk})).status_code == 403
 
 
 @pytest.mark.django_db
@@ -94,11 +94,11 @@ def test_htmx_polls_only_the_progress_fragment(client, settings):
         area=area("05"), year=2026, baseline_year=2025, progress=40, state="running"
     )
     client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)
-    fragment = client.get(reverse("grants:report_status", kwargs={"pk": report.pk}), HTTP_HX_REQUEST="true")
+    fragment = client.get(reverse("funding:report_status", kwargs={"pk": report.pk}), HTTP_HX_REQUEST="true")
     html = fragment.content.decode()
     assert html.lstrip().startswith('<div id="report-progress"')
     assert 'value="40"' in html and 'hx-trigger="every 2s"' in html
-    page = client.get(reverse("grants:report_status", kwargs={"pk": report.pk})).content.decode()
+    page = client.get(reverse("funding:report_status", kwargs={"pk": report.pk})).content.decode()
     assert "<html" in page and 'value="40"' in page
 
 
@@ -108,7 +108,7 @@ def test_the_fragment_of_a_finished_report_brings_the_publish_button_to_the_coor
     report = ContinuityReport.objects.create(
         area=area("05"), year=2026, baseline_year=2025, progress=100, state="succeeded", stage="Ready"
     )
-    status = reverse("grants:report_status", kwargs={"pk": report.pk})
+    status = reverse("funding:report_status", kwargs={"pk": report.pk})
     client.cookies["django_language"] = "en"
     client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)
     html = client.get(status, HTTP_HX_REQUEST="true").content.decode()
@@ -127,14 +127,14 @@ def test_a_coordinator_requests_a_report_and_bad_years_are_refused(client, setti
     settings.PORTAL_REQUIRE_STAFF_MFA = False
     client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)
     client.cookies["django_language"] = "en"
-    url = reverse("grants:reports", kwargs={"code": "05"})
+    url = reverse("funding:reports", kwargs={"code": "05"})
     response = client.post(url, {"year": "2026", "baseline_year": "2026", "language": "sv"})
     assert response.status_code == 400
     assert "The baseline year must be before the year" in response.content.decode()
     assert not ContinuityReport.objects.exists()
     response = client.post(url, {"year": "2026", "baseline_year": "2025", "language": "sv", **once()})
     report = ContinuityReport.objects.get()
-    assert response.url == reverse("grants:report_status", kwargs={"pk": report.pk})
+    assert response.url == reverse("funding:report_status", kwargs={"pk": report.pk})
     assert (report.language, report.state) == ("sv", "queued")
 
 
@@ -146,10 +146,10 @@ def test_the_national_overview_merges_one_report_per_area(client, django_capture
     client.cookies["django_language"] = "en"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("grants:national_reports"), {"year": "2026", "baseline_year": "2025", "language": "en", **once()}
+            reverse("funding:national_reports"), {"year": "2026", "baseline_year": "2025", "language": "en", **once()}
         )
     report = ContinuityReport.objects.get(area=None)
-    assert response.url == reverse("grants:report_status", kwargs={"pk": report.pk})
+    assert response.url == reverse("funding:report_status", kwargs={"pk": report.pk})
     report.refresh_from_db()
     assert (report.state, report.progress) == ("succeeded", 100)
     with report.pdf.open("rb") as pdf:
@@ -164,9 +164,11 @@ def test_the_national_overview_merges_one_report_per_area(client, django_capture
     viewer = UserFactory()
     AreaRole.objects.create(user=viewer, role="national_viewer")
     client.force_login(viewer)
-    assert client.get(reverse("grants:report_download", kwargs={"pk": report.pk, "kind": "pdf"})).status_code == 200
-    assert client.get(reverse("grants:report_download", kwargs={"pk": report.pk, "kind": "exe"})).status_code == 404
-    assert client.post(reverse("grants:national_reports"), {"year": "2026", "baseline_year": "2025"}).status_code == 403
+    assert client.get(reverse("funding:report_download", kwargs={"pk": report.pk, "kind": "pdf"})).status_code == 200
+    assert client.get(reverse("funding:report_download", kwargs={"pk": report.pk, "kind": "exe"})).status_code == 404
+    assert (
+        client.post(reverse("funding:national_reports"), {"year": "2026", "baseline_year": "2025"}).status_code == 403
+    )
 
 
 @pytest.mark.django_db
@@ -174,8 +176,8 @@ def test_area_staff_cannot_open_the_national_overview(client, settings):
     settings.PORTAL_REQUIRE_STAFF_MFA = False
     report = ContinuityReport.objects.create(area=None, year=2026, baseline_year=2025, state="succeeded")
     client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)
-    assert client.get(reverse("grants:national_reports")).status_code == 403
-    assert client.get(reverse("grants:report_status", kwargs={"pk": report.pk})).status_code == 403
+    assert client.get(reverse("funding:national_reports")).status_code == 403
+    assert client.get(reverse("funding:report_status", kwargs={"pk": report.pk})).status_code == 403
 
 
 @pytest.mark.django_db
@@ -208,13 +210,13 @@ def test_publishing_emails_each_councillor_of_the_area_once_in_their_language(
     AreaRoleFactory.councillor(area=area("90"))
     coordinator = AreaRoleFactory.coordinator(area=area("05")).user
     client.force_login(coordinator)
-    publish = reverse("grants:report_publish", kwargs={"pk": report.pk})
+    publish = reverse("funding:report_publish", kwargs={"pk": report.pk})
     with django_capture_on_commit_callbacks(execute=True):
         client.post(publish)
         client.post(publish)  # a double click tells nobody twice
     assert sorted(message.to[0] for message in mailoutbox) == sorted([finn.email, swede.email])
     by_person = {message.to[0]: message for message in mailoutbox}
-    link = f"{settings.PORTAL_BASE_URL}{reverse('grants:report_html', kwargs={'pk': report.pk})}"
+    link = f"{settings.PORTAL_BASE_URL}{reverse('funding:report_html', kwargs={'pk': report.pk})}"
     assert link in by_person[finn.email].body and link in by_person[swede.email].body
     with translation.override("fi"):
         assert by_person[finn.email].subject == _("Continuity report published: %(area)s, %(year)s") % {

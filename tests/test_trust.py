@@ -16,9 +16,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from funding.models import ContinuityReport, FundingRecord
+from funding.tasks import build_continuity_report
 from grants import services
-from grants.models import ContinuityReport, FundingRecord, Review
-from grants.tasks import build_continuity_report
+from grants.models import Review
 from organisations.models import Invitation, JoinRequest, Membership, Organisation
 from portal.models import AreaRole
 from tests.conftest import PASSWORD, once
@@ -322,7 +323,7 @@ def test_a_published_report_page_shows_the_figures_of_its_pdf_not_todays_ledger(
         funder_area=area("05"), funder_name="Alue", year=2026, amount=Decimal(300808), source="import",
     )  # fmt: skip
     client.force_login(AreaRoleFactory.councillor(area=area("05")).user)
-    page = client.get(reverse("grants:report_html", kwargs={"pk": report.pk})).content.decode()
+    page = client.get(reverse("funding:report_html", kwargs={"pk": report.pk})).content.decode()
     page = page.replace("\xa0", " ").replace("\u202f", " ")
     assert "Vakaa Yhdistys ry" in page and "Katkennut Yhdistys ry" in page
     assert "Myöhempi Yhdistys ry" not in page

@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from familycentre.models import CooperationAgreement
 from familycentre.tasks import render_agreement_pdf
-from grants import reports
-from grants.models import ContinuityReport
-from grants.tasks import build_continuity_report
+from funding import reports
+from funding.models import ContinuityReport
+from funding.tasks import build_continuity_report
 from portal.celery import app
 from tests.factories import AgreementFactory, MembershipFactory
 from tests.test_reports import scenario
@@ -83,7 +83,7 @@ def test_a_report_job_killed_while_rendering_completes_once_on_the_next_worker(
         assert report.state == ContinuityReport.State.SUCCEEDED, (report.error, second.output)
     assert ContinuityReport.objects.count() == 1
     assert [stage[0] for stage in report.history] == [10, 40, 60, 90, 100]  # this run's stages, once each
-    stored = files_in(tmp_path / "grants" / "reports")
+    stored = files_in(tmp_path / "funding" / "reports")
     assert sorted(Path(name).suffix for name in stored) == [".csv", ".html", ".pdf"]  # one of each, no leftovers
     assert Path(report.pdf.name).name in stored
     assert report.pdf.open("rb").read().startswith(b"%PDF")

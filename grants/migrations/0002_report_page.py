@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import grants.models
+import funding.models
 
 
 class Migration(migrations.Migration):
@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="continuityreport",
             name="page",
-            field=models.FileField(blank=True, max_length=200, upload_to=grants.models.report_upload_to),
+            field=models.FileField(blank=True, max_length=200, upload_to=funding.models.report_upload_to),
         ),
     ]

@@ -14,7 +14,8 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from grants.models import Application, ApplicationAttachment, Decision, FundingRecord, Status
+from funding.models import FundingRecord
+from grants.models import Application, ApplicationAttachment, Decision, Status
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD, enable_totp
 from tests.factories import PDF_BYTES, AreaRoleFactory, MembershipFactory, OrganisationFactory, area

@@ -30,7 +30,7 @@ NOT_PAGES = {
     "grants:open_data_csv",
     "organisations:download_document",
     "grants:download_attachment",
-    "grants:report_download",
+    "funding:report_download",
     "grants:submitted_pdf",
 }
 PAGES = sorted(

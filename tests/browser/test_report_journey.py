@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from grants import reports
-from grants.models import ContinuityReport, FundingRecord
+from funding import reports
+from funding.models import ContinuityReport, FundingRecord
 from portal.models import Theme
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD, enable_totp
@@ -104,7 +104,7 @@ def test_the_finished_report_offers_its_files_and_publishing_without_a_reload(ne
     )  # fmt: skip
     coordinator = AreaRoleFactory.coordinator(area=area("05"), user__preferred_language="en").user
     # The job waits for the test to run it, as it waits for a worker in production.
-    monkeypatch.setattr("grants.report_views.build_continuity_report.delay", lambda report_id: None)
+    monkeypatch.setattr("funding.views.build_continuity_report.delay", lambda report_id: None)
 
     staff_ui = new_ui()
     staff = log_in(staff_ui, coordinator.email, PASSWORD, totp_secret=enable_totp(coordinator))

@@ -20,8 +20,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from grants import continuity
-from grants.models import ContinuityReport, FundingRecord
+from funding import continuity
+from funding.models import ContinuityReport, FundingRecord
 from portal import emails, uploads
 from portal.csvsafe import safe_row
 from portal.models import AreaRole, User
@@ -111,12 +111,12 @@ def context(result: continuity.Continuity, report: ContinuityReport | None) -> d
 
 def content(result: continuity.Continuity, report: ContinuityReport | None) -> SafeString:
     """The report itself, as HTML: the body of the PDF and, kept with the report, its web page."""
-    return mark_safe(render_to_string("grants/report/content.html", context(result, report)))  # noqa: S308 - rendered with autoescape
+    return mark_safe(render_to_string("funding/report/content.html", context(result, report)))  # noqa: S308 - rendered with autoescape
 
 
 def html(body: SafeString, result: continuity.Continuity) -> str:
     """The PDF's document around the report's content."""
-    return render_to_string("grants/report/pdf.html", {"content": body, "result": result})
+    return render_to_string("funding/report/pdf.html", {"content": body, "result": result})
 
 
 def pdf_bytes(document: str) -> bytes:
@@ -170,12 +170,12 @@ def run_job(report_id: int) -> None:
         stem = f"continuity-{report.area.code if report.area else 'national'}-{report.year}"
         storage = report.pdf.storage
         # New random names every attempt: a file a killed attempt left half-written is never referred to.
-        pdf_name = storage.save(uploads.random_name("grants/reports", f"{stem}.pdf"), ContentFile(built.pdf))
+        pdf_name = storage.save(uploads.random_name("funding/reports", f"{stem}.pdf"), ContentFile(built.pdf))
         csv_name = storage.save(
-            uploads.random_name("grants/reports", f"{stem}.csv"), ContentFile(built.csv.encode("utf-8-sig"))
+            uploads.random_name("funding/reports", f"{stem}.csv"), ContentFile(built.csv.encode("utf-8-sig"))
         )
         page_name = storage.save(
-            uploads.random_name("grants/reports", f"{stem}.html"), ContentFile(built.page.encode("utf-8"))
+            uploads.random_name("funding/reports", f"{stem}.html"), ContentFile(built.page.encode("utf-8"))
         )
     except SoftTimeLimitExceeded:
         with translation.override(report.language):
@@ -212,13 +212,13 @@ def publish(report: ContinuityReport, user: User) -> bool:
     ).update(published_at=timezone.now(), published_by=user)
     if not published:  # a double click or a colleague a moment earlier: nobody is told twice
         return False
-    link = settings.PORTAL_BASE_URL + reverse("grants:report_html", kwargs={"pk": report.pk})
+    link = settings.PORTAL_BASE_URL + reverse("funding:report_html", kwargs={"pk": report.pk})
     councillors = AreaRole.objects.active().in_area(report.area).with_role(AreaRole.Role.COUNCILLOR).people()
     for councillor in councillors:
         emails.send_later(
             councillor.email,
             councillor.preferred_language,
-            "grants/email/report_published",
+            "funding/email/report_published",
             {"report": report, "area": report.area, "recipient": councillor, "link": link},
         )
     return True

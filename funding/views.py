@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -12,41 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from grants import imports, national, reports
-from grants.models import ContinuityReport, FundingImport
-from grants.tasks import build_continuity_report
+from funding import imports, national, reports
+from funding.forms import ImportForm, ReportRequestForm
+from funding.models import ContinuityReport, FundingImport
+from funding.tasks import build_continuity_report
 from portal import access, submissions, uploads
 from portal.models import WelfareArea
-from portal.submissions import OncePerSubmissionForm
-
-
-class ReportRequestForm(OncePerSubmissionForm, forms.ModelForm):
-    class Meta:
-        model = ContinuityReport
-        fields = ["year", "baseline_year", "language"]
-
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
-        if cleaned.get("year") and cleaned.get("baseline_year") and cleaned["baseline_year"] >= cleaned["year"]:
-            self.add_error("baseline_year", gettext_lazy("The baseline year must be before the year."))
-        return cleaned
-
-
-class ImportForm(OncePerSubmissionForm, forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File (CSV or XLSX)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-        help_text=gettext_lazy("Columns as in the instructions; the first row is the header."),
-    )
-
-    def clean_file(self) -> object:
-        file = self.cleaned_data["file"]
-        if uploads.extension_of(file.name) not in ("csv", "xlsx"):
-            raise forms.ValidationError(gettext_lazy("Give a CSV or XLSX file."), code="file_type")
-        return file
 
 
 def _area_for_reports(request: HttpRequest, code: str) -> WelfareArea:
@@ -73,10 +45,10 @@ def report_list(request: HttpRequest, code: str) -> HttpResponse:
             report.stage = _("Waiting for a worker")
             report.save()
             transaction.on_commit(lambda: build_continuity_report.delay(report.pk))
-            return redirect("grants:report_status", pk=report.pk)
+            return redirect("funding:report_status", pk=report.pk)
     return render(
         request,
-        "grants/report/list.html",
+        "funding/report/list.html",
         {"area": area, "reports": access.reports_visible_to(request.user, area), "form": form if manage else None},
         status=400 if form.errors else 200,
     )
@@ -104,10 +76,10 @@ def national_reports(request: HttpRequest) -> HttpResponse:
         report.stage = _("Waiting for the workers")
         report.save()
         transaction.on_commit(lambda: national.start(report))
-        return redirect("grants:report_status", pk=report.pk)
+        return redirect("funding:report_status", pk=report.pk)
     return render(
         request,
-        "grants/report/national_list.html",
+        "funding/report/national_list.html",
         {
             "reports": ContinuityReport.objects.filter(area__isnull=True),
             "form": form if access.can_use_admin(request.user) else None,
@@ -119,7 +91,7 @@ def national_reports(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    template = "grants/report/progress.html" if request.htmx else "grants/report/detail.html"
+    template = "funding/report/progress.html" if request.htmx else "funding/report/detail.html"
     return render(request, template, {"report": report, "can_manage": access.can_manage_report(request.user, report)})
 
 
@@ -127,13 +99,13 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_html(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     if report.area is None:
-        return redirect("grants:report_download", pk=pk, kind="pdf")
+        return redirect("funding:report_download", pk=pk, kind="pdf")
     if report.state != ContinuityReport.State.SUCCEEDED or not report.page:
         messages.info(request, _("The report has no web page; download its PDF."))
-        return redirect("grants:report_status", pk=pk)
+        return redirect("funding:report_status", pk=pk)
     with report.page.open("rb") as stored:
         content = mark_safe(stored.read().decode("utf-8"))  # noqa: S308 - rendered by the job with autoescape
-    return render(request, "grants/report/page.html", {"report": report, "content": content})
+    return render(request, "funding/report/page.html", {"report": report, "content": content})
 
 
 @login_required
@@ -144,7 +116,7 @@ def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     file = report.pdf if kind == "pdf" else report.csv
     if report.state != ContinuityReport.State.SUCCEEDED or not file:
         messages.info(request, _("The report is not ready yet."))
-        return redirect("grants:report_status", pk=pk)
+        return redirect("funding:report_status", pk=pk)
     stem = f"jatkuvuus-{report.area.code if report.area else 'koko-maa'}-{report.year}"
     return uploads.download_response(file, f"{stem}.{kind}")
 
@@ -156,7 +128,7 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(report.area is not None and access.can_manage_reports(request.user, report.area))
     if reports.publish(report, request.user):
         messages.success(request, _("The report is published; the area's councillors can now read it."))
-    return redirect("grants:report_status", pk=pk)
+    return redirect("funding:report_status", pk=pk)
 
 
 @login_required
@@ -171,14 +143,14 @@ def funding_imports(request: HttpRequest, code: str) -> HttpResponse:
         record = imports.run(upload, upload.name, area, request.user, dry_run=True)
         if record.state != FundingImport.State.REFUSED:
             # Checked: shown after a redirect, so that a reload does not send the file again.
-            return redirect(reverse("grants:funding_imports", kwargs={"code": code}) + f"?checked={record.pk}")
+            return redirect(reverse("funding:funding_imports", kwargs={"code": code}) + f"?checked={record.pk}")
     elif request.method == "GET":
         checked = request.GET.get("checked", "")
         if checked.isascii() and checked.isdecimal() and len(checked) <= 18:
             record = FundingImport.objects.filter(area=area, pk=int(checked), state=FundingImport.State.PREVIEW).first()
     return render(
         request,
-        "grants/imports.html",
+        "funding/imports.html",
         {
             "area": area,
             "form": form,
@@ -204,4 +176,4 @@ def confirm_import(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.error(request, record.errors[0][1] if record.errors else _("The file was refused."))
-    return redirect("grants:funding_imports", code=preview.area.code)
+    return redirect("funding:funding_imports", code=preview.area.code)

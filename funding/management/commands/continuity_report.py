@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from grants import reports
-from grants.models import ContinuityReport
+from funding import reports
+from funding.models import ContinuityReport
 from portal.models import WelfareArea
 
 

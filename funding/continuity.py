@@ -22,7 +22,8 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Application, Decision, FundingRecord, GrantCall, Status
+from funding.models import FundingRecord
+from grants.models import Application, Decision, GrantCall, Status
 from organisations.models import Organisation
 from portal.models import WelfareArea
 

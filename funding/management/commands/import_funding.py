@@ -6,8 +6,8 @@ from typing import Any
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from grants import imports
-from grants.models import FundingImport
+from funding import imports
+from funding.models import FundingImport
 from portal.models import WelfareArea
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as NumberError
 from stdnum.fi import ytunnus
 
-from grants.models import FundingImport, FundingRecord
+from funding.models import FundingImport, FundingRecord
 from organisations.forms import REGISTER_NUMBER
 from organisations.models import Organisation
 from portal import money

@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfWriter
 
-from grants import continuity, reports
-from grants.models import ContinuityReport
+from funding import continuity, reports
+from funding.models import ContinuityReport
 from portal import uploads
 from portal.models import WelfareArea
 
@@ -38,7 +38,7 @@ def area_part(report_id: int, area_id: int) -> dict[str, object]:
         with translation.override(report.language):
             result = continuity.compute(area, report.year, report.baseline_year)
             document = reports.pdf_bytes(reports.html(reports.content(result, None), result))
-        name = default_storage.save(uploads.random_name("grants/reports/parts", "part.pdf"), ContentFile(document))
+        name = default_storage.save(uploads.random_name("funding/reports/parts", "part.pdf"), ContentFile(document))
     except Exception as error:  # noqa: BLE001 - the merge step reports it; the chord must finish
         return {"code": area.code, "error": f"{type(error).__name__}: {error}"[:500]}
     step = 90 // WelfareArea.objects.count()
@@ -75,7 +75,7 @@ def merge(parts: list[dict[str, object]], report_id: int) -> None:
     with translation.override(report.language):
         cover = reports.pdf_bytes(
             render_to_string(
-                "grants/report/national.html", {"report": report, "parts": parts, "generated_at": timezone.now()}
+                "funding/report/national.html", {"report": report, "parts": parts, "generated_at": timezone.now()}
             )
         )
         stage = _("Ready")
@@ -96,10 +96,10 @@ def merge(parts: list[dict[str, object]], report_id: int) -> None:
         ]
     )
     pdf_name = default_storage.save(
-        uploads.random_name("grants/reports", "national.pdf"), ContentFile(merged.getvalue())
+        uploads.random_name("funding/reports", "national.pdf"), ContentFile(merged.getvalue())
     )
     csv_name = default_storage.save(
-        uploads.random_name("grants/reports", "national.csv"), ContentFile(table.getvalue().encode("utf-8-sig"))
+        uploads.random_name("funding/reports", "national.csv"), ContentFile(table.getvalue().encode("utf-8-sig"))
     )
     ContinuityReport.objects.filter(pk=report_id).update(
         state=ContinuityReport.State.SUCCEEDED, pdf=pdf_name, csv=csv_name, progress=100, stage=stage,

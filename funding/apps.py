@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FundingConfig(AppConfig):
+    name = "funding"
+    verbose_name = _("Funding")
+
+    def ready(self) -> None:
+        from funding import ledger, personal_data  # noqa: F401 - connect the ledger, declare personal data
