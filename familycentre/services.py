@@ -19,8 +19,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from familycentre.models import AgreementStatus, CooperationAgreement, FamilyCentre, NetworkMember
+from organisations import permissions as organisation_permissions
 from organisations.models import Membership, Organisation
-from portal import emails, uploads
+from portal import access, emails, uploads
 from portal.models import AreaRole
 
 if TYPE_CHECKING:
@@ -53,12 +54,10 @@ STEP_BY_NAME = {step.name: step for step in STEPS}
 
 
 def sides_of(user: User, agreement: CooperationAgreement) -> set[str]:
-    from portal import access
-
     sides = set()
     if access.has_area_role(user, agreement.centre.area, access.Role.COORDINATOR):
         sides.add("coordinator")
-    if access.is_organisation_admin(user, agreement.organisation):
+    if organisation_permissions.is_organisation_admin(user, agreement.organisation):
         sides.add("organisation_admin")
     return sides
 

@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from familycentre import services
+from familycentre import permissions, services
 from familycentre.filters import ActivityFilter
 from familycentre.forms import ActivityForm, AgreementForm, FamilyCentreForm, NetworkMemberForm
 from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity, NetworkMember
+from organisations import permissions as organisation_permissions
 from organisations.models import Organisation
 from portal import access, submissions, uploads
 from portal.models import Municipality, WelfareArea
@@ -53,7 +54,7 @@ def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "familycentre/centre_detail.html",
         centre.activities.all(),
         centre.municipalities.all(),
-        {"centre": centre, "can_manage": access.can_manage_centre(request.user, centre)},
+        {"centre": centre, "can_manage": permissions.can_manage_centre(request.user, centre)},
     )
 
 
@@ -84,7 +85,7 @@ def centre_form(request: HttpRequest, code: str | None = None, pk: int | None = 
         centre = FamilyCentre(area=get_object_or_404(WelfareArea, code=code))
     else:
         centre = get_object_or_404(FamilyCentre.objects.select_related("area"), pk=pk)
-    access.require(access.can_manage_centre(request.user, centre))
+    access.require(permissions.can_manage_centre(request.user, centre))
     form = FamilyCentreForm(request.POST or None, instance=centre)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -98,7 +99,7 @@ def centre_form(request: HttpRequest, code: str | None = None, pk: int | None = 
 @submissions.once_per_submission
 def network(request: HttpRequest, pk: int) -> HttpResponse:
     centre = get_object_or_404(FamilyCentre.objects.select_related("area"), pk=pk)
-    access.require(access.can_manage_centre(request.user, centre))
+    access.require(permissions.can_manage_centre(request.user, centre))
     form = NetworkMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.instance.centre = centre
@@ -122,7 +123,7 @@ def network(request: HttpRequest, pk: int) -> HttpResponse:
 @submissions.once_per_submission
 def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     member = get_object_or_404(NetworkMember.objects.select_related("centre__area"), pk=member_pk, centre=pk)
-    access.require(access.can_manage_centre(request.user, member.centre))
+    access.require(permissions.can_manage_centre(request.user, member.centre))
     form = NetworkMemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -140,7 +141,7 @@ def agreement_form(request: HttpRequest, pk: int | None = None, centre_pk: int |
     else:
         agreement = get_object_or_404(CooperationAgreement.objects.select_related("centre__area"), pk=pk)
         centre = agreement.centre
-    access.require(access.can_manage_centre(request.user, centre))
+    access.require(permissions.can_manage_centre(request.user, centre))
     if agreement.pk and agreement.status != "draft":
         messages.error(request, _("Only a draft agreement can be edited."))
         return redirect("familycentre:agreement", pk=agreement.pk)
@@ -162,7 +163,7 @@ def _agreement(request: HttpRequest, pk: int) -> CooperationAgreement:
         ),
         pk=pk,
     )
-    access.require(access.can_view_agreement(request.user, agreement))
+    access.require(permissions.can_view_agreement(request.user, agreement))
     return agreement
 
 
@@ -175,7 +176,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "agreement": agreement,
             "steps": services.available_steps(agreement, request.user),
-            "can_manage": access.can_manage_centre(request.user, agreement.centre),
+            "can_manage": permissions.can_manage_centre(request.user, agreement.centre),
         },
     )
 
@@ -209,8 +210,8 @@ def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def organisation_agreements(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    access.require(access.is_member(request.user, organisation))
-    agreements = access.agreements_visible_to(request.user, organisation).select_related("centre")
+    access.require(organisation_permissions.is_member(request.user, organisation))
+    agreements = permissions.agreements_visible_to(request.user, organisation).select_related("centre")
     return render(
         request, "familycentre/organisation_agreements.html", {"organisation": organisation, "agreements": agreements}
     )
@@ -220,7 +221,7 @@ def organisation_agreements(request: HttpRequest, pk: int) -> HttpResponse:
 @submissions.once_per_submission
 def activities(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    access.require(access.is_member(request.user, organisation))
+    access.require(organisation_permissions.is_member(request.user, organisation))
     centres = services.centres_of(organisation)
     form = ActivityForm(request.POST or None, centres=centres)
     if request.method == "POST" and form.is_valid():
@@ -246,7 +247,7 @@ def activities(request: HttpRequest, pk: int) -> HttpResponse:
 @submissions.once_per_submission
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(FamilyCentreActivity.objects.select_related("organisation"), pk=pk)
-    access.require(access.can_manage_activity(request.user, activity))
+    access.require(permissions.can_manage_activity(request.user, activity))
     form = ActivityForm(request.POST or None, instance=activity, centres=services.centres_of(activity.organisation))
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -259,7 +260,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(FamilyCentreActivity.objects.select_related("organisation"), pk=pk)
-    access.require(access.can_manage_activity(request.user, activity))
+    access.require(permissions.can_manage_activity(request.user, activity))
     activity.delete()
     messages.success(request, _("The activity was removed."))
     return redirect("familycentre:activities", pk=activity.organisation_id)

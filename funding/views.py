@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from funding import imports, national, reports
+from funding import imports, national, permissions, reports
 from funding.forms import ImportForm, ReportRequestForm
 from funding.models import ContinuityReport, FundingImport
 from funding.tasks import build_continuity_report
@@ -31,7 +31,7 @@ def _area_for_reports(request: HttpRequest, code: str) -> WelfareArea:
 @submissions.once_per_submission
 def report_list(request: HttpRequest, code: str) -> HttpResponse:
     area = _area_for_reports(request, code)
-    manage = access.can_manage_reports(request.user, area)
+    manage = permissions.can_manage_reports(request.user, area)
     year = timezone.localdate().year
     form = ReportRequestForm(
         request.POST or None, initial={"year": year, "baseline_year": year - 1, "language": request.LANGUAGE_CODE}
@@ -49,14 +49,14 @@ def report_list(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "funding/report/list.html",
-        {"area": area, "reports": access.reports_visible_to(request.user, area), "form": form if manage else None},
+        {"area": area, "reports": permissions.reports_visible_to(request.user, area), "form": form if manage else None},
         status=400 if form.errors else 200,
     )
 
 
 def _report(request: HttpRequest, pk: int) -> ContinuityReport:
     report = get_object_or_404(ContinuityReport.objects.select_related("area"), pk=pk)
-    access.require(access.can_view_report(request.user, report))
+    access.require(permissions.can_view_report(request.user, report))
     return report
 
 
@@ -92,7 +92,9 @@ def national_reports(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     template = "funding/report/progress.html" if request.htmx else "funding/report/detail.html"
-    return render(request, template, {"report": report, "can_manage": access.can_manage_report(request.user, report)})
+    return render(
+        request, template, {"report": report, "can_manage": permissions.can_manage_report(request.user, report)}
+    )
 
 
 @login_required
@@ -125,7 +127,7 @@ def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_POST
 def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    access.require(report.area is not None and access.can_manage_reports(request.user, report.area))
+    access.require(report.area is not None and permissions.can_manage_reports(request.user, report.area))
     if reports.publish(report, request.user):
         messages.success(request, _("The report is published; the area's councillors can now read it."))
     return redirect("funding:report_status", pk=pk)
@@ -135,7 +137,7 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @submissions.once_per_submission
 def funding_imports(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
-    access.require(access.can_manage_reports(request.user, area))
+    access.require(permissions.can_manage_reports(request.user, area))
     form = ImportForm(request.POST or None, request.FILES or None)
     record = None
     if request.method == "POST" and form.is_valid():
@@ -166,7 +168,7 @@ def funding_imports(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def confirm_import(request: HttpRequest, pk: int) -> HttpResponse:
     preview = get_object_or_404(FundingImport.objects.select_related("area"), pk=pk, state=FundingImport.State.PREVIEW)
-    access.require(access.can_manage_reports(request.user, preview.area))
+    access.require(permissions.can_manage_reports(request.user, preview.area))
     record = imports.confirm(preview, request.user)
     if record.state == FundingImport.State.IMPORTED:
         messages.success(

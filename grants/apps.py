@@ -9,4 +9,5 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self) -> None:
-        from grants import personal_data  # noqa: F401 - declares what the app holds about a person
+        # Declares what the app holds about a person, and the areas an applicant is engaged in.
+        from grants import permissions, personal_data  # noqa: F401

@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grants import opendata, services, workflow
+from grants import opendata, permissions, services, workflow
 from grants.filters import ApplicationFilter
 from grants.forms import (
     AnswerForm,
@@ -52,6 +52,7 @@ from grants.models import (
     Status,
 )
 from grants.tasks import render_submitted_application
+from organisations import permissions as organisation_permissions
 from organisations.models import Organisation
 from portal import access, money, submissions, uploads
 from portal.csvsafe import safe_row
@@ -82,7 +83,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    call = get_object_or_404(access.calls_visible_to(request.user).select_related("area"), pk=pk)
+    call = get_object_or_404(permissions.calls_visible_to(request.user).select_related("area"), pk=pk)
     organisations = Organisation.objects.for_member(request.user).not_closed()
     return render(
         request,
@@ -90,7 +91,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "call": call,
             "criteria": call.criteria.all(),
-            "can_manage": access.can_manage_calls(request.user, call.area),
+            "can_manage": permissions.can_manage_calls(request.user, call.area),
             "start_form": StartApplicationForm(organisations=organisations) if organisations else None,
             "is_open": call.is_open(),
         },
@@ -103,7 +104,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def manage_calls(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
-    access.require(access.can_manage_calls(request.user, area))
+    access.require(permissions.can_manage_calls(request.user, area))
     calls = GrantCall.objects.in_area(area).order_by("-funding_year", "-opens_at")
     return render(request, "grants/manage_calls.html", {"area": area, "calls": calls})
 
@@ -117,7 +118,7 @@ def call_form(request: HttpRequest, code: str | None = None, pk: int | None = No
     else:
         call = get_object_or_404(GrantCall.objects.select_related("area"), pk=pk)
         area = call.area
-    access.require(access.can_manage_calls(request.user, area))
+    access.require(permissions.can_manage_calls(request.user, area))
     form = GrantCallForm(request.POST or None, instance=call)
     criteria = CriterionFormSet(request.POST or None, instance=call, prefix="criteria")
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
@@ -133,7 +134,7 @@ def call_form(request: HttpRequest, code: str | None = None, pk: int | None = No
 @require_POST
 def publish_call(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(GrantCall, pk=pk)
-    access.require(access.can_manage_calls(request.user, call.area))
+    access.require(permissions.can_manage_calls(request.user, call.area))
     if call.published_at is None:
         call.published_at = timezone.now()
         call.save(update_fields=["published_at"])
@@ -144,7 +145,7 @@ def publish_call(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def call_decisions(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(GrantCall.objects.select_related("area"), pk=pk)
-    access.require(access.can_manage_calls(request.user, call.area))
+    access.require(permissions.can_manage_calls(request.user, call.area))
     decisions = Decision.objects.filter(application__call=call).select_related("application__organisation")
     form = BulkReferenceForm(request.POST or None, decisions=decisions)
     if request.method == "POST":
@@ -171,7 +172,7 @@ def call_decisions(request: HttpRequest, pk: int) -> HttpResponse:
 def work_list(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR, access.Role.DECISION_MAKER))
-    applications = access.applications_in_area(request.user, area).for_work_list()
+    applications = permissions.applications_in_area(request.user, area).for_work_list()
     filters = ApplicationFilter(request.GET or None, queryset=applications, calls=GrantCall.objects.in_area(area))
     if request.GET.get("format") == "csv":
         return work_list_csv(filters.qs)
@@ -185,7 +186,7 @@ def work_list(request: HttpRequest, code: str) -> HttpResponse:
             "filter": filters,
             "page": page,
             "reviewers": services.reviewers_of_area(area),
-            "can_assign": access.can_manage_calls(request.user, area),
+            "can_assign": permissions.can_manage_calls(request.user, area),
         },
     )
 
@@ -218,12 +219,12 @@ def work_list_csv(applications: object) -> HttpResponse:
 @require_POST
 def bulk_assign(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
-    access.require(access.can_manage_calls(request.user, area))
+    access.require(permissions.can_manage_calls(request.user, area))
     chosen = request.POST.get("reviewer", "")
     reviewer = next((r for r in services.reviewers_of_area(area) if str(r.pk) == chosen), None)
     # Digits only, and few enough to be a database key (SQLite cannot even look a longer one up).
     ids = [v for v in request.POST.getlist("applications") if v.isascii() and v.isdecimal() and len(v) <= 18]
-    applications = access.applications_in_area(request.user, area).filter(pk__in=ids)
+    applications = permissions.applications_in_area(request.user, area).filter(pk__in=ids)
     if reviewer is None or not applications:
         messages.error(request, _("Choose a reviewer and at least one application."))
         return redirect("grants:work_list", code=code)
@@ -260,7 +261,7 @@ def start_application(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def organisation_applications(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    access.require(access.is_member(request.user, organisation))
+    access.require(organisation_permissions.is_member(request.user, organisation))
     applications = organisation.applications.select_related("call__area", "decision")
     return render(
         request, "grants/organisation_applications.html", {"organisation": organisation, "applications": applications}
@@ -271,7 +272,7 @@ def _application(request: HttpRequest, pk: int) -> Application:
     application = get_object_or_404(
         Application.objects.select_related("call__area", "organisation", "submitted_by"), pk=pk
     )
-    access.require(access.can_view_application(request.user, application))
+    access.require(permissions.can_view_application(request.user, application))
     return application
 
 
@@ -284,12 +285,12 @@ def _detail_page(
 ) -> HttpResponse:
     """The application page; a refused payment or answer comes back to it with its errors."""
     user = request.user
-    internal = access.sees_internal_events(user, application)
+    internal = permissions.sees_internal_events(user, application)
     events = application.events.select_related("actor")
     if not internal:
         events = events.filter(visible_to_applicant=True)
-    manage = access.can_manage_application(user, application)
-    is_applicant = access.is_member(user, application.organisation)
+    manage = permissions.can_manage_application(user, application)
+    is_applicant = organisation_permissions.is_member(user, application.organisation)
     transitions = [t for t in workflow.available(application, user) if t.name not in ("decide", "submit", "answer")]
     context = {
         "application": application,
@@ -307,10 +308,10 @@ def _detail_page(
         else None,
         "report": getattr(application, "use_of_funds_report", None),
         "balance": services.funds_balance(application),
-        "can_edit": access.can_edit_application(user, application),
+        "can_edit": permissions.can_edit_application(user, application),
         "is_applicant": is_applicant,
         "can_manage": manage,
-        "can_record_decision": access.can_decide(user, application) and application.status in services.DECIDABLE,
+        "can_record_decision": permissions.can_decide(user, application) and application.status in services.DECIDABLE,
         "can_write_report": is_applicant and application.status in REPORT_EDITABLE,
         "message_form": MessageForm() if internal or is_applicant else None,
         "show_internal": internal,
@@ -338,7 +339,7 @@ def _detail_page(
             "assign_form": AssignForm(reviewers=services.reviewers_of_area(application.call.area)),
             "payment_form": payment_form or PaymentForm(initial={"paid_on": timezone.localdate()}, verified=verified),
         }
-    if access.is_assigned_reviewer(user, application):
+    if permissions.is_assigned_reviewer(user, application):
         context["my_assignment"] = application.assignments.get(reviewer=user)
     return render(request, "grants/application_detail.html", context, status=status)
 
@@ -372,7 +373,7 @@ def _int(value: str | None) -> int:
 def budget_totals(request: HttpRequest, pk: int) -> HttpResponse:
     """The totals box of the application form, recomputed from what is typed (htmx)."""
     application = _application(request, pk)
-    access.require(access.can_edit_application(request.user, application))
+    access.require(permissions.can_edit_application(request.user, application))
     return render(
         request, "grants/includes/budget_totals.html", {"totals": _posted_budget_totals(request.GET, application)}
     )
@@ -384,7 +385,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft, its budget, other funding and attachments in one form: attaching or removing an
     attachment saves what was typed too."""
     application = _application(request, pk)
-    access.require(access.can_edit_application(request.user, application))
+    access.require(permissions.can_edit_application(request.user, application))
     data = request.POST if request.method == "POST" else None
     action = request.POST.get("action", "save")
     removing = (
@@ -448,7 +449,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def submit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Submitting asks first: what is sent, to whom, and that it cannot be edited afterwards."""
     application = _application(request, pk)
-    access.require(access.is_member(request.user, application.organisation))
+    access.require(organisation_permissions.is_member(request.user, application.organisation))
     if application.status != Status.DRAFT:
         if application.submitted_at:
             messages.info(
@@ -530,8 +531,8 @@ def _answer(request: HttpRequest, application: Application) -> HttpResponse:
 @submissions.once_per_submission
 def add_message(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
-    staff = access.sees_internal_events(request.user, application)
-    access.require(staff or access.is_member(request.user, application.organisation))
+    staff = permissions.sees_internal_events(request.user, application)
+    access.require(staff or organisation_permissions.is_member(request.user, application.organisation))
     form = MessageForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write a message first."))
@@ -546,7 +547,7 @@ def add_message(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
-    access.require(access.can_manage_application(request.user, application))
+    access.require(permissions.can_manage_application(request.user, application))
     form = AssignForm(request.POST, reviewers=services.reviewers_of_area(application.call.area))
     if form.is_valid():
         try:
@@ -566,7 +567,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     """The decision form, with what it is decided on beside it: the amount applied for, the call's
     largest grant, the remaining appropriation and the reviewers' recommendations."""
     application = _application(request, pk)
-    access.require(access.can_decide(request.user, application))
+    access.require(permissions.can_decide(request.user, application))
     existing = Decision.objects.filter(application=application).first()
     remaining = application.call.remaining()
     form = DecisionForm(request.POST or None, instance=existing, application=application, remaining=remaining)
@@ -610,7 +611,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
 @submissions.once_per_submission
 def add_payment(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
-    access.require(access.can_manage_application(request.user, application))
+    access.require(permissions.can_manage_application(request.user, application))
     found = Decision.objects.filter(application=application).first()
     if found is None or not found.is_grant:
         messages.error(request, _("Only an approved grant is paid."))
@@ -640,7 +641,7 @@ def use_of_funds(request: HttpRequest, pk: int) -> HttpResponse:
     """The report on the use of funds, beside what was granted, paid and when it is due; its
     attachments are added from the same form, so that nothing typed is lost."""
     application = _application(request, pk)
-    access.require(access.is_member(request.user, application.organisation))
+    access.require(organisation_permissions.is_member(request.user, application.organisation))
     existing = getattr(application, "use_of_funds_report", None)
     data = request.POST if request.method == "POST" else None
     attaching = request.POST.get("action") == "attach"
@@ -697,7 +698,7 @@ def use_of_funds(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def my_reviews(request: HttpRequest) -> HttpResponse:
     assignments = (
-        access.review_assignments_of(request.user)
+        permissions.review_assignments_of(request.user)
         .select_related("application__organisation", "application__call", "review")
         # What is still to do first, the oldest assignment first; then the done and declined ones.
         .annotate(done=Case(When(Q(review__isnull=False) | Q(conflict_of_interest=True), then=1), default=0))
@@ -708,7 +709,9 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
 
 def _assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
     return get_object_or_404(
-        access.review_assignments_of(request.user).select_related("application__call", "application__organisation"),
+        permissions.review_assignments_of(request.user).select_related(
+            "application__call", "application__organisation"
+        ),
         pk=pk,
     )
 

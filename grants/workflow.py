@@ -19,7 +19,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from grants import permissions
 from grants.models import REPORT_EDITABLE, Application, ApplicationEvent, Decision, Status
+from organisations import permissions as organisation_permissions
+from portal import access
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -146,11 +149,9 @@ class TransitionRefused(Exception):
 
 
 def actors_of(user: User, application: Application) -> set[Actor]:
-    from portal import access
-
-    actors = {Actor.APPLICANT} if access.is_member(user, application.organisation) else set()
+    actors = {Actor.APPLICANT} if organisation_permissions.is_member(user, application.organisation) else set()
     # A member of the applicant is never its coordinator or decision-maker (a conflict of interest).
-    roles = access.staff_roles_for(user, application)
+    roles = permissions.staff_roles_for(user, application)
     if access.Role.COORDINATOR in roles:
         actors.add(Actor.COORDINATOR)
     if access.Role.DECISION_MAKER in roles:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from organisations import permissions
 from organisations.models import (
     CoordinatorNote,
     Invitation,
@@ -254,12 +255,10 @@ def request_to_join(organisation: Organisation, user: User, message: str) -> Joi
 
 def coordinators_of(organisation: Organisation) -> list[User]:
     """The coordinators of the areas where the organisation operates or has applied."""
-    from portal import access
-
     return (
         AreaRole.objects.active()
         .with_role(AreaRole.Role.COORDINATOR)
-        .filter(area_id__in=access.areas_of(organisation))
+        .filter(area_id__in=permissions.areas_of(organisation))
         .people()
     )
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organisations import services
+from organisations import permissions, services
 from organisations.filters import CoordinatorOrganisationFilter, OrganisationFilter
 from organisations.forms import (
     ClosureRequestForm,
@@ -51,16 +51,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "organisation": organisation,
         "branches": organisation.branches.select_related("home_municipality"),
         "municipalities": organisation.municipalities.all(),
-        "is_member": access.is_member(user, organisation),
-        "can_edit": access.can_edit_organisation(user, organisation),
-        "can_edit_activity": access.can_edit_activity(user, organisation),
-        "show_private": access.can_see_private_details(user, organisation),
-        "can_verify": access.can_verify(user, organisation),
-        "can_join": user.is_authenticated and not access.is_member(user, organisation),
+        "is_member": permissions.is_member(user, organisation),
+        "can_edit": permissions.can_edit_organisation(user, organisation),
+        "can_edit_activity": permissions.can_edit_activity(user, organisation),
+        "show_private": permissions.can_see_private_details(user, organisation),
+        "can_verify": permissions.can_verify(user, organisation),
+        "can_join": user.is_authenticated and not permissions.is_member(user, organisation),
     }
     if context["can_verify"]:
-        areas = access.coordinated_areas_of(user, organisation)
-        context["notes"] = access.visible_notes(user, organisation)
+        areas = permissions.coordinated_areas_of(user, organisation)
+        context["notes"] = permissions.visible_notes(user, organisation)
         context["note_form"] = NoteForm(areas=areas)
         context["claims"] = (
             JoinRequest.objects.pending()
@@ -81,7 +81,7 @@ def register(request: HttpRequest) -> HttpResponse:
             form.add_error("business_id", error)
             return render(request, "organisations/form.html", {"form": form, "organisation": None}, status=400)
         if existing is not None and not services.can_be_claimed(existing):
-            if access.is_member(request.user, existing):
+            if permissions.is_member(request.user, existing):
                 return redirect("organisations:detail", pk=existing.pk)
             # Someone runs it already, or its history is worth taking over: a person decides.
             messages.info(request, _("%(name)s is already in the portal.") % {"name": existing.name})
@@ -106,9 +106,9 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    access.require(access.can_edit_activity(request.user, organisation))
+    access.require(permissions.can_edit_activity(request.user, organisation))
     # A member edits what the organisation does; only its administrators what it is.
-    whole = access.can_edit_organisation(request.user, organisation)
+    whole = permissions.can_edit_organisation(request.user, organisation)
     form = OrganisationForm(request.POST or None, instance=organisation, whole_profile=whole)
     if request.method == "POST" and form.is_valid():
         services.update(form.instance, form.save_relations)
@@ -123,7 +123,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def join(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    if access.is_member(request.user, organisation):
+    if permissions.is_member(request.user, organisation):
         return redirect("organisations:detail", pk=pk)
     if services.can_be_claimed(organisation):
         messages.info(request, _("Nobody manages this organisation in the portal yet: register it to claim it."))
@@ -155,7 +155,7 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def members(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    access.require(access.can_see_private_details(request.user, organisation))
+    access.require(permissions.can_see_private_details(request.user, organisation))
     return _members_page(request, organisation, InvitationForm())
 
 
@@ -166,7 +166,7 @@ def _members_page(
     status: int = 200,
     closure_form: ClosureRequestForm | None = None,
 ) -> HttpResponse:
-    can_manage = access.can_manage_members(request.user, organisation)
+    can_manage = permissions.can_manage_members(request.user, organisation)
     context = {
         "organisation": organisation,
         "memberships": organisation.memberships.select_related("user"),
@@ -190,7 +190,7 @@ def _members_page(
 @require_POST
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    access.require(access.can_manage_members(request.user, organisation))
+    access.require(permissions.can_manage_members(request.user, organisation))
     form = InvitationForm(request.POST)
     if not form.is_valid():
         return _members_page(request, organisation, form, status=400)
@@ -208,7 +208,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=membership_pk, organisation=pk)
-    access.require(access.can_manage_members(request.user, membership.organisation))
+    access.require(permissions.can_manage_members(request.user, membership.organisation))
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
@@ -227,7 +227,7 @@ def change_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
 def remove_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=membership_pk, organisation=pk)
     leaving = membership.user_id == request.user.pk
-    access.require(leaving or access.can_manage_members(request.user, membership.organisation))
+    access.require(leaving or permissions.can_manage_members(request.user, membership.organisation))
     try:
         services.remove_member(membership)
     except ValidationError as error:
@@ -235,7 +235,7 @@ def remove_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
         return redirect("organisations:members", pk=pk)
     if leaving:
         messages.success(request, _("You left the organisation."))
-        return redirect("portal:workspace")
+        return redirect("workspace:home")
     messages.success(request, _("The member was removed."))
     return redirect("organisations:members", pk=pk)
 
@@ -244,7 +244,7 @@ def remove_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
 @require_POST
 def decide_join_request(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     join_request = get_object_or_404(JoinRequest.objects.select_related("organisation"), pk=request_pk, organisation=pk)
-    access.require(access.can_decide_join_request(request.user, join_request))
+    access.require(permissions.can_decide_join_request(request.user, join_request))
     accept = request.POST.get("decision") == "accept"
     services.decide_join_request(join_request, accept=accept, decider=request.user)
     messages.success(request, _("The request was accepted.") if accept else _("The request was declined."))
@@ -257,7 +257,7 @@ def decide_join_request(request: HttpRequest, pk: int, request_pk: int) -> HttpR
 @require_POST
 def request_closure(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    access.require(access.is_organisation_admin(request.user, organisation))
+    access.require(permissions.is_organisation_admin(request.user, organisation))
     if organisation.closure_requested_at is not None:  # asked already: a second click asks nothing more
         return redirect("organisations:members", pk=pk)
     form = ClosureRequestForm(request.POST)
@@ -272,7 +272,7 @@ def request_closure(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    access.require(access.can_close(request.user, organisation))
+    access.require(permissions.can_close(request.user, organisation))
     services.close(organisation, request.user)
     messages.success(request, _("The organisation is closed in the portal."))
     return redirect("organisations:detail", pk=pk)
@@ -309,8 +309,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @submissions.once_per_submission
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    access.require(access.can_see_private_details(request.user, organisation))
-    can_upload = access.can_manage_documents(request.user, organisation)
+    access.require(permissions.can_see_private_details(request.user, organisation))
+    can_upload = permissions.can_manage_documents(request.user, organisation)
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         access.require(can_upload)
@@ -341,7 +341,7 @@ def _document(pk: int, document_pk: int) -> OrganisationDocument:
 @login_required
 def download_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     document = _document(pk, document_pk)
-    access.require(access.can_download_document(request.user, document))
+    access.require(permissions.can_download_document(request.user, document))
     return uploads.download_response(document.file, document.original_name)
 
 
@@ -349,7 +349,7 @@ def download_document(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 @require_POST
 def delete_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     document = _document(pk, document_pk)
-    access.require(access.can_manage_documents(request.user, document.organisation))
+    access.require(permissions.can_manage_documents(request.user, document.organisation))
     document.delete_with_file()
     messages.success(request, _("The document was deleted."))
     return redirect("organisations:documents", pk=pk)
@@ -359,7 +359,7 @@ def delete_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 @require_POST
 def verify(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    access.require(access.can_verify(request.user, organisation))
+    access.require(permissions.can_verify(request.user, organisation))
     services.verify(organisation, request.user)
     messages.success(request, _("The organisation is marked as verified."))
     return redirect("organisations:detail", pk=pk)
@@ -370,8 +370,8 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_note(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    access.require(access.can_verify(request.user, organisation))
-    form = NoteForm(request.POST, areas=access.coordinated_areas_of(request.user, organisation))
+    access.require(permissions.can_verify(request.user, organisation))
+    form = NoteForm(request.POST, areas=permissions.coordinated_areas_of(request.user, organisation))
     notes = reverse("organisations:detail", kwargs={"pk": pk}) + "#notes"
     if not form.is_valid():
         messages.error(request, _("The note was not saved: write something first."))
@@ -385,7 +385,7 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
 def area_organisations(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR))
-    queryset = access.organisations_coordinated_by(request.user, area).for_listing()
+    queryset = permissions.organisations_coordinated_by(request.user, area).for_listing()
     filters = CoordinatorOrganisationFilter(request.GET or None, queryset=queryset)
     return render(
         request,
@@ -394,6 +394,6 @@ def area_organisations(request: HttpRequest, code: str) -> HttpResponse:
             "area": area,
             "filter": filters,
             "page": paginate(request, filters.qs),
-            "waiting": access.organisations_coordinated_by(request.user, area).waiting_for_coordinator(),
+            "waiting": permissions.organisations_coordinated_by(request.user, area).waiting_for_coordinator(),
         },
     )

@@ -76,7 +76,7 @@ class StaffMFAMiddleware:
         if not access.must_set_up_mfa(request.user):
             return None
         messages.warning(request, _("Your role requires two-factor authentication. Set it up to continue."))
-        next_page = request.get_full_path() if request.method == "GET" else reverse("portal:workspace")
+        next_page = request.get_full_path() if request.method == "GET" else reverse("workspace:home")
         return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': next_page})}")
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "grants",
     "funding",
     "familycentre",
+    "jarjestoportaali",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -72,7 +73,7 @@ MIDDLEWARE = [
     "portal.middleware.PrivatePagesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+ROOT_URLCONF = "jarjestoportaali.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 AUTH_USER_MODEL = "portal.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -88,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.navigation",
+                "jarjestoportaali.context_processors.navigation",
             ],
             # Layout tags that any page uses, such as {% scrolls_sideways %} around a table.
             "builtins": ["portal.templatetags.portal_layout"],
@@ -166,7 +167,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "portal:workspace"
+LOGIN_REDIRECT_URL = "workspace:home"
 
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}

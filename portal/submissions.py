@@ -87,7 +87,7 @@ def _succeeded(request: HttpRequest, response: HttpResponse) -> bool:
 def _repeat(request: HttpRequest, token: str) -> HttpResponse:
     first = Submission.objects.filter(token=token).values_list("result", flat=True).first()
     messages.info(request, _("This was already sent and saved; nothing was saved twice."))
-    return redirect(first or "portal:workspace")
+    return redirect(first or "workspace:home")
 
 
 def forget_old(now: datetime.datetime | None = None) -> int:

@@ -16,9 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from organisations.models import Membership
-from organisations.services import invitations_for
-from portal import access, dashboard, health, personal_data
+from portal import health, personal_data
 from portal.forms import DeleteAccountForm, ProfileForm
 from portal.models import AreaRole, WelfareArea
 
@@ -39,51 +37,6 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "portal/area_detail.html",
         {"area": area, "municipalities": area.municipalities.all(), "coordinators": coordinators},
-    )
-
-
-@login_required
-def workspace(request: HttpRequest) -> HttpResponse:
-    memberships = Membership.objects.filter(user=request.user).select_related("organisation")
-    roles = [(role, access.ROLE_DUTIES[role.role]) for role in access.active_roles(request.user)]
-    return render(
-        request,
-        "portal/workspace.html",
-        {"memberships": memberships, "roles": roles, "invitations": invitations_for(request.user)},
-    )
-
-
-@login_required
-def area_workspace(request: HttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(WelfareArea, code=code)
-    access.require(access.can_open_area_workspace(request.user, area))
-    my_roles = [role for role in access.active_roles(request.user) if role.area_id == area.pk]
-    colleagues = AreaRole.objects.in_area(area).active().select_related("user")
-    return render(
-        request,
-        "portal/area_workspace.html",
-        {
-            "area": area,
-            "my_roles": [(role, access.ROLE_DUTIES[role.role]) for role in my_roles],
-            "colleagues": colleagues,
-            "is_coordinator": access.has_area_role(request.user, area, access.Role.COORDINATOR),
-            "is_decision_maker": access.has_area_role(request.user, area, access.Role.DECISION_MAKER),
-            "is_reviewer": access.has_area_role(request.user, area, access.Role.REVIEWER),
-            "is_councillor": access.has_area_role(request.user, area, access.Role.COUNCILLOR),
-        },
-    )
-
-
-@login_required
-def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(WelfareArea, code=code)
-    access.require(access.can_view_dashboard(request.user, area))
-    year = request.GET.get("year", "")
-    board = dashboard.build(area, int(year) if year.isascii() and year.isdecimal() and len(year) == 4 else None)
-    return render(
-        request,
-        "portal/dashboard.html",
-        {"board": board, "area": area, "latest_report": access.latest_published_report(request.user, area)},
     )
 
 

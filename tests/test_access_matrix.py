@@ -209,10 +209,10 @@ MATRIX: dict[str, Entry] = {
         url("portal:set_language"), REDIRECT, REDIRECT, REDIRECT, ("anonymous", REDIRECT), "post", {"language": "sv"}
     ),
     # The person's own pages.
-    "portal:workspace": own_account("portal:workspace"),
+    "workspace:home": own_account("workspace:home"),
     "portal:profile": own_account("portal:profile"),
     # Staff pages of one area.
-    "portal:area_workspace": Entry(url("portal:area_workspace", code="05"), LOGIN, DENIED, DENIED, ("coordinator", OK)),
+    "workspace:area": Entry(url("workspace:area", code="05"), LOGIN, DENIED, DENIED, ("coordinator", OK)),
     "portal:my_data": own_account("portal:my_data"),
     "portal:delete_account": own_account("portal:delete_account"),
     # Organisations: public pages.
@@ -376,7 +376,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "funding:funding_imports": area_staff(url("funding:funding_imports", code="05")),
     "funding:national_reports": Entry(url("funding:national_reports"), LOGIN, DENIED, DENIED, ("operator", OK)),
-    "portal:area_dashboard": area_staff(url("portal:area_dashboard", code="05"), "councillor"),
+    "workspace:dashboard": area_staff(url("workspace:dashboard", code="05"), "councillor"),
     "funding:confirm_import": area_staff(import_preview_url, expect=REDIRECT, method="post"),
     # Operators only.
     "admin:*": Entry(url("admin:portal_arearole_changelist"), ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ("operator", OK)),

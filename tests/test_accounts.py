@@ -49,11 +49,11 @@ def test_verified_user_can_log_in_and_out(client):
     client.post(link)
     response = client.post(reverse("account_login"), {"login": "uusi@example.org", "password": NEW_PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("portal:workspace")
-    assert client.get(reverse("portal:workspace")).status_code == 200
+    assert response.url == reverse("workspace:home")
+    assert client.get(reverse("workspace:home")).status_code == 200
 
     client.post(reverse("account_logout"))
-    assert client.get(reverse("portal:workspace")).status_code == 302
+    assert client.get(reverse("workspace:home")).status_code == 302
 
 
 @pytest.mark.parametrize(("language", "subject_word"), [("fi", "Vahvista"), ("sv", "Bekräfta"), ("en", "Confirm")])
@@ -172,7 +172,7 @@ def test_a_too_short_password_is_refused_in_the_pages_language(client, language,
 def test_following_the_verification_link_in_the_same_browser_logs_in(client):
     sign_up(client)
     response = client.post(confirmation_link(mail.outbox[0]))
-    assert response.url == reverse("portal:workspace")
+    assert response.url == reverse("workspace:home")
     assert client.session["_auth_user_id"] == str(User.objects.get(email="uusi@example.org").pk)
 
 

@@ -324,7 +324,7 @@ def validator() -> Draft202012Validator:
 
 
 def test_open_data_of_the_demo_validates_against_the_360giving_schema(client, settings):
-    from portal import demo
+    from jarjestoportaali import demo
 
     settings.DEMO_MODE = True
     demo.seed()

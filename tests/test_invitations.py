@@ -64,7 +64,7 @@ def test_the_invitation_opens_after_signing_up_and_verifying_in_the_same_browser
     client.post(path)
     assert Membership.objects.filter(user__email="kaisa@example.org", organisation=invitation.organisation).exists()
     # Accepted, it is not offered again.
-    assert "Invitations waiting for you" not in text(client.get(reverse("portal:workspace")))
+    assert "Invitations waiting for you" not in text(client.get(reverse("workspace:home")))
 
 
 def test_the_invitation_opens_after_a_later_login(client):
@@ -84,7 +84,7 @@ def test_an_invitation_confirmed_in_another_browser_is_offered_on_the_workspace(
     phone.cookies["django_language"] = "en"
     phone.post(confirmation_link())
     response = phone.post(reverse("account_login"), {"login": "kaisa@example.org", "password": NEW_PASSWORD})
-    assert response.url == reverse("portal:workspace")
+    assert response.url == reverse("workspace:home")
     page = text(phone.get(response.url))
     assert "Invitations waiting for you" in page
     assert "Kuopion Kuurojen Yhdistys ry invites you (kaisa@example.org) to join as member." in page
@@ -98,7 +98,7 @@ def test_the_workspace_offers_only_usable_invitations_to_the_persons_verified_ad
     InvitationFactory.expired(email="kaisa@example.org", organisation__name_fi="Vanhentunut ry")
     InvitationFactory(email="joku.muu@example.org", organisation__name_fi="Toisen kutsu ry")
     client.force_login(user)
-    page = text(client.get(reverse("portal:workspace")))
+    page = text(client.get(reverse("workspace:home")))
     assert "Join Kutsuva ry" in page
     assert "Vanhentunut ry" not in page
     assert "Toisen kutsu ry" not in page
@@ -131,4 +131,4 @@ def test_a_used_invitation_is_not_kept_for_after_the_login(client):
     response = client.get(reverse("organisations:invitation", kwargs={"token": invitation.token}))
     assert "already been used or has expired" in text(response)
     response = client.post(reverse("account_login"), {"login": "kaisa@example.org", "password": PASSWORD})
-    assert response.url == reverse("portal:workspace")
+    assert response.url == reverse("workspace:home")

@@ -9,7 +9,7 @@ from tests.factories import AreaRoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-AREA_WORK = reverse("portal:area_workspace", kwargs={"code": "05"})
+AREA_WORK = reverse("workspace:area", kwargs={"code": "05"})
 ACTIVATE = reverse("mfa_activate_totp")
 
 

@@ -15,10 +15,10 @@ from django.urls import reverse
 from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity
 from funding.models import FundingRecord
 from grants.models import Application, Decision, GrantCall, Review, Status
+from jarjestoportaali.demo import DEMO_PASSWORD
+from jarjestoportaali.national_demo import NationalDataExists, seed_national
 from organisations.models import Membership, Organisation
-from portal.demo import DEMO_PASSWORD
 from portal.models import AreaRole, User, WelfareArea
-from portal.national_demo import NationalDataExists, seed_national
 from tests.conftest import enable_totp
 
 pytestmark = pytest.mark.django_db

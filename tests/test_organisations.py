@@ -222,7 +222,7 @@ def test_an_admin_promotes_a_member_and_can_then_leave(client):
     response = client.post(
         reverse("organisations:remove_member", kwargs={"pk": organisation.pk, "membership_pk": admin_membership.pk})
     )
-    assert response.url == reverse("portal:workspace")
+    assert response.url == reverse("workspace:home")
     assert list(organisation.memberships.values_list("role", flat=True)) == ["admin"]
 
 

@@ -53,7 +53,7 @@ def test_unknown_area_is_a_translated_404(client):
 
 def test_forbidden_page_is_translated(client):
     client.force_login(UserFactory())
-    response = client.get(reverse("portal:area_workspace", kwargs={"code": "05"}))
+    response = client.get(reverse("workspace:area", kwargs={"code": "05"}))
     assert response.status_code == 403
     assert "Ei käyttöoikeutta" in response.content.decode()
 
@@ -116,11 +116,11 @@ def test_navigation_shows_each_role_what_it_can_do(client, world, persona, visib
 def test_workspace_lists_memberships_and_roles_with_their_duties(client, world):
     client.force_login(world.ngo_admin)
     client.cookies["django_language"] = "en"
-    html = client.get(reverse("portal:workspace")).content.decode()
+    html = client.get(reverse("workspace:home")).content.decode()
     assert world.organisation.name_fi in html and "Administrator" in html
 
     client.force_login(world.coordinator)
-    html = client.get(reverse("portal:workspace")).content.decode()
+    html = client.get(reverse("workspace:home")).content.decode()
     assert "NGO coordinator" in html and "Publishes grant calls" in html
 
 
@@ -131,7 +131,7 @@ def test_the_area_dashboard_shows_the_areas_figures(client, settings):
     FamilyCentreFactory(name_fi="Yksin jäänyt perhekeskus")
     client.force_login(AreaRoleFactory.councillor(area=area("05")).user)
     client.cookies["django_language"] = "en"
-    html = client.get(reverse("portal:area_dashboard", kwargs={"code": "05"}), {"year": "2027"}).content.decode()
+    html = client.get(reverse("workspace:dashboard", kwargs={"code": "05"}), {"year": "2027"}).content.decode()
     assert call.title_fi in html
     assert "50,000.00" in html
     assert "Yksin jäänyt perhekeskus" in html
@@ -151,7 +151,7 @@ def test_the_dashboard_offers_the_years_and_links_the_latest_published_report(cl
         area=area("05"), year=2026, baseline_year=2025, state="succeeded", published_at=timezone.now()
     )
     ContinuityReport.objects.create(area=area("05"), year=2027, baseline_year=2026, state="succeeded")  # a draft
-    dashboard = reverse("portal:area_dashboard", kwargs={"code": "05"})
+    dashboard = reverse("workspace:dashboard", kwargs={"code": "05"})
     client.cookies["django_language"] = "en"
     client.force_login(AreaRoleFactory.councillor(area=area("05")).user)
 

@@ -194,7 +194,7 @@ def test_a_removed_member_no_longer_sees_the_applications(client):
 
 def test_a_role_that_has_ended_opens_nothing_on_the_next_request(client):
     role = AreaRoleFactory.councillor(area=area("05"))
-    dashboard = reverse("portal:area_dashboard", kwargs={"code": "05"})
+    dashboard = reverse("workspace:dashboard", kwargs={"code": "05"})
     client.force_login(role.user)
     assert client.get(dashboard).status_code == 200
     AreaRole.objects.filter(pk=role.pk).update(valid_to=timezone.localdate() - datetime.timedelta(days=1))
@@ -347,7 +347,7 @@ def test_signed_in_pages_and_downloads_are_not_stored_by_browsers_or_proxies(cli
     assert "no-store" not in client.get(reverse("organisations:directory")).get("Cache-Control", "")
     client.force_login(member.user)
     for path in (
-        reverse("portal:workspace"),
+        reverse("workspace:home"),
         reverse("organisations:directory"),
         reverse("organisations:download_document", kwargs={"pk": member.organisation_id, "document_pk": document.pk}),
     ):

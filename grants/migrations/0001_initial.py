@@ -8,7 +8,6 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import funding.models
 import grants.models
 
 
@@ -362,8 +361,8 @@ class Migration(migrations.Migration):
                 ("stage", models.CharField(blank=True, max_length=200)),
                 ("history", models.JSONField(blank=True, default=list)),
                 ("error", models.TextField(blank=True)),
-                ("pdf", models.FileField(blank=True, max_length=200, upload_to=funding.models.report_upload_to)),
-                ("csv", models.FileField(blank=True, max_length=200, upload_to=funding.models.report_upload_to)),
+                ("pdf", models.FileField(blank=True, max_length=200, upload_to="grants/reports")),
+                ("csv", models.FileField(blank=True, max_length=200, upload_to="grants/reports")),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
                 ("started_at", models.DateTimeField(blank=True, null=True)),
                 ("finished_at", models.DateTimeField(blank=True, null=True)),
@@ -462,7 +461,7 @@ class Migration(migrations.Migration):
             name="FundingImport",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("file", models.FileField(max_length=200, upload_to=funding.models.import_upload_to)),
+                ("file", models.FileField(max_length=200, upload_to="grants/imports")),
                 ("original_name", models.CharField(max_length=255, verbose_name="file name")),
                 ("sha256", models.CharField(max_length=64)),
                 (

@@ -2,8 +2,6 @@
 
 from django.db import migrations, models
 
-import funding.models
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -14,6 +12,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="continuityreport",
             name="page",
-            field=models.FileField(blank=True, max_length=200, upload_to=funding.models.report_upload_to),
+            field=models.FileField(blank=True, max_length=200, upload_to="grants/reports"),
         ),
     ]

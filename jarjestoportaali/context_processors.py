@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from portal.navigation import items_for
+from jarjestoportaali.navigation import items_for
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:

@@ -54,10 +54,10 @@ from grants.models import (
     UseOfFundsReport,
     default_report_due,
 )
+from jarjestoportaali.demo import DEMO_PASSWORD
 from organisations.demo import ORGANISATIONS as DEMO_ORGANISATIONS
 from organisations.demo import business_id
 from organisations.models import Membership, Organisation
-from portal.demo import DEMO_PASSWORD
 from portal.models import ActivityType, AreaRole, Municipality, Theme, User, WelfareArea
 
 T = TypeVar("T")

@@ -33,7 +33,7 @@ def items_for(request: HttpRequest) -> list[NavItem]:
     ]
     if not user.is_authenticated:
         return items
-    items.append(NavItem(_("My workspace"), reverse("portal:workspace")))
+    items.append(NavItem(_("My workspace"), reverse("workspace:home")))
     for area in access.areas_with_role(user).order_by("code"):
         items.append(NavItem(_("Area work: %(area)s") % {"area": area.name}, area_workspace_url(area.code)))
     if access.areas_with_role(user, access.Role.REVIEWER).exists():
@@ -46,4 +46,4 @@ def items_for(request: HttpRequest) -> list[NavItem]:
 
 
 def area_workspace_url(code: str) -> str:
-    return reverse("portal:area_workspace", kwargs={"code": code})
+    return reverse("workspace:area", kwargs={"code": code})

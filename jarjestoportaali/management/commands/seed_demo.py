@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from portal import demo
+from jarjestoportaali import demo
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         national = options["scale"] == "national"
         if national:
             # Imported here: the national builder needs Faker, a development dependency.
-            from portal import national_demo
+            from jarjestoportaali import national_demo
 
             if national_demo.national_data_exists():
                 raise CommandError(
