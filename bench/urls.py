@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from portal.urls import urlpatterns as portal_urlpatterns
+from jarjestoportaali.urls import urlpatterns as portal_urlpatterns
 
 
 def bare(request: HttpRequest) -> HttpResponse:

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from familycentre.models import FamilyCentreActivity
 from organisations.models import ServiceLanguage
+from portal.filters import PortalFilterSet
 from portal.models import Municipality
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(PortalFilterSet):
     """What a family, or a worker guiding one, looks for."""
 
     municipality = django_filters.ModelChoiceFilter(

@@ -5,10 +5,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Application, GrantCall, Status
+from portal.filters import PortalFilterSet
 from portal.models import Municipality, Theme
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(PortalFilterSet):
     """The coordinator's work list: filters, text search and sorting."""
 
     # Long enough for any title; a longer pattern is more than SQLite's LIKE takes.
@@ -21,7 +22,7 @@ class ApplicationFilter(django_filters.FilterSet):
     )
     municipality = django_filters.ModelChoiceFilter(
         label=_("Municipality served"),
-        queryset=Municipality.objects.order_by("name_fi"),
+        queryset=Municipality.objects.none(),
         field_name="municipalities",
         to_field_name="code",
     )
@@ -32,8 +33,10 @@ class ApplicationFilter(django_filters.FilterSet):
         label=_("Amount applied for, at most"), field_name="requested_amount", lookup_expr="lte"
     )
     # Every choice spelt out in words of its own: django-filter's "(descending)" is not translated.
+    # No empty choice: the list is in the first order until another is chosen.
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=None,
         fields=[
             ("submitted_at", "submitted"),
             ("requested_amount", "amount"),
@@ -53,9 +56,12 @@ class ApplicationFilter(django_filters.FilterSet):
         model = Application
         fields = ["q", "call", "status", "theme", "municipality", "amount_min", "amount_max", "sort"]
 
-    def __init__(self, *args: object, calls: QuerySet[GrantCall], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, calls: QuerySet[GrantCall], municipalities: QuerySet[Municipality], **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.filters["call"].queryset = calls
+        self.filters["municipality"].queryset = municipalities
 
     def search(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
         text = value.strip()

@@ -173,7 +173,12 @@ def work_list(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR, access.Role.DECISION_MAKER))
     applications = permissions.applications_in_area(request.user, area).for_work_list()
-    filters = ApplicationFilter(request.GET or None, queryset=applications, calls=GrantCall.objects.in_area(area))
+    filters = ApplicationFilter(
+        request.GET or None,
+        queryset=applications,
+        calls=GrantCall.objects.in_area(area),
+        municipalities=area.municipalities.all(),
+    )
     if request.GET.get("format") == "csv":
         return work_list_csv(filters.qs)
     applications = filters.qs if filters.qs.query.order_by else filters.qs.order_by("-submitted_at")

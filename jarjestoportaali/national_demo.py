@@ -713,6 +713,7 @@ class NationalBuilder:
             activities, [activities(organisation=i.row, activitytype_id=a) for i in infos for a in i.activity_ids]
         )
         self.insert(towns, [towns(organisation=i.row, municipality_id=m) for i in infos for m in i.municipality_ids])
+        Organisation.objects.filter(pk__in=[info.row.pk for info in infos]).refresh_areas()  # bulk: no signals
 
     def create_admins(self, organisations: list[OrgInfo]) -> None:
         """An admin for every organisation that applies for grants or signs an agreement."""

@@ -34,9 +34,10 @@ def items_for(request: HttpRequest) -> list[NavItem]:
     if not user.is_authenticated:
         return items
     items.append(NavItem(_("My workspace"), reverse("workspace:home")))
-    for area in access.areas_with_role(user).order_by("code"):
+    roles = access.active_roles(user)  # read once per request; every question below looks at these
+    for area in sorted({role.area for role in roles if role.area_id}, key=lambda area: area.code):
         items.append(NavItem(_("Area work: %(area)s") % {"area": area.name}, area_workspace_url(area.code)))
-    if access.areas_with_role(user, access.Role.REVIEWER).exists():
+    if any(role.role == access.Role.REVIEWER for role in roles):
         items.append(NavItem(_("My reviews"), reverse("grants:my_reviews")))
     if access.can_view_national(user):
         items.append(NavItem(_("National overview"), reverse("funding:national_reports")))

@@ -9,4 +9,5 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        from organisations import personal_data  # noqa: F401 - declares what the app holds about a person
+        # Declares what the app holds about a person; keeps where each organisation operates.
+        from organisations import personal_data, signals  # noqa: F401

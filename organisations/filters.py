@@ -5,10 +5,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation, ServiceLanguage
+from portal.filters import PortalFilterSet
 from portal.models import ActivityType, Municipality, Theme, WelfareArea
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(PortalFilterSet):
     """The directory's filters; the coordinator's list adds ``verified``."""
 
     # Long enough for any name; a longer pattern is more than SQLite's LIKE takes.

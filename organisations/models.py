@@ -41,10 +41,11 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
 
     def operating_in(self, *areas: WelfareArea) -> OrganisationQuerySet:
         """Organisations whose home or any municipality of operation lies in one of the areas."""
-        operates = Organisation.municipalities.through.objects.filter(
-            organisation=OuterRef("pk"), municipality__area__in=areas
+        if len(areas) == 1:
+            return self.filter(areas=areas[0])  # one row per organisation and area: no repeats
+        return self.filter(
+            pk__in=Organisation.areas.through.objects.filter(welfarearea__in=areas).values("organisation")
         )
-        return self.filter(Q(home_municipality__area__in=areas) | Q(Exists(operates)))
 
     def in_municipality(self, municipality: Municipality) -> OrganisationQuerySet:
         operates = Organisation.municipalities.through.objects.filter(
@@ -69,6 +70,27 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
 
     def not_closed(self) -> OrganisationQuerySet:
         return self.filter(closed_at__isnull=True)
+
+    def refresh_areas(self) -> None:
+        """Write down again where these organisations operate (``Organisation.areas``): the areas
+        of their home municipality and of their municipalities of operation. Saving an organisation
+        or changing its municipalities does this by itself (organisations.signals); whatever
+        writes in bulk calls it after."""
+        through = Organisation.areas.through
+        ids = list(self.values_list("pk", flat=True))
+        for start in range(0, len(ids), 5000):
+            batch = ids[start : start + 5000]
+            pairs = set(
+                Organisation.objects.filter(pk__in=batch).values_list("pk", "home_municipality__area_id")
+            ) | set(
+                Organisation.municipalities.through.objects.filter(organisation_id__in=batch).values_list(
+                    "organisation_id", "municipality__area_id"
+                )
+            )
+            through.objects.filter(organisation_id__in=batch).delete()
+            through.objects.bulk_create(
+                [through(organisation_id=organisation, welfarearea_id=area) for organisation, area in sorted(pairs)]
+            )
 
     def for_listing(self) -> OrganisationQuerySet:
         """What a list of organisations shows, fetched in a fixed number of queries."""
@@ -110,6 +132,11 @@ class Organisation(models.Model):
     )
     municipalities = models.ManyToManyField(
         Municipality, blank=True, related_name="operating_organisations", verbose_name=_("municipalities of operation")
+    )
+    # Where it operates, from the two fields above, so that "the organisations of an area" is one
+    # indexed lookup (organisations.signals keeps it; see OrganisationQuerySet.refresh_areas).
+    areas = models.ManyToManyField(
+        WelfareArea, blank=True, editable=False, related_name="operating_organisations", verbose_name=_("areas")
     )
     themes = models.ManyToManyField(Theme, blank=True, related_name="organisations", verbose_name=_("themes"))
     activity_types = models.ManyToManyField(

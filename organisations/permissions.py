@@ -59,8 +59,7 @@ def areas_of(organisation: Organisation) -> set[int]:
     ``counts_as_engagement``); kept on the instance, because one page asks several questions about
     the same organisation."""
     if "_access_areas" not in organisation.__dict__:
-        areas = {organisation.home_municipality.area_id}
-        areas |= set(organisation.municipalities.values_list("area_id", flat=True))
+        areas = set(organisation.areas.values_list("pk", flat=True))
         for engagement in _ENGAGEMENTS:
             areas |= set(engagement(organisation))
         organisation.__dict__["_access_areas"] = areas

@@ -4,11 +4,11 @@ euros, and amounts are shown in the reader's locale (1 200,50 € in Finnish and
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
 from django.db import models
-from django.template.defaultfilters import floatformat
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 # Digits with an optional decimal part of one or two digits after a comma or a dot, once the
@@ -30,11 +30,21 @@ def parse(value: str) -> Decimal | None:
         return None
 
 
+CENT = Decimal("0.01")
+
+
 def euros(value: object) -> str:
-    """``1 234,50 €`` in Finnish and Swedish, ``1,234.50 €`` in English."""
+    """``1 234,50 €`` in Finnish and Swedish, ``1,234.50 €`` in English: the separators of the
+    reader's locale, grouped by thousands, rounded to the cent as a bookkeeper rounds. Written out
+    by hand because long tables of amounts show it on every row."""
     if value in (None, ""):
         return "–"
-    return f"{floatformat(value, '2g')}\xa0€"
+    try:
+        amount = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return "–"
+    grouped = f"{amount:,.2f}".replace(",", "\0").replace(".", get_format("DECIMAL_SEPARATOR"))
+    return f"{grouped.replace(chr(0), get_format('THOUSAND_SEPARATOR'))}\xa0€"
 
 
 class MoneyField(forms.DecimalField):

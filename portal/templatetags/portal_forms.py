@@ -9,6 +9,8 @@ from django import template
 from django.forms import BaseForm, BaseFormSet, BoundField
 from django.utils.safestring import SafeString
 
+from portal.choices import fast_widget_for
+
 register = template.Library()
 
 
@@ -23,7 +25,7 @@ def field_widget(field: BoundField) -> SafeString:
         attrs["aria-invalid"] = "true"
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
-    return field.as_widget(attrs=attrs)
+    return field.as_widget(widget=fast_widget_for(field), attrs=attrs)
 
 
 @dataclass(frozen=True)
