@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Application, GrantCall, Status
@@ -17,13 +17,14 @@ class ApplicationFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Words to search for"), method="search", max_length=200)
     call = django_filters.ModelChoiceFilter(label=_("Grant call"), queryset=GrantCall.objects.none())
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    # Many-to-many filters as subqueries, so that no application is listed twice.
     theme = django_filters.ModelChoiceFilter(
-        label=_("Target group"), queryset=Theme.objects.all(), field_name="target_groups", to_field_name="code"
+        label=_("Target group"), queryset=Theme.objects.all(), method="filter_theme", to_field_name="code"
     )
     municipality = django_filters.ModelChoiceFilter(
         label=_("Municipality served"),
         queryset=Municipality.objects.none(),
-        field_name="municipalities",
+        method="filter_municipality",
         to_field_name="code",
     )
     amount_min = django_filters.NumberFilter(
@@ -69,7 +70,12 @@ class ApplicationFilter(PortalFilterSet):
             Q(title__icontains=text) | Q(summary__icontains=text) | Q(organisation__name_fi__icontains=text)
         )
 
-    @property
-    def qs(self) -> QuerySet[Application]:
-        # Filtering on many-to-many fields may repeat rows.
-        return super().qs.distinct()
+    def filter_theme(self, queryset: QuerySet[Application], name: str, value: Theme) -> QuerySet[Application]:
+        through = Application.target_groups.through
+        return queryset.filter(Exists(through.objects.filter(application=OuterRef("pk"), theme=value)))
+
+    def filter_municipality(
+        self, queryset: QuerySet[Application], name: str, value: Municipality
+    ) -> QuerySet[Application]:
+        through = Application.municipalities.through
+        return queryset.filter(Exists(through.objects.filter(application=OuterRef("pk"), municipality=value)))

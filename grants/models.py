@@ -165,7 +165,12 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         return self.filter(status__in=REPORT_EDITABLE, decision__report_due_on__lt=on or timezone.localdate())
 
     def for_work_list(self) -> ApplicationQuerySet:
-        return self.select_related("call", "organisation", "organisation__home_municipality", "decision")
+        """What the coordinator's list and its CSV show, and nothing more (no long texts)."""
+        return self.select_related("call", "organisation").only(
+            "pk", "title", "status", "requested_amount", "submitted_at", "call__title_fi", "call__title_sv",
+            "organisation__name_fi", "organisation__name_sv", "organisation__business_id",
+            "organisation__register_number",
+        )  # fmt: skip
 
 
 def submission_upload_to(instance: Application, filename: str) -> str:
@@ -215,6 +220,10 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.title}"
+
+    def get_status_display(self) -> str:
+        # Django's own builds a dictionary of every status on each call; lists show it on each row.
+        return str(Status(self.status).label)
 
 
 class BudgetLine(models.Model):
@@ -366,6 +375,13 @@ class DecisionQuerySet(models.QuerySet["Decision"]):
     def published(self) -> DecisionQuerySet:
         return self.filter(published_at__isnull=False)
 
+    def for_public_list(self) -> DecisionQuerySet:
+        """What the published decisions page shows of each, and nothing more."""
+        return self.select_related("application__organisation", "application__call").only(
+            "pk", "outcome", "amount", "reference", "application__title", "application__organisation__name_fi",
+            "application__organisation__name_sv", "application__call__title_fi", "application__call__title_sv",
+        )  # fmt: skip
+
 
 def default_report_due(funding_year: int) -> datetime.date:
     """Reports on the use of a year's grant are due by the end of April of the following year."""
@@ -404,6 +420,9 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} – {self.get_outcome_display()}"
+
+    def get_outcome_display(self) -> str:
+        return str(Decision.Outcome(self.outcome).label)  # as Application.get_status_display
 
     @property
     def is_grant(self) -> bool:

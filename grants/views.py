@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Q, When
+from django.db.models import Case, Count, Q, Sum, When
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -59,6 +59,7 @@ from portal.csvsafe import safe_row
 from portal.models import WelfareArea
 
 PAGE_SIZE = 25
+DECISIONS_PER_PAGE = 50
 
 
 # --- Public: calls --------------------------------------------------------------------------------
@@ -176,7 +177,7 @@ def work_list(request: HttpRequest, code: str) -> HttpResponse:
     filters = ApplicationFilter(
         request.GET or None,
         queryset=applications,
-        calls=GrantCall.objects.in_area(area),
+        calls=GrantCall.objects.in_area(area).only("pk", "title_fi", "title_sv"),
         municipalities=area.municipalities.all(),
     )
     if request.GET.get("format") == "csv":
@@ -782,12 +783,16 @@ def decisions(request: HttpRequest, code: str) -> HttpResponse:
         year = int(asked)
     else:
         year = years[0] if years else timezone.localdate().year
-    rows = (
-        published.filter(application__call__funding_year=year)
-        .select_related("application__organisation", "application__call")
-        .order_by("application__call__title_fi", "application__organisation__name_fi")
+    of_year = published.filter(application__call__funding_year=year)
+    totals = of_year.aggregate(count=Count("pk"), granted=Sum("amount"))
+    rows = of_year.for_public_list().order_by("application__call__title_fi", "application__organisation__name_fi")
+    paginator = Paginator(rows, DECISIONS_PER_PAGE)
+    paginator.count = totals["count"]  # counted above with the sum: no second count
+    return render(
+        request,
+        "grants/decisions.html",
+        {"area": area, "year": year, "years": years, "page": paginator.get_page(request.GET.get("page")), **totals},
     )
-    return render(request, "grants/decisions.html", {"area": area, "year": year, "years": years, "decisions": rows})
 
 
 def open_data_json(request: HttpRequest) -> JsonResponse:

@@ -20,7 +20,6 @@ from typing import Any
 from django import forms
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_delete, post_migrate, post_save
-from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
@@ -45,6 +44,16 @@ def alphabetical_key(name: str) -> str:
     return name.lower().translate(_ALPHABET)
 
 
+def html_attrs(attrs: dict[str, Any]) -> str:
+    """Attributes as Django's widget templates write them (django/forms/widgets/attrs.html):
+    ``True`` bare, ``False`` left out, anything else as text, in the order given."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
 class FastSelect(forms.Select):
     """Django's <select>, written without a template per option; the blank choice in words."""
 
@@ -52,11 +61,10 @@ class FastSelect(forms.Select):
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
-        final["name"] = name
         if self.allow_multiple_selected:
             final["multiple"] = True
         chosen = set(self.format_value(value))
-        parts = [f"<select{flatatt(final)}>"]
+        parts = [f'<select name="{escape(name)}"{html_attrs(final)}>']
         if isinstance(self.choices, ReferenceChoices):
             parts += self.choices.markup(chosen, self.blank_label)
             parts.append("</select>")
@@ -147,12 +155,66 @@ for _model in REFERENCE_MODELS:
 post_migrate.connect(forget, dispatch_uid="forget-choices-migrate")
 
 
-def fast_widget_for(field: forms.BoundField) -> FastSelect | None:
-    """The widget to render a select box of ``field`` with: the fast one, the blank choice in
-    the form's words (``blank_label`` on the form, "Choose…" unless it says otherwise), and a
-    reference list from the per-language store. None for any other widget: radio buttons and
-    checkboxes are left as they are."""
+# Django's templates of these widgets only include input.html (or are textarea.html).
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{kind}.html"
+    for kind in ("input", "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time",
+                 "checkbox", "search", "tel")
+)  # fmt: skip
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
+def render_input(widget: forms.Widget, name: str, value: Any, attrs: dict[str, Any] | None) -> SafeString:
+    """What django/forms/widgets/input.html writes, from the widget's own context."""
+    context = widget.get_context(name, value, attrs)["widget"]
+    shown = "" if context["value"] is None else f' value="{escape(context["value"])}"'
+    return mark_safe(  # noqa: S308 - every part is escaped
+        f'<input type="{escape(context["type"])}" name="{escape(name)}"{shown}{html_attrs(context["attrs"])}>'
+    )
+
+
+def render_textarea(widget: forms.Widget, name: str, value: Any, attrs: dict[str, Any] | None) -> SafeString:
+    """What django/forms/widgets/textarea.html writes."""
+    context = widget.get_context(name, value, attrs)["widget"]
+    text = conditional_escape(context["value"]) if context["value"] else ""
+    return mark_safe(f'<textarea name="{escape(name)}"{html_attrs(context["attrs"])}>\n{text}</textarea>')  # noqa: S308
+
+
+class FastRendering:
+    """Renders the widget it stands for with ``render`` instead of a template; everything else
+    (attributes, value handling, localisation) is the widget's own."""
+
+    def __init__(self, widget: forms.Widget, render: Any) -> None:
+        self.__dict__["widget"] = widget
+        self.__dict__["_render"] = render
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.widget, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.widget, name, value)
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        return self._render(self.widget, name, value, attrs)
+
+
+def fast_widget_for(field: forms.BoundField) -> forms.Widget | FastRendering | None:
+    """The widget to render ``field`` with, writing the same HTML as Django's without a template:
+    for a text box, number, date, checkbox or text area the field's own widget rendered by hand;
+    for a select box a fast one with the blank choice in the form's words (``blank_label`` on the
+    form, "Choose…" unless it says otherwise) and reference lists from the per-language store.
+    None for anything else (radio buttons, checkbox lists, custom widgets): Django renders those."""
     widget = field.field.widget
+    template = getattr(widget, "template_name", "")
+    renders_its_template = type(widget).render is forms.Widget.render  # a widget of its own is left alone
+    if (
+        renders_its_template
+        and template in INPUT_TEMPLATES
+        and isinstance(widget, forms.widgets.Input | forms.CheckboxInput)
+    ):
+        return FastRendering(widget, render_input)
+    if renders_its_template and template == TEXTAREA_TEMPLATE:
+        return FastRendering(widget, render_textarea)
     if type(widget) is forms.Select:
         fast: FastSelect = FastSelect(attrs=widget.attrs)
     elif type(widget) is forms.SelectMultiple:

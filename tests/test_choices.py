@@ -198,3 +198,42 @@ def test_every_organisation_of_the_demo_has_its_areas_written_down():
         expected = {organisation.home_municipality.area_id} | {m.area_id for m in organisation.municipalities.all()}
         assert set(organisation.areas.values_list("pk", flat=True)) == expected, organisation
     assert WelfareArea.objects.filter(operating_organisations__isnull=False).exists()
+
+
+class Inputs(forms.Form):
+    text = forms.CharField(max_length=20, widget=forms.TextInput(attrs={"autocomplete": "name", "data-x": True}))
+    number = forms.IntegerField(min_value=0, required=False)
+    email = forms.EmailField()
+    when = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    agree = forms.BooleanField(required=False)
+    words = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    secret = forms.CharField(widget=forms.PasswordInput)
+    token = forms.CharField(widget=forms.HiddenInput)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"text": 'A "quoted" <b>', "number": "3", "email": "x@example.org", "when": "2026-12-01", "agree": "on",
+         "words": "one\ntwo & <three>", "secret": "s", "token": "t"},
+    ],
+)  # fmt: skip
+def test_fast_inputs_write_what_djangos_widgets_write(data):
+    form = Inputs(data)
+    for bound in form:
+        fast = choices.fast_widget_for(bound)
+        assert fast is not None, bound.name
+        attrs = {"aria-describedby": "help", "aria-invalid": "true"}
+        assert str(bound.as_widget(widget=fast, attrs=attrs)) == str(bound.as_widget(attrs=attrs)), bound.name
+
+
+def test_a_widget_with_a_render_of_its_own_is_rendered_by_it():
+    class Own(forms.TextInput):
+        def render(self, *args: object, **kwargs: object) -> str:  # type: ignore[override]
+            return "own"
+
+    class WithOwn(forms.Form):
+        field = forms.CharField(widget=Own)
+
+    assert choices.fast_widget_for(WithOwn()["field"]) is None

@@ -258,6 +258,20 @@ def test_one_reference_for_many_decisions_and_publishing(client, coordinator):
     assert "§ 99/2026" in html
 
 
+def test_published_decisions_come_fifty_to_a_page_with_their_count_and_total(client):
+    call = GrantCallFactory()
+    applications = [ApplicationFactory.in_state("decided", call=call) for _ in range(53)]
+    Decision.objects.filter(application__in=applications).update(published_at=timezone.now(), amount=Decimal("1000"))
+    url = reverse("grants:decisions", kwargs={"code": "05"})
+    first = client.get(url, {"year": call.funding_year}).content.decode()
+    assert "53 julkaistua päätöstä, yhteensä myönnetty 53\xa0000,00\xa0€." in first
+    assert first.count("<tr><td><a href=") == 50
+    assert "Sivu 1 / 2" in first
+    second = client.get(url, {"year": call.funding_year, "page": 2}).content.decode()
+    assert second.count("<tr><td><a href=") == 3
+    assert f"?year={call.funding_year}&amp;page=1" in second  # the year is kept from page to page
+
+
 def test_payments_cannot_exceed_the_grant(client, coordinator):
     application = ApplicationFactory.in_state("decided")
     client.force_login(coordinator)
@@ -288,6 +302,7 @@ def work_list_queries(client, **filters: str) -> int:
 def test_work_list_uses_the_same_number_of_queries_for_5_and_200_applications(client, coordinator):
     client.force_login(coordinator)
     add_applications(5)
+    work_list_queries(client, status="submitted", sort="-amount")  # the reference lists are built once
     few = work_list_queries(client, status="submitted", sort="-amount")
     add_applications(195)
     assert Application.objects.count() == 200
