@@ -456,3 +456,30 @@ class UseOfFundsReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.amount_used} €"
+
+
+def open_data_upload_to(instance: OpenDataRelease, filename: str) -> str:
+    return uploads.random_name("grants/open-data", filename)
+
+
+class OpenDataRelease(models.Model):
+    """One build of the open data: the published grants as a 360Giving JSON package and as CSV,
+    each also gzipped, written by a job when decisions are published (and nightly). Requests serve
+    the latest; none builds the files."""
+
+    generated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    grants = models.PositiveIntegerField()
+    json = models.FileField(upload_to=open_data_upload_to, max_length=200)
+    json_gzip = models.FileField(upload_to=open_data_upload_to, max_length=200)
+    csv = models.FileField(upload_to=open_data_upload_to, max_length=200)
+    csv_gzip = models.FileField(upload_to=open_data_upload_to, max_length=200)
+    # SHA-256 of the JSON and of the CSV: the files' ETags.
+    json_sha256 = models.CharField(max_length=64)
+    csv_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-generated_at", "-pk"]
+        get_latest_by = ["generated_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.generated_at:%Y-%m-%d %H:%M} ({self.grants})"

@@ -1,16 +1,35 @@
-"""Published grant decisions as open data: a 360Giving package (JSON) and the same as CSV."""
+"""Published grant decisions as open data: a 360Giving package (JSON) and the same as CSV.
+
+The files are built by a job (``grants.tasks.build_open_data``) when decisions are published and
+every night, stored through the storage API with a gzipped copy of each, and served from there:
+the national file is several megabytes, which no request should build.
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime
+import gzip
+import hashlib
 import io
-from collections.abc import Iterator
+import json
+import logging
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 
-from grants.models import Decision
+from grants.models import Decision, OpenDataRelease
 from portal.csvsafe import safe_row
+
+logger = logging.getLogger(__name__)
+KEEP_RELEASES = 3  # the latest serves; the two before it are still there for a download under way
+# Publishing several calls in a row makes one build: the job waits this long for the others.
+GATHER_SECONDS = 10
+BUILD_PENDING = "open-data-build-pending"
 
 PREFIX = "360G-jarjestoportaali"
 SCHEMA_VERSION = "1.4"
@@ -77,12 +96,19 @@ def grant(row: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def package() -> dict[str, Any]:
-    return {"version": SCHEMA_VERSION, "grants": [grant(row) for row in rows()]}
+def package(
+    generated_at: datetime.datetime | None = None, grants: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    return {
+        "version": SCHEMA_VERSION,
+        "title": "Järjestöportaali: sosiaali- ja terveysjärjestöjen avustuspäätökset",
+        "modified": timezone.localtime(generated_at or timezone.now()).isoformat(timespec="seconds"),
+        "grants": [grant(row) for row in rows()] if grants is None else grants,
+    }
 
 
-def csv_rows() -> Iterator[str]:
-    """The CSV, a line at a time, so that a large file streams."""
+def csv_rows(sources: Iterable[dict[str, Any]] | None = None) -> Iterator[str]:
+    """The CSV, a line at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -94,7 +120,7 @@ def csv_rows() -> Iterator[str]:
 
     writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + flush()
-    for source in rows():
+    for source in rows() if sources is None else sources:
         row = grant(source)
         writer.writerow(
             safe_row([
@@ -106,3 +132,68 @@ def csv_rows() -> Iterator[str]:
             ])
         )  # fmt: skip
         yield flush()
+
+
+def build_release() -> OpenDataRelease:
+    """Write the files of the grants published now, and keep the latest few releases."""
+    generated_at = timezone.now()
+    with transaction.atomic():  # one snapshot for both files
+        sources = list(rows())
+    grants = [grant(source) for source in sources]
+    as_json = json.dumps(package(generated_at, grants), ensure_ascii=False, separators=(",", ":")).encode()
+    as_csv = "".join(csv_rows(sources)).encode("utf-8")
+    release = OpenDataRelease(
+        generated_at=generated_at,
+        grants=len(grants),
+        json_sha256=hashlib.sha256(as_json).hexdigest(),
+        csv_sha256=hashlib.sha256(as_csv).hexdigest(),
+    )
+    files = (("json", "grants.json", as_json), ("csv", "grants.csv", as_csv))
+    try:
+        for field, name, content in files:
+            getattr(release, field).save(name, ContentFile(content), save=False)
+            getattr(release, f"{field}_gzip").save(f"{name}.gz", ContentFile(gzip.compress(content, 6)), save=False)
+        release.save()
+    except BaseException:
+        _delete_files(release)  # nothing half-written stays behind; the previous release keeps serving
+        raise
+    for old in OpenDataRelease.objects.all()[KEEP_RELEASES:]:
+        _delete_files(old)
+        old.delete()
+    return release
+
+
+def _delete_files(release: OpenDataRelease) -> None:
+    for field in ("json", "json_gzip", "csv", "csv_gzip"):
+        file = getattr(release, field)
+        if file:
+            try:
+                file.storage.delete(file.name)
+            except OSError:
+                logger.warning("Could not delete an open data file of %s", release, exc_info=True)
+
+
+def schedule_build() -> None:
+    """Build the files soon after this transaction commits, once for everything published within
+    ``GATHER_SECONDS``."""
+    transaction.on_commit(_enqueue_build)
+
+
+def _enqueue_build() -> None:
+    from grants.tasks import build_open_data
+
+    try:
+        first = cache.add(BUILD_PENDING, True, timeout=GATHER_SECONDS * 6)
+    except Exception:
+        logger.warning("The cache is not reachable; building the open data without gathering", exc_info=True)
+        first = True
+    if first:
+        build_open_data.apply_async(countdown=GATHER_SECONDS)
+
+
+def start_build() -> None:
+    """The job has started: what is published from now on needs a build of its own."""
+    try:
+        cache.delete(BUILD_PENDING)
+    except Exception:
+        logger.warning("The cache is not reachable", exc_info=True)

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from grants import opendata
 from grants.models import (
     REPORT_EDITABLE,
     Application,
@@ -384,6 +385,8 @@ def record_decision(
         },
     )
     decision_recorded.send(sender=Decision, decision=decision)
+    if decision.published_at is not None:  # a published decision changed: the open data follows
+        opendata.schedule_build()
     event = ApplicationEvent.objects.create(
         application=application,
         kind=ApplicationEvent.Kind.DECISION,
@@ -428,10 +431,14 @@ def set_reference(decisions: Iterable[Decision], reference: str) -> int:
 
 @transaction.atomic
 def publish_decisions(call: GrantCall) -> int:
-    """Publish the call's decisions that are confirmed (the application has left review)."""
-    return Decision.objects.filter(
+    """Publish the call's decisions that are confirmed (the application has left review), and
+    have the open data rebuilt."""
+    published = Decision.objects.filter(
         application__call=call, published_at__isnull=True, application__status__in=CONFIRMED
     ).update(published_at=timezone.now())
+    if published:
+        opendata.schedule_build()
+    return published
 
 
 @transaction.atomic

@@ -2,9 +2,16 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from grants import services
+from grants import opendata, services
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
 def render_submitted_application(application_id: int) -> bool:
     return services.render_submitted_pdf(application_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+def build_open_data() -> int:
+    """The open data files of what is published now (after publishing, and nightly)."""
+    opendata.start_build()
+    return opendata.build_release().grants

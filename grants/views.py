@@ -11,13 +11,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Count, Q, Sum, When
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.formats import date_format
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from grants import opendata, permissions, services, workflow
 from grants.filters import ApplicationFilter
@@ -48,6 +50,7 @@ from grants.models import (
     AttachmentKind,
     Decision,
     GrantCall,
+    OpenDataRelease,
     ReviewAssignment,
     Status,
 )
@@ -795,14 +798,44 @@ def decisions(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def open_data_json(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(opendata.package(), json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+@require_GET
+def open_data_json(request: HttpRequest) -> HttpResponse:
+    return _open_data(request, "json", "application/json")
 
 
-def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(opendata.csv_rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="grants.csv"'
+@require_GET
+def open_data_csv(request: HttpRequest) -> HttpResponse:
+    return _open_data(request, "csv", "text/csv; charset=utf-8")
+
+
+def _open_data(request: HttpRequest, kind: str, content_type: str) -> HttpResponse:
+    """The latest open data file, as the job wrote it: gzipped when the client takes that, with
+    an ETag and Last-Modified so that a client that has it already gets "not modified"."""
+    release = OpenDataRelease.objects.order_by("-generated_at", "-pk").first()
+    if release is None:
+        opendata.schedule_build()
+        response = HttpResponse(
+            _("The open data is being prepared. Try again in a minute."), status=503, content_type="text/plain"
+        )
+        response["Retry-After"] = "60"
+        return response
+    gzipped = "gzip" in request.headers.get("accept-encoding", "")
+    etag = f'"{getattr(release, f"{kind}_sha256")}{"-gzip" if gzipped else ""}"'
+    last_modified = int(release.generated_at.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        file = getattr(release, f"{kind}_gzip" if gzipped else kind)
+        try:
+            response = FileResponse(file.open("rb"), content_type=content_type)
+        except FileNotFoundError as error:
+            raise Http404 from error
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+        if kind == "csv":
+            response["Content-Disposition"] = 'attachment; filename="grants.csv"'
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Vary"] = "Accept-Encoding"
+    patch_cache_control(response, public=True, max_age=300)
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -366,6 +366,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "familycentre.tasks.daily_agreement_check",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Publishing builds the open data at once; the nightly build catches anything else.
+    "nightly-open-data": {"task": "grants.tasks.build_open_data", "schedule": crontab(hour=3, minute=15)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 (VAR_DIR / "celery").mkdir(parents=True, exist_ok=True)  # beat keeps its schedule there with any broker

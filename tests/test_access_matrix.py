@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from funding.models import ContinuityReport, FundingImport
+from grants import opendata
 from organisations.models import Invitation, JoinRequest
 from tests.conftest import World, once
 from tests.factories import (
@@ -182,6 +183,16 @@ def public(name: str, **kwargs: str) -> Entry:
     return Entry(url(name, **kwargs), OK, OK, OK, ("anonymous", OK))
 
 
+def open_data(name: str) -> Entry:
+    """The open data files, as the publishing job leaves them: public to everyone."""
+
+    def path(world: World) -> str:
+        opendata.build_release()
+        return reverse(name)
+
+    return Entry(path, OK, OK, OK, ("anonymous", OK))
+
+
 def own_account(name: str) -> Entry:
     """A page about the logged-in person's own account: no object of anyone else is reachable."""
     return Entry(url(name), LOGIN, OK, OK, ("ngo_member", OK))
@@ -283,8 +294,8 @@ MATRIX: dict[str, Entry] = {
     "grants:calls": public("grants:calls"),
     "grants:call": Entry(call_url("grants:call"), OK, OK, OK, ("anonymous", OK)),
     "grants:decisions": public("grants:decisions", code="05"),
-    "grants:open_data_json": public("grants:open_data_json"),
-    "grants:open_data_csv": public("grants:open_data_csv"),
+    "grants:open_data_json": open_data("grants:open_data_json"),
+    "grants:open_data_csv": open_data("grants:open_data_csv"),
     # Grants: starting an application only for one's own organisation (others are sent back).
     "grants:start": Entry(
         call_url("grants:start"),

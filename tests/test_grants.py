@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +20,7 @@ from referencing.jsonschema import DRAFT202012
 
 from funding.models import FundingRecord
 from grants import opendata, services, workflow
-from grants.models import Application, Decision, GrantCall, Review, Status
+from grants.models import Application, Decision, GrantCall, OpenDataRelease, Review, Status
 from portal.models import Theme
 from tests.conftest import once
 from tests.factories import (
@@ -343,8 +345,9 @@ def test_open_data_of_the_demo_validates_against_the_360giving_schema(client, se
 
     settings.DEMO_MODE = True
     demo.seed()
+    opendata.build_release()  # as seed_demo does
     response = client.get(reverse("grants:open_data_json"))
-    data = response.json()
+    data = json.loads(b"".join(response.streaming_content))
     assert len(data["grants"]) > 5
     errors = sorted(validator().iter_errors(data), key=str)
     assert errors == []
@@ -357,10 +360,56 @@ def test_open_data_of_the_demo_validates_against_the_360giving_schema(client, se
 def test_open_data_csv_matches_the_json(client):
     decided = ApplicationFactory.in_state("decided")
     Decision.objects.filter(application=decided).update(published_at=timezone.now())
+    opendata.build_release()
     response = client.get(reverse("grants:open_data_csv"))
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [row["Identifier"] for row in rows] == [g["id"] for g in opendata.package()["grants"]]
     assert rows[0]["Amount Awarded"] == "20000.0"
+
+
+def test_publishing_decisions_writes_the_open_data_files_which_requests_serve_as_stored(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    call = GrantCallFactory()
+    ApplicationFactory.in_state("decided", call=call)
+    url = reverse("grants:open_data_json")
+    waiting = client.get(url)
+    assert waiting.status_code == 503  # nothing published yet, and no request builds the file
+    assert waiting["Retry-After"] == "60"
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("grants:call_decisions", kwargs={"pk": call.pk}), {"action": "publish"})
+    client.logout()
+    release = OpenDataRelease.objects.get()  # the job ran when the decisions were published
+    with CaptureQueriesContext(connection) as queries:
+        plain = client.get(url)
+    assert not [q for q in queries.captured_queries if "grants_decision" in q["sql"]]  # served, not built
+    body = b"".join(plain.streaming_content)
+    data = json.loads(body)
+    assert [g["amountAwarded"] for g in data["grants"]] == [20000.0]
+    assert data["modified"] == timezone.localtime(release.generated_at).isoformat(timespec="seconds")
+    assert plain["ETag"] == f'"{release.json_sha256}"'
+    assert plain["Last-Modified"]
+    assert "public" in plain["Cache-Control"]
+    zipped = client.get(url, headers={"accept-encoding": "gzip, br"})
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(b"".join(zipped.streaming_content)) == body
+    assert client.get(url, headers={"if-none-match": plain["ETag"]}).status_code == 304
+    assert client.get(url, headers={"if-modified-since": plain["Last-Modified"]}).status_code == 304
+    csv_file = client.get(reverse("grants:open_data_csv"), headers={"accept-encoding": "gzip"})
+    assert gzip.decompress(b"".join(csv_file.streaming_content)).decode("utf-8-sig").startswith("Identifier,")
+
+
+def test_only_the_latest_open_data_releases_are_kept(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    for _ in range(opendata.KEEP_RELEASES + 2):
+        opendata.build_release()
+    releases = list(OpenDataRelease.objects.all())
+    assert len(releases) == opendata.KEEP_RELEASES
+    kept = {release.json.name for release in releases}
+    stored = set(default_storage.listdir("grants/open-data")[1])
+    assert {name.rsplit("/", 1)[1] for name in kept} <= stored
+    assert len(stored) == 4 * opendata.KEEP_RELEASES  # json, csv and their gzipped copies
 
 
 def test_unpublished_and_rejected_decisions_stay_out_of_open_data():
@@ -368,6 +417,7 @@ def test_unpublished_and_rejected_decisions_stay_out_of_open_data():
     rejected = ApplicationFactory.in_state("decided")
     Decision.objects.filter(application=rejected).update(outcome="rejected", published_at=timezone.now())
     assert opendata.package()["grants"] == []
+    assert json.loads(opendata.build_release().json.read())["grants"] == []
 
 
 # --- Conflicts of interest and hostile input ----------------------------------------------------
