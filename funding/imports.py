@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as NumberError
 from stdnum.fi import ytunnus
 
+from funding import figures
 from funding.models import FundingImport, FundingRecord
 from organisations.forms import REGISTER_NUMBER
 from organisations.models import Organisation
@@ -297,6 +298,7 @@ def run(file: File, name: str, area: WelfareArea, user: User | None, dry_run: bo
             record.save()
             record.rows_imported, record.organisations_created = _write(record, file, name)
             record.save(update_fields=["rows_imported", "organisations_created"])
+            figures.schedule_refresh(area, [int(year) for year in record.summary])
     except IntegrityError:
         # The same file was imported a moment ago (a double click on "Import").
         record.pk, record.state, record.rows_imported = None, FundingImport.State.REFUSED, 0

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from funding import figures
 from funding.models import FundingRecord
 from grants.models import Decision
 from grants.signals import decision_recorded
@@ -15,6 +16,7 @@ from grants.signals import decision_recorded
 @receiver(decision_recorded, dispatch_uid="funding.ledger.record_decision")
 def record_decision(sender: type[Decision], decision: Decision, **kwargs: Any) -> None:
     application = decision.application
+    figures.schedule_refresh(application.call.area, [application.call.funding_year])
     if not decision.is_grant or not decision.amount:
         FundingRecord.objects.filter(application=application).delete()
         return

@@ -49,6 +49,8 @@ class ContinuityReport(models.Model):
     # The report as its web page shows it: the PDF's content as HTML, kept so that the page shows the
     # figures of the PDF, not today's ledger.
     page = models.FileField(upload_to=report_upload_to, max_length=200, blank=True)
+    # The figures the report was built on (funding.figures.summary): the summary, per status, the trend.
+    figures = models.JSONField(default=dict, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -65,6 +67,26 @@ class ContinuityReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area or '–'} {self.year}/{self.baseline_year} ({self.language})"
+
+
+class ContinuityFigures(models.Model):
+    """The continuity figures of one area and funding year (against the year before) as last
+    computed, which the area's dashboard shows with their date: written by every report of that
+    year, every night, and soon after an import or a decision (funding.figures)."""
+
+    area = models.ForeignKey(WelfareArea, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    baseline_year = models.PositiveSmallIntegerField()
+    computed_at = models.DateTimeField()
+    # The report these figures came from, when a report computed them.
+    report = models.ForeignKey(ContinuityReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    figures = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area", "year"], name="one_set_of_figures_per_area_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year}/{self.baseline_year} ({self.computed_at:%Y-%m-%d %H:%M})"
 
 
 def import_upload_to(instance: FundingImport, filename: str) -> str:

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfWriter
 
-from funding import continuity, reports
+from funding import continuity, figures, reports
 from funding.models import ContinuityReport
 from portal import uploads
 from portal.models import WelfareArea
@@ -41,6 +41,7 @@ def area_part(report_id: int, area_id: int) -> dict[str, object]:
         name = default_storage.save(uploads.random_name("funding/reports/parts", "part.pdf"), ContentFile(document))
     except Exception as error:  # noqa: BLE001 - the merge step reports it; the chord must finish
         return {"code": area.code, "error": f"{type(error).__name__}: {error}"[:500]}
+    figures.store(result)  # the area's dashboard shows the newest figures
     step = 90 // WelfareArea.objects.count()
     ContinuityReport.objects.filter(pk=report_id).update(progress=F("progress") + step)
     return {
@@ -103,7 +104,7 @@ def merge(parts: list[dict[str, object]], report_id: int) -> None:
     )
     ContinuityReport.objects.filter(pk=report_id).update(
         state=ContinuityReport.State.SUCCEEDED, pdf=pdf_name, csv=csv_name, progress=100, stage=stage,
-        finished_at=timezone.now(),
+        finished_at=timezone.now(), figures={"areas": [{k: v for k, v in p.items() if k != "pdf"} for p in parts]},
     )  # fmt: skip
     for part in parts:
         default_storage.delete(part["pdf"])

@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from funding import continuity
+from funding import continuity, figures
 from funding.models import ContinuityReport, FundingRecord
 from portal import emails, uploads
 from portal.csvsafe import safe_row
@@ -65,11 +65,14 @@ def trend_svg(result: continuity.Continuity) -> SafeString:
     top = max([*totals, Decimal(1)])
     width, height, left, bottom, bar = 640, 300, 70, 40, 70
     step = (width - left - 20) / max(len(years), 1)
+    # Outside the f-strings, where makemessages finds them.
+    title = _("Funding by funder kind, five years")
+    description = _("The same figures are in the table below the chart.")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 60}" role="img" '
         f'aria-labelledby="trend-title trend-desc" class="chart">',
-        f'<title id="trend-title">{escape(_("Funding by funder kind, five years"))}</title>',
-        f'<desc id="trend-desc">{escape(_("The same figures are in the table below the chart."))}</desc>',
+        f'<title id="trend-title">{escape(title)}</title>',
+        f'<desc id="trend-desc">{escape(description)}</desc>',
         f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#333"/>',
     ]
     for index, year in enumerate(years):
@@ -130,6 +133,7 @@ class Built:
     pdf: bytes
     csv: str
     page: str  # the content of the PDF as HTML, which the report's web page shows as it was
+    result: continuity.Continuity
 
 
 def build(report: ContinuityReport, progress: Progress) -> Built:
@@ -143,7 +147,7 @@ def build(report: ContinuityReport, progress: Progress) -> Built:
         body = content(result, report)
         document = pdf_bytes(html(body, result))
         progress(90, _("Storing the files"))
-    return Built(pdf=document, csv=table, page=str(body))
+    return Built(pdf=document, csv=table, page=str(body), result=result)
 
 
 # --- The job ------------------------------------------------------------------------------------
@@ -192,7 +196,10 @@ def run_job(report_id: int) -> None:
             return
         with translation.override(report.language):  # the worker's own language is the default one
             set_progress(report_id, 100, _("Ready"))
+        summary = figures.summary(built.result)
+        figures.store(built.result, current, summary)  # the area's dashboard shows the newest figures
         ContinuityReport.objects.filter(pk=report_id).update(
+            figures=summary,
             state=ContinuityReport.State.SUCCEEDED,
             pdf=pdf_name,
             csv=csv_name,

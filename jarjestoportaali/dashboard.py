@@ -11,20 +11,16 @@ from django.utils.translation import gettext as _
 
 from familycentre.models import CooperationAgreement, FamilyCentre
 from familycentre.services import REMINDER_DAYS
-from funding import continuity
+from funding import figures
 from grants.models import Application, Decision, GrantCall, Status
 from organisations.models import Organisation
 from portal import charts
 from portal.models import Theme, WelfareArea
 
-# The areas took over from the municipalities on 2023-01-01: their first funding year.
-FIRST_YEAR = 2023
-
 
 def years_offered(year: int) -> list[int]:
-    """The funding years to choose from, newest first: the areas' first to next year (whose calls
-    open in the autumn), and the year shown, if someone asked for another."""
-    return sorted({*range(FIRST_YEAR, timezone.localdate().year + 2), year}, reverse=True)
+    """The funding years to choose from, newest first, and the year shown, if someone asked for another."""
+    return sorted({*figures.years_offered(), year}, reverse=True)
 
 
 @dataclass
@@ -39,7 +35,7 @@ class Dashboard:
     appropriation: Decimal
     decided_total: Decimal
     by_status: list[tuple[str, int]]
-    continuity_rows: list[tuple[str, str, int, Decimal, Decimal, Decimal]]
+    continuity: figures.Figures | None  # as the latest job computed them; None until one has
     centres_without_ngo: list[FamilyCentre]
     ending_agreements: list[CooperationAgreement]
 
@@ -83,7 +79,7 @@ def build(area: WelfareArea, year: int | None = None) -> Dashboard:
         .aggregate(total=Sum("amount"))["total"]
         or Decimal(0),
         by_status=by_status,
-        continuity_rows=continuity.compute(area, year).by_status(),
+        continuity=figures.latest(area, year),
         centres_without_ngo=[
             c for c in FamilyCentre.objects.in_area(area).with_ngo_representation() if not c.has_ngo_representative
         ],

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from funding import figures
 from funding import permissions as funding_permissions
 from jarjestoportaali import dashboard
 from organisations.models import Membership
@@ -52,6 +53,9 @@ def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     access.require(access.can_view_dashboard(request.user, area))
     year = request.GET.get("year", "")
     board = dashboard.build(area, int(year) if year.isascii() and year.isdecimal() and len(year) == 4 else None)
+    if board.continuity is None:
+        figures.request_figures(area, board.year)
+    figures_report = board.continuity and board.continuity.stored.report
     return render(
         request,
         "workspace/dashboard.html",
@@ -59,5 +63,8 @@ def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "board": board,
             "area": area,
             "latest_report": funding_permissions.latest_published_report(request.user, area),
+            "figures_report": figures_report
+            if figures_report and funding_permissions.can_view_report(request.user, figures_report)
+            else None,
         },
     )

@@ -38,11 +38,10 @@ def bar_chart(title: str, rows: Sequence[tuple[str, int | Decimal]], colour: str
         parts.append(f'<text x="{length + 6:.1f}" y="{baseline}" font-size="{FONT_SIZE}">{escape(str(value))}</text>')
         y = bar_top + BAR_HEIGHT + 8
     height = max(y, 10)
+    description = _("The same figures are in the table below the chart.")  # outside the f-string for makemessages
     return mark_safe(  # noqa: S308 - every text inside is escaped
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" class="chart chart--bars" '
         f'aria-labelledby="chart-{slug}-title chart-{slug}-desc">'
         f'<title id="chart-{slug}-title">{escape(title)}</title>'
-        f'<desc id="chart-{slug}-desc">{escape(_("The same figures are in the table below the chart."))}</desc>'
-        + "".join(parts)
-        + "</svg>"
+        f'<desc id="chart-{slug}-desc">{escape(description)}</desc>' + "".join(parts) + "</svg>"
     )

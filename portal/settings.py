@@ -366,6 +366,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "familycentre.tasks.daily_agreement_check",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Imports and decisions refresh their area's dashboard figures at once; this catches the rest
+    # (submissions, withdrawals, a new year), so that no dashboard is older than a day.
+    "nightly-continuity-figures": {
+        "task": "funding.tasks.refresh_all_continuity_figures",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Publishing builds the open data at once; the nightly build catches anything else.
     "nightly-open-data": {"task": "grants.tasks.build_open_data", "schedule": crontab(hour=3, minute=15)},
 }

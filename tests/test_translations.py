@@ -64,3 +64,22 @@ def refreshed_catalogues(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_string_in_the_source_is_translated(refreshed_catalogues, language):
     assert problems(refreshed_catalogues / language / "LC_MESSAGES" / "django.po") == []
+
+
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "pgettext", "ngettext_lazy", "pgettext_lazy"}
+
+
+def test_no_translated_string_sits_inside_an_f_string():
+    """makemessages does not look inside f-strings: a string marked there is never translated."""
+    import ast
+
+    found = []
+    for path in BASE_DIR.rglob("*.py"):
+        if {".venv", "tests", "var"} & set(path.relative_to(BASE_DIR).parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Call) and getattr(inner.func, "id", None) in GETTEXT_NAMES:
+                        found.append(f"{path.relative_to(BASE_DIR)}:{inner.lineno}")
+    assert found == []

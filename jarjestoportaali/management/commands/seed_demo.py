@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from funding import figures
 from grants import opendata
 from jarjestoportaali import demo
 
@@ -42,7 +43,9 @@ class Command(BaseCommand):
         try:
             users = demo.seed()
             counts = national_demo.seed_national(options["size"], options["seed"]) if national else {}
-            opendata.build_release()  # what a worker does after decisions are published
+            # What the workers do after decisions are published and every night.
+            opendata.build_release()
+            figures.refresh_all()
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Demo logins (password: {demo.DEMO_PASSWORD}):"))
