@@ -1,4 +1,4 @@
-"""Funding continuity, exactly as DESIGN §6 defines it.
+"""Funding continuity, exactly as docs/design.md, “Funding continuity”, defines it.
 
 For area A, year Y and baseline year B (default Y-1):
 

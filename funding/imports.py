@@ -1,4 +1,4 @@
-"""Import of historical funding into the ledger (DESIGN §6).
+"""Import of historical funding into the ledger (docs/design.md, “Funding history imports”).
 
 CSV (UTF-8 with or without BOM, or Windows-1252; ``;`` or ``,``) or XLSX (first sheet), with a
 header row. The file is read as a stream twice: once to check every row, and, only if every row

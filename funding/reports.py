@@ -1,4 +1,4 @@
-"""Funding-continuity reports: the CSV, the accessible HTML and the PDF of DESIGN §6, built from
+"""Funding-continuity reports (docs/design.md, “Continuity reports”): the CSV, the HTML and the PDF, built from
 one computation. The Celery job and the ``continuity_report`` command share ``build``."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Funding continuity by DESIGN §6: every status, the reasons, and the edges."""
+"""Funding continuity by docs/design.md, “Funding continuity”: every status, the reasons, and the edges."""
 
 from __future__ import annotations
 
