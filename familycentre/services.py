@@ -1,27 +1,24 @@
-"""Rules of family centres: the agreement steps as one table, the PDF, reminders and activities."""
+"""Rules of family centres: taking the agreement steps of ``familycentre.workflow``, the PDF,
+reminders and activities."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
+from familycentre import workflow
 from familycentre.models import AgreementStatus, CooperationAgreement, FamilyCentre, NetworkMember
-from organisations import permissions as organisation_permissions
 from organisations.models import Membership, Organisation
-from portal import access, emails, uploads
+from portal import emails, uploads
 from portal.models import AreaRole
 
 if TYPE_CHECKING:
@@ -30,68 +27,22 @@ if TYPE_CHECKING:
 REMINDER_DAYS = 60
 
 
-@dataclass(frozen=True)
-class Step:
-    name: str
-    source: AgreementStatus
-    target: AgreementStatus
-    by: frozenset[str]  # "coordinator" (of the centre's area), "organisation_admin"
-    label: Promise
-    stamp: str  # the field pair that records who and when: <stamp>_by, <stamp>_at
-
-
-A = AgreementStatus
-STEPS: tuple[Step, ...] = (
-    Step("send", A.DRAFT, A.SENT, frozenset({"coordinator"}), _("Send for signature"), "sent"),
-    Step("sign", A.SENT, A.SIGNED, frozenset({"organisation_admin"}), _("Sign for the organisation"), "signed"),
-    Step("countersign", A.SIGNED, A.ACTIVE, frozenset({"coordinator"}), _("Countersign"), "countersigned"),
-    Step(
-        "terminate", A.ACTIVE, A.TERMINATED, frozenset({"coordinator", "organisation_admin"}),
-        _("Terminate the agreement"), "ended",
-    ),
-)  # fmt: skip
-STEP_BY_NAME = {step.name: step for step in STEPS}
-
-
-def sides_of(user: User, agreement: CooperationAgreement) -> set[str]:
-    sides = set()
-    if access.has_area_role(user, agreement.centre.area, access.Role.COORDINATOR):
-        sides.add("coordinator")
-    if organisation_permissions.is_organisation_admin(user, agreement.organisation):
-        sides.add("organisation_admin")
-    return sides
-
-
-def available_steps(agreement: CooperationAgreement, user: User) -> list[Step]:
-    sides = sides_of(user, agreement)
-    return [step for step in STEPS if step.source == agreement.status and step.by & sides]
-
-
 @transaction.atomic
 def take_step(agreement: CooperationAgreement, name: str, user: User) -> bool:
-    """Take a step; False when it had already been taken (a double click). Raises ValidationError."""
-    step = STEP_BY_NAME.get(name)
-    if step is None:
-        raise ValidationError(_("Unknown step."), code="unknown")
+    """Take a step the workflow allows; False when it had already been taken (a double click).
+    Raises portal.workflow.Refusal."""
     agreement = CooperationAgreement.objects.select_for_update().select_related("centre__area").get(pk=agreement.pk)
-    if agreement.status == step.target:
+    transition = workflow.check(agreement, name, user)
+    if transition is None:
         return False
-    if agreement.status != step.source:
-        raise ValidationError(
-            _("This step is not possible while the agreement is “%(status)s”."),
-            code="wrong_state",
-            params={"status": agreement.get_status_display()},
-        )
-    if not step.by & sides_of(user, agreement):
-        raise ValidationError(_("You may not take this step."), code="not_allowed")
-    agreement.status = step.target
-    setattr(agreement, f"{step.stamp}_by", user)
-    setattr(agreement, f"{step.stamp}_at", timezone.now())
+    agreement.status = transition.target
+    setattr(agreement, f"{transition.stamp}_by", user)
+    setattr(agreement, f"{transition.stamp}_at", timezone.now())
     agreement.version = F("version") + 1
     agreement.save()
     agreement.refresh_from_db(fields=["version"])
     transaction.on_commit(lambda: render_later(agreement.pk))
-    _notify(agreement, step)
+    _notify(agreement, transition)
     return True
 
 
@@ -107,7 +58,9 @@ def _people(agreement: CooperationAgreement) -> set[User]:
     return {m.user for m in admins} | set(coordinators.people())
 
 
-def _notify(agreement: CooperationAgreement, step: Step | None, template: str = "familycentre/email/step") -> None:
+def _notify(
+    agreement: CooperationAgreement, step: workflow.Transition | None, template: str = "familycentre/email/step"
+) -> None:
     link = settings.PORTAL_BASE_URL + reverse("familycentre:agreement", kwargs={"pk": agreement.pk})
     for person in _people(agreement):
         emails.send_later(

@@ -1,17 +1,17 @@
-"""Family-centre pages. Thin: access questions go to ``portal.access``, rules to ``services``."""
+"""Family-centre pages. Thin: access questions go to ``portal.access``, steps to ``workflow``, rules to
+``services``."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from familycentre import permissions, services
+from familycentre import permissions, services, workflow
 from familycentre.filters import ActivityFilter
 from familycentre.forms import ActivityForm, AgreementForm, FamilyCentreForm, NetworkMemberForm
 from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity, NetworkMember
@@ -19,6 +19,7 @@ from organisations import permissions as organisation_permissions
 from organisations.models import Organisation
 from portal import access, submissions, uploads
 from portal.models import Municipality, WelfareArea
+from portal.workflow import Refusal, show_refusal
 
 # --- Public ----------------------------------------------------------------------------------------
 
@@ -175,7 +176,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "familycentre/agreement_detail.html",
         {
             "agreement": agreement,
-            "steps": services.available_steps(agreement, request.user),
+            "steps": workflow.available(agreement, request.user),
             "can_manage": permissions.can_manage_centre(request.user, agreement.centre),
         },
     )
@@ -187,10 +188,10 @@ def agreement_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     agreement = _agreement(request, pk)
     try:
         services.take_step(agreement, name, request.user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
+    except Refusal as refusal:
+        show_refusal(request, refusal)
     else:
-        messages.success(request, _("Done: %(step)s.") % {"step": services.STEP_BY_NAME[name].label})
+        messages.success(request, _("Done: %(step)s.") % {"step": workflow.BY_NAME[name].label})
     return redirect("familycentre:agreement", pk=pk)
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from grants.models import Application, GrantCall, ReviewAssignment, Status
+from grants.models import REPORT_EDITABLE, Application, GrantCall, ReviewAssignment, Status
 from organisations import permissions as organisation_permissions
 from portal.access import Role, active_roles, areas_with_role, has_area_role
 
@@ -67,6 +67,11 @@ def can_view_application(user: AnyUser, application: Application) -> bool:
 
 def can_edit_application(user: AnyUser, application: Application) -> bool:
     return organisation_permissions.is_member(user, application.organisation) and application.status == Status.DRAFT
+
+
+def can_write_report(user: AnyUser, application: Application) -> bool:
+    """The applicant, while the report on the use of funds is open (the statuses of REPORT_EDITABLE)."""
+    return organisation_permissions.is_member(user, application.organisation) and application.status in REPORT_EDITABLE
 
 
 def can_manage_application(user: AnyUser, application: Application) -> bool:

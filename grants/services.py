@@ -1,4 +1,4 @@
-"""Rules about grants beside the workflow table: drafts, completeness, reviews, decisions, the
+"""Rules about grants beside the workflow table: taking its steps, drafts, reviews, decisions, the
 funding ledger, payments and reports. Views call these; they never change rows by hand."""
 
 from __future__ import annotations
@@ -18,14 +18,13 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from grants import opendata
+from grants import budgets, opendata, workflow
 from grants.models import (
     REPORT_EDITABLE,
     Application,
     ApplicationAttachment,
     ApplicationEvent,
     AttachmentKind,
-    BudgetLine,
     Decision,
     GrantCall,
     Payment,
@@ -44,7 +43,6 @@ from portal.money import euros
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
-    from grants.workflow import Transition
     from portal.models import User, WelfareArea
 
 EDITABLE = {Status.DRAFT}
@@ -78,27 +76,6 @@ def save_draft(application: Application, expected_version: int, save: Callable[[
     save()
 
 
-def missing_for_submission(application: Application) -> list[object]:
-    """What an application still lacks before it can be submitted, in words for the applicant."""
-    missing: list[object] = []
-    if not application.title.strip():
-        missing.append(_("title"))
-    if not application.summary.strip():
-        missing.append(_("summary"))
-    if not application.planned_activities.strip():
-        missing.append(_("planned activities"))
-    if not application.requested_amount:
-        missing.append(_("amount applied for"))
-    elif problem := saved_budget_totals(application).problem():
-        missing.append(problem)
-    if not application.budget_lines.filter(kind="expense").exists():
-        missing.append(_("budget expenses"))
-    attached = set(application.attachments.values_list("kind", flat=True))
-    labels = dict(AttachmentKind.choices)
-    missing += [labels[kind] for kind in application.call.required_attachments if kind not in attached]
-    return missing
-
-
 def add_attachment(application: Application, kind: str, file: UploadedFile, user: User) -> ApplicationAttachment:
     return ApplicationAttachment.store(file, user, application=application, kind=kind)
 
@@ -127,7 +104,36 @@ def _coordinators_of(application: Application) -> set[User]:
     return set(AreaRole.objects.active().in_area(application.call.area).with_role(AreaRole.Role.COORDINATOR).people())
 
 
-def after_step(event: ApplicationEvent, transition: Transition) -> None:
+@transaction.atomic
+def take_step(application: Application, name: str, user: User, text: str = "") -> ApplicationEvent | None:
+    """Take one step the workflow allows, and tell those concerned. Returns the event written, or
+    None when the step had already been taken (submitting twice is harmless). Raises
+    portal.workflow.Refusal with a reason the user can read."""
+    application = (
+        Application.objects.select_for_update().select_related("call__area", "organisation").get(pk=application.pk)
+    )
+    transition = workflow.check(application, name, user, text)
+    if transition is None:
+        return None
+    event = ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.TRANSITION,
+        transition=transition.name,
+        from_status=application.status,
+        to_status=transition.target,
+        text=text.strip(),
+        actor=user,
+    )
+    application.status = transition.target
+    if transition.name == "submit":
+        application.submitted_at = timezone.now()
+        application.submitted_by = user
+    application.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    after_step(event, transition)
+    return event
+
+
+def after_step(event: ApplicationEvent, transition: workflow.Transition) -> None:
     """What follows a step of the workflow once it is saved: the emails, and for a submission its
     receipt and the document of what was submitted."""
     notify(event, transition)
@@ -138,7 +144,7 @@ def after_step(event: ApplicationEvent, transition: Transition) -> None:
         transaction.on_commit(lambda: render_submitted_application.delay(event.application_id))
 
 
-def notify(event: ApplicationEvent, transition: Transition) -> None:
+def notify(event: ApplicationEvent, transition: workflow.Transition) -> None:
     """Email those concerned by a step, each in their own language, once it is saved."""
     people = _people_of_organisation(event.application) if transition.notify_applicant else set()
     if transition.notify_staff:
@@ -415,11 +421,9 @@ def _tell_applicant_of_decision(event: ApplicationEvent, decision: Decision) -> 
 @transaction.atomic
 def decide(application: Application, user: User, **fields: object) -> Decision:
     """Record the decision and, for an application in review, confirm it: both or neither."""
-    from grants import workflow
-
     decision = record_decision(application, user, **fields)
     if decision.application.status == Status.IN_REVIEW:
-        workflow.perform(application, "decide", user)
+        take_step(application, "decide", user)
     return decision
 
 
@@ -452,8 +456,6 @@ def record_payment(
 ) -> Payment:
     """Record an instalment. The one that completes the grant also marks the application paid, in
     the same step: the coordinator does not have to remember a second one."""
-    from grants import workflow
-
     decision = Decision.objects.select_for_update().select_related("application__organisation").get(pk=decision.pk)
     application = decision.application
     if not decision.is_grant or application.status not in (Status.DECIDED, Status.PAID):
@@ -481,7 +483,7 @@ def record_payment(
         unverified_confirmed=unverified,
     )
     if paid + amount == decision.amount and application.status == Status.DECIDED:
-        workflow.perform(application, "pay", user)
+        take_step(application, "pay", user)
     return payment
 
 
@@ -514,56 +516,6 @@ def funds_balance(application: Application) -> FundsBalance | None:
     return FundsBalance(granted=decision.amount, paid=paid_total(decision), used=report.amount_used)
 
 
-# --- Budget ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BudgetTotals:
-    expenses: Decimal
-    income: Decimal
-    requested: Decimal | None
-    largest: Decimal | None  # the call's largest grant
-
-    @property
-    def net(self) -> Decimal:
-        """What the activity costs beyond its own income: the most a grant may cover."""
-        return self.expenses - self.income
-
-    @property
-    def share_of_net(self) -> Decimal | None:
-        if not self.requested or self.net <= 0:
-            return None
-        return (self.requested / self.net * 100).quantize(Decimal("1"))
-
-    def problem(self) -> Promise | None:
-        """Why the amount applied for is too large, naming the limit; None when it is not."""
-        if not self.requested:
-            return None
-        if self.largest and self.requested > self.largest:
-            return _("The call's largest grant is %(largest)s.") % {"largest": euros(self.largest)}
-        if self.expenses and self.requested > self.net:
-            return _("The amount applied for cannot exceed the net cost of the budget (%(net)s).") % {
-                "net": euros(self.net)
-            }
-        return None
-
-
-def budget_totals(lines: Iterable[tuple[str, Decimal]], requested: Decimal | None, call: GrantCall) -> BudgetTotals:
-    """Totals of budget lines given as (kind, amount)."""
-    expenses = income = Decimal("0")
-    for kind, amount in lines:
-        if kind == BudgetLine.Kind.EXPENSE:
-            expenses += amount
-        elif kind == BudgetLine.Kind.INCOME:
-            income += amount
-    return BudgetTotals(expenses=expenses, income=income, requested=requested, largest=call.max_amount)
-
-
-def saved_budget_totals(application: Application) -> BudgetTotals:
-    lines = application.budget_lines.values_list("kind", "amount")
-    return budget_totals(lines, application.requested_amount, application.call)
-
-
 # --- Answers and reports -------------------------------------------------------------------------
 
 
@@ -572,9 +524,7 @@ def answer_information_request(
     application: Application, user: User, text: str, kind: str, files: Iterable[UploadedFile]
 ) -> ApplicationEvent | None:
     """The applicant's answer with the documents asked for, in one step: both or neither."""
-    from grants import workflow
-
-    event = workflow.perform(application, "answer", user, text)
+    event = take_step(application, "answer", user, text)
     if event is not None:  # answered already (a double click): the files came with that answer
         for file in files:
             add_attachment(application, kind, file, user)
@@ -631,7 +581,7 @@ def render_submitted_pdf(application_id: int) -> bool:
             {
                 "application": application,
                 "budget_lines": application.budget_lines.all(),
-                "totals": saved_budget_totals(application),
+                "totals": budgets.saved_budget_totals(application),
                 "other_funding": application.other_funding.all(),
                 # Attachments sent later (with an answer) are not part of the submission.
                 "attachments": application.attachments.filter(uploaded_at__lte=application.submitted_at),

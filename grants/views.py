@@ -21,7 +21,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from grants import opendata, permissions, services, workflow
+from grants import budgets, opendata, permissions, services, workflow
 from grants.filters import ApplicationFilter
 from grants.forms import (
     AnswerForm,
@@ -44,7 +44,6 @@ from grants.forms import (
     budget_rows,
 )
 from grants.models import (
-    REPORT_EDITABLE,
     Application,
     ApplicationAttachment,
     AttachmentKind,
@@ -60,6 +59,7 @@ from organisations.models import Organisation
 from portal import access, money, submissions, uploads
 from portal.csvsafe import safe_row
 from portal.models import WelfareArea
+from portal.workflow import Refusal, show_refusal
 
 PAGE_SIZE = 25
 DECISIONS_PER_PAGE = 50
@@ -262,7 +262,7 @@ def start_application(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         application = services.start_application(call, form.cleaned_data["organisation"], request.user)
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        show_refusal(request, error)
         return redirect("grants:call", pk=pk)
     return redirect("grants:application_edit", pk=application.pk)
 
@@ -308,7 +308,7 @@ def _detail_page(
         "transitions": transitions,
         "can_submit": any(t.name == "submit" for t in workflow.available(application, user)),
         "budget_lines": application.budget_lines.all(),
-        "totals": services.saved_budget_totals(application),
+        "totals": budgets.saved_budget_totals(application),
         "other_funding": application.other_funding.all(),
         "attachments": application.attachments.all(),
         # The applicant sees the decision once it is confirmed.
@@ -321,11 +321,11 @@ def _detail_page(
         "is_applicant": is_applicant,
         "can_manage": manage,
         "can_record_decision": permissions.can_decide(user, application) and application.status in services.DECIDABLE,
-        "can_write_report": is_applicant and application.status in REPORT_EDITABLE,
+        "can_write_report": permissions.can_write_report(user, application),
         "message_form": MessageForm() if internal or is_applicant else None,
         "show_internal": internal,
         "show_iban": internal,
-        "missing": services.missing_for_submission(application) if application.status == Status.DRAFT else [],
+        "missing": workflow.missing_for_submission(application) if application.status == Status.DRAFT else [],
     }
     if is_applicant and application.status == Status.INFO_REQUESTED:
         context |= {
@@ -363,7 +363,7 @@ def _score(assignment: ReviewAssignment, criteria: list) -> object:
     return review.weighted_score(criteria) if review else None
 
 
-def _posted_budget_totals(data: QueryDict, application: Application) -> services.BudgetTotals:
+def _posted_budget_totals(data: QueryDict, application: Application) -> budgets.BudgetTotals:
     """The budget's totals from the rows as typed, the unfinished ones left out: shown while the
     person types (htmx) and beside the errors of a refused save."""
     rows = []
@@ -371,7 +371,7 @@ def _posted_budget_totals(data: QueryDict, application: Application) -> services
         amount = money.parse(data.get(f"budget-{index}-amount", ""))
         if amount is not None and not data.get(f"budget-{index}-DELETE"):
             rows.append((data.get(f"budget-{index}-kind", ""), amount))
-    return services.budget_totals(rows, money.parse(data.get("requested_amount", "")), application.call)
+    return budgets.budget_totals(rows, money.parse(data.get("requested_amount", "")), application.call)
 
 
 def _int(value: str | None) -> int:
@@ -410,7 +410,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         valid = [form.is_valid(), budget.is_valid(), funding.is_valid(), attachment.is_valid()]
         if all(valid):
             requested = form.cleaned_data["requested_amount"]
-            if problem := services.budget_totals(budget_rows(budget), requested, application.call).problem():
+            if problem := budgets.budget_totals(budget_rows(budget), requested, application.call).problem():
                 form.add_error("requested_amount", problem)
         if form.is_valid() and all(valid):
 
@@ -448,7 +448,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "budget": budget,
             "funding": funding,
             "attachment_form": attachment,
-            "totals": _posted_budget_totals(data, application) if data else services.saved_budget_totals(application),
+            "totals": _posted_budget_totals(data, application) if data else budgets.saved_budget_totals(application),
         },
         status=400 if data is not None else 200,
     )
@@ -472,9 +472,9 @@ def submit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         "grants/submit_confirm.html",
         {
             "application": application,
-            "totals": services.saved_budget_totals(application),
+            "totals": budgets.saved_budget_totals(application),
             "attachments": application.attachments.all(),
-            "missing": services.missing_for_submission(application),
+            "missing": workflow.missing_for_submission(application),
             "is_open": application.call.is_open(),
         },
     )
@@ -513,9 +513,9 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     form = TransitionForm(request.POST)
     text = form.cleaned_data["text"] if form.is_valid() else ""
     try:
-        workflow.perform(application, name, request.user, text)
-    except workflow.TransitionRefused as refused:
-        messages.error(request, refused.message)
+        services.take_step(application, name, request.user, text)
+    except Refusal as refusal:
+        show_refusal(request, refusal)
     else:
         messages.success(request, step.done if step and step.done else _("Done."))
     return redirect("grants:application", pk=pk)
@@ -528,8 +528,8 @@ def _answer(request: HttpRequest, application: Application) -> HttpResponse:
     data = form.cleaned_data
     try:
         services.answer_information_request(application, request.user, data["text"], data["kind"], data["files"])
-    except workflow.TransitionRefused as refused:
-        messages.error(request, refused.message)
+    except Refusal as refusal:
+        show_refusal(request, refusal)
     else:
         messages.success(request, workflow.BY_NAME["answer"].done)
     return redirect("grants:application", pk=application.pk)
@@ -562,7 +562,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.assign_reviewer(application, form.cleaned_data["reviewer"], request.user)
         except ValidationError as error:
-            messages.error(request, error.messages[0])
+            show_refusal(request, error)
         else:
             messages.success(request, _("The reviewer was assigned and told by email."))
     else:
@@ -586,10 +586,8 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
         change_reason = form.cleaned_data.get("change_reason", "")
         try:
             services.decide(application, request.user, change_reason=change_reason, **extra, **fields)
-        except ValidationError as error:
+        except ValidationError as error:  # a Refusal of the decide step too
             form.add_error(None, error)
-        except workflow.TransitionRefused as refused:
-            form.add_error(None, str(refused.message))
         else:
             messages.success(request, _("The decision was recorded and the applicant told by email."))
             return redirect("grants:application", pk=pk)
@@ -656,7 +654,7 @@ def use_of_funds(request: HttpRequest, pk: int) -> HttpResponse:
     attaching = request.POST.get("action") == "attach"
     form = UseOfFundsForm(data, instance=existing)
     attachment = AttachmentForm(data, request.FILES or None, attaching=attaching, kind=AttachmentKind.USE_OF_FUNDS)
-    editable = application.status in REPORT_EDITABLE
+    editable = permissions.can_write_report(request.user, application)
     if data is not None:
         access.require(editable)
         valid = [form.is_valid(), attachment.is_valid()]

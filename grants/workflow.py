@@ -1,5 +1,6 @@
 """The grant application workflow as one table: every state change, who may take it and what it
-requires. Views, templates and tests read ``TRANSITIONS``; nothing else changes a status.
+requires. Views, templates and tests read ``TRANSITIONS``; ``grants.services.take_step`` saves a
+step ``check`` allows, and nothing else changes a status.
 
 draft → submitted → in_review → decided → paid → report_submitted → closed
 in_review → info_requested → in_review          (the applicant answers, also after the deadline)
@@ -14,15 +15,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from grants import permissions
-from grants.models import REPORT_EDITABLE, Application, ApplicationEvent, Decision, Status
+from grants import budgets, permissions
+from grants.models import REPORT_EDITABLE, Application, AttachmentKind, Decision, Status
 from organisations import permissions as organisation_permissions
 from portal import access
+from portal import workflow as core
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -43,9 +43,28 @@ def call_is_open(application: Application) -> Promise | None:
     return None
 
 
-def application_is_complete(application: Application) -> Promise | None:
-    from grants.services import missing_for_submission
+def missing_for_submission(application: Application) -> list[object]:
+    """What an application still lacks before it can be submitted, in words for the applicant."""
+    missing: list[object] = []
+    if not application.title.strip():
+        missing.append(_("title"))
+    if not application.summary.strip():
+        missing.append(_("summary"))
+    if not application.planned_activities.strip():
+        missing.append(_("planned activities"))
+    if not application.requested_amount:
+        missing.append(_("amount applied for"))
+    elif problem := budgets.saved_budget_totals(application).problem():
+        missing.append(problem)
+    if not application.budget_lines.filter(kind="expense").exists():
+        missing.append(_("budget expenses"))
+    attached = set(application.attachments.values_list("kind", flat=True))
+    labels = dict(AttachmentKind.choices)
+    missing += [labels[kind] for kind in application.call.required_attachments if kind not in attached]
+    return missing
 
+
+def application_is_complete(application: Application) -> Promise | None:
     missing = missing_for_submission(application)
     if missing:
         return _("The application is not complete. Missing: %(missing)s.") % {"missing": ", ".join(map(str, missing))}
@@ -74,12 +93,7 @@ def report_written(application: Application) -> Promise | None:
 
 
 @dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[Status]
-    target: Status
-    actors: frozenset[Actor]
-    label: Promise
+class Transition(core.Transition[Status, Actor]):
     requires: tuple[Requirement, ...] = ()
     needs_text: bool = False  # a message to the other side is part of the step
     text_label: Promise | None = None
@@ -142,12 +156,6 @@ TRANSITIONS: tuple[Transition, ...] = (
 BY_NAME = {transition.name: transition for transition in TRANSITIONS}
 
 
-class TransitionRefused(Exception):
-    def __init__(self, message: Promise | str) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
 def actors_of(user: User, application: Application) -> set[Actor]:
     actors = {Actor.APPLICANT} if organisation_permissions.is_member(user, application.organisation) else set()
     # A member of the applicant is never its coordinator or decision-maker (a conflict of interest).
@@ -162,49 +170,24 @@ def actors_of(user: User, application: Application) -> set[Actor]:
 def available(application: Application, user: User) -> list[Transition]:
     """The steps this user may take now (requirements are checked when the step is taken)."""
     actors = actors_of(user, application)
-    return [t for t in TRANSITIONS if application.status in t.sources and t.actors & actors]
+    return [t for t in TRANSITIONS if t.open_to(application.status, actors)]
 
 
-def perform(application: Application, name: str, user: User, text: str = "") -> ApplicationEvent | None:
-    """Take one step. Returns the event written, or None when the step had already been taken
-    (submitting twice is harmless). Raises TransitionRefused with a reason the user can read."""
-    transition = BY_NAME.get(name)
+def check(application: Application, name: str, user: User, text: str = "") -> Transition | None:
+    """The step to take, or None when it had already been taken (submitting twice is harmless).
+    Raises core.Refusal with a reason the user can read."""
+    transition = core.check(
+        BY_NAME,
+        name,
+        application,
+        actors_of(user, application),
+        _("This step is not possible while the application is “%(status)s”."),
+    )
     if transition is None:
-        raise TransitionRefused(_("Unknown step."))
-    with transaction.atomic():
-        application = (
-            Application.objects.select_for_update().select_related("call__area", "organisation").get(pk=application.pk)
-        )
-        if application.status == transition.target and application.status not in transition.sources:
-            return None
-        if application.status not in transition.sources:
-            raise TransitionRefused(
-                _("This step is not possible while the application is “%(status)s”.")
-                % {"status": application.get_status_display()}
-            )
-        if not transition.actors & actors_of(user, application):
-            raise TransitionRefused(_("You may not take this step."))
-        if transition.needs_text and not text.strip():
-            raise TransitionRefused(_("Write a message to go with this step."))
-        for requirement in transition.requires:
-            reason = requirement(application)
-            if reason:
-                raise TransitionRefused(reason)
-        event = ApplicationEvent.objects.create(
-            application=application,
-            kind=ApplicationEvent.Kind.TRANSITION,
-            transition=transition.name,
-            from_status=application.status,
-            to_status=transition.target,
-            text=text.strip(),
-            actor=user,
-        )
-        application.status = transition.target
-        if transition.name == "submit":
-            application.submitted_at = timezone.now()
-            application.submitted_by = user
-        application.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-        from grants.services import after_step
-
-        after_step(event, transition)
-    return event
+        return None
+    if transition.needs_text and not text.strip():
+        raise core.Refusal(_("Write a message to go with this step."), code="no_text")
+    for requirement in transition.requires:
+        if reason := requirement(application):
+            raise core.Refusal(reason, code=requirement.__name__)
+    return transition

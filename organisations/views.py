@@ -28,6 +28,7 @@ from organisations.forms import (
 from organisations.models import Invitation, JoinRequest, Membership, Organisation, OrganisationDocument
 from portal import access, accounts, submissions, uploads
 from portal.models import WelfareArea
+from portal.workflow import show_refusal
 
 PAGE_SIZE = 25
 
@@ -137,7 +138,7 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.request_to_join(organisation, request.user, form.cleaned_data["message"])
         except ValidationError as error:
-            messages.error(request, error.messages[0])
+            show_refusal(request, error)
         else:
             if has_admins:
                 messages.success(request, _("Your request was sent to the organisation's administrators."))
@@ -214,7 +215,7 @@ def change_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
         try:
             services.change_role(membership, form.cleaned_data["role"])
         except ValidationError as error:
-            messages.error(request, error.messages[0])
+            show_refusal(request, error)
         else:
             messages.success(request, _("The role was changed."))
     else:
@@ -231,7 +232,7 @@ def remove_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
     try:
         services.remove_member(membership)
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        show_refusal(request, error)
         return redirect("organisations:members", pk=pk)
     if leaving:
         messages.success(request, _("You left the organisation."))
@@ -294,7 +295,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.accept_invitation(found, request.user)
         except ValidationError as error:
-            messages.error(request, error.messages[0])
+            show_refusal(request, error)
         else:
             messages.success(request, _("Welcome to %(name)s.") % {"name": found.organisation.name})
             return redirect("organisations:detail", pk=found.organisation.pk)

@@ -214,8 +214,8 @@ def test_submitting_is_confirmed_receipted_and_kept_as_a_pdf(client, applicant, 
 
 
 def test_the_submitted_pdf_is_rendered_once_and_lists_only_what_came_with_the_submission(applicant):
-    from grants import workflow
+    from grants import services
 
-    workflow.perform(applicant, "submit", applicant.organisation.memberships.first().user)
+    services.take_step(applicant, "submit", applicant.organisation.memberships.first().user)
     assert render_submitted_application(applicant.pk) is True
     assert render_submitted_application(applicant.pk) is False  # a redelivered job renders nothing more

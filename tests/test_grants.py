@@ -19,9 +19,10 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from funding.models import FundingRecord
-from grants import opendata, services, workflow
+from grants import opendata, services
 from grants.models import Application, Decision, GrantCall, OpenDataRelease, Review, Status
 from portal.models import Theme
+from portal.workflow import Refusal
 from tests.conftest import once
 from tests.factories import (
     GROUNDS,
@@ -281,7 +282,7 @@ def test_payments_cannot_exceed_the_grant(client, coordinator):
     client.post(url, {"amount": "15000", "paid_on": "2027-02-01", **once()})
     client.post(url, {"amount": "6000", "paid_on": "2027-03-01", **once()})
     assert [p.amount for p in application.decision.payments.all()] == [Decimal("15000")]
-    workflow.perform(application, "pay", coordinator)
+    services.take_step(application, "pay", coordinator)
     application.refresh_from_db()
     assert application.status == Status.PAID
 
@@ -431,8 +432,8 @@ def test_staff_who_belong_to_the_applicant_neither_see_internals_nor_decide(clie
     html = client.get(reverse("grants:application", kwargs={"pk": application.pk})).content.decode()
     assert "Sisäinen huomio" not in html
     assert client.get(reverse("grants:decision", kwargs={"pk": application.pk})).status_code == 403
-    with pytest.raises(workflow.TransitionRefused):
-        workflow.perform(application, "request_info", coordinator, "Kysymys")
+    with pytest.raises(Refusal):
+        services.take_step(application, "request_info", coordinator, "Kysymys")
 
 
 def test_staff_do_not_see_drafts(client, coordinator):
