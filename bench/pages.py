@@ -20,7 +20,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from grants.models import Application  # noqa: E402
+from grants.models import Application, GrantCall, ReviewAssignment, Status  # noqa: E402
 from organisations.models import Membership  # noqa: E402
 from portal import access  # noqa: E402
 from portal.models import AreaRole, Theme, User, WelfareArea  # noqa: E402
@@ -41,10 +41,7 @@ def largest_area() -> WelfareArea:
 
 def coordinator_of(area: WelfareArea) -> User:
     role = AreaRole.objects.active().in_area(area).with_role(AreaRole.Role.COORDINATOR).select_related("user")
-    user = role.order_by("pk").first().user
-    if not access.has_totp(user):  # staff pages open only to coordinators with TOTP, as in production
-        TOTP.activate(user, generate_totp_secret())
-    return user
+    return with_totp(role.order_by("pk").first().user)
 
 
 def busiest_organisation() -> tuple[int, User]:
@@ -78,6 +75,46 @@ def measure(name: str, path: str, user: User | None) -> Page:
     return Page(name, path, len(queries), cookie)
 
 
+def with_totp(user: User) -> User:
+    """Staff pages open only to people with TOTP, as in production."""
+    if access.requires_mfa(user) and not access.has_totp(user):
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def busiest_application(area: WelfareArea) -> int:
+    """The submitted application of the area with the most reviews and events: the longest page."""
+    application = (
+        Application.objects.in_area(area).submitted()
+        .annotate(n=Count("assignments", distinct=True) + Count("events", distinct=True))
+        .order_by("-n", "pk").first()
+    )  # fmt: skip
+    return application.pk
+
+
+def busiest_reviewer(area: WelfareArea) -> User:
+    reviewers = AreaRole.objects.active().in_area(area).with_role(AreaRole.Role.REVIEWER).values("user")
+    busiest = (
+        ReviewAssignment.objects.filter(reviewer__in=reviewers, application__call__area=area)
+        .values("reviewer").annotate(n=Count("pk")).order_by("-n", "reviewer").first()
+    )  # fmt: skip
+    return with_totp(User.objects.get(pk=busiest["reviewer"]))
+
+
+def draft_to_save(organisation_id: int, admin: User) -> int:
+    """The busiest organisation's draft in an open call, which the writer keeps saving; made once."""
+    call = GrantCall.objects.open_calls().order_by("closes_at", "pk").first()
+    if call is None:
+        raise SystemExit("no open call in the data: the writer has no draft to save")
+    draft, _created = Application.objects.get_or_create(
+        call=call,
+        organisation_id=organisation_id,
+        status=Status.DRAFT,
+        defaults={"title": "Vertailuajon luonnos", "created_by": admin},
+    )
+    return draft.pk
+
+
 def pages() -> list[Page]:
     area = largest_area()
     coordinator = coordinator_of(area)
@@ -86,20 +123,30 @@ def pages() -> list[Page]:
     return [
         measure("bare", "/bench/bare/", None),
         measure("directory", f"/organisations/?area={area.code}&theme={theme.code}", None),
+        measure("organisation", f"/organisations/{organisation}/", None),
         measure("open_calls", "/calls/", None),
         measure("published_decisions", f"/areas/{area.code}/decisions/", None),
+        measure("activities", f"/family-centres/areas/{area.code}/", None),
         measure(
             "coordinator_applications",
             f"/workspace/areas/{area.code}/applications/?status=submitted&sort=-submitted",
             coordinator,
         ),
+        measure("application_as_coordinator", f"/applications/{busiest_application(area)}/", coordinator),
+        measure("reviewer_list", "/workspace/reviews/", busiest_reviewer(area)),
         measure("organisation_applications", f"/organisations/{organisation}/applications/", admin),
         measure("area_dashboard", f"/workspace/areas/{area.code}/dashboard/", coordinator),
         measure("open_data_json", "/open-data/grants.json", None),
     ]
 
 
+def writer() -> Page:
+    """The applicant who keeps saving a draft during the second round of page loads."""
+    organisation, admin = busiest_organisation()
+    return measure("draft", f"/applications/{draft_to_save(organisation, admin)}/edit/", admin)
+
+
 if __name__ == "__main__":
-    result = {"area": largest_area().code, "pages": [asdict(page) for page in pages()]}
+    result = {"area": largest_area().code, "pages": [asdict(page) for page in pages()], "writer": asdict(writer())}
     with open(sys.argv[1], "w", encoding="utf-8") as out:
         json.dump(result, out, indent=2)

@@ -27,10 +27,11 @@ SECONDS_PER_PAGE = int(os.environ.get("BENCH_SECONDS", "10"))
 RESULTS = BASE_DIR / "bench" / "results.json"
 
 BUDGET_P95_MS = 150
-BUDGET_RATIO_TO_BARE = 0.20
+BUDGET_RATIO_TO_BARE = 0.10
 BUDGET_AREA_REPORT_SECONDS = 30
 BUDGET_OVER_WEASYPRINT = 0.20
 BUDGET_TWO_WORKERS_SHARE = 0.75
+BUDGET_SHARE_OF_PLAIN_TABLE = 0.80
 
 
 def environment(database: str) -> dict[str, str]:
@@ -124,7 +125,7 @@ def load(path: str, cookie: str) -> dict[str, float]:
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     url = f"http://127.0.0.1:{PORT}{path}"
-    # Steady state is what counts: one request renders the page into the cache, then a warm-up.
+    # Steady state is what counts: one request opens the worker's connections, then a warm-up.
     primer = urllib.request.Request(url, headers={"Cookie": cookie, "Accept-Language": "fi"})
     with urllib.request.urlopen(primer, timeout=120) as answer:  # noqa: S310 - our own server
         answer.read()
@@ -154,11 +155,12 @@ def celery_worker(env: dict[str, str], processes: int) -> Iterator[None]:
         worker.wait(timeout=120)
 
 
-def timed_report(env: dict[str, str], kind: str) -> float:
+def timed_report(env: dict[str, str], kind: str, *args: str) -> dict[str, float]:
     output = subprocess.run(
-        [PYTHON, "-m", "bench.reports", kind], cwd=BASE_DIR, env=env, check=True, capture_output=True, text=True
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])["seconds"]
+        [PYTHON, "-m", "bench.reports", kind, *args], cwd=BASE_DIR, env=env, check=True, capture_output=True,
+        text=True,
+    ).stdout  # fmt: skip
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def report_figures(env: dict[str, str]) -> dict[str, dict[str, float]]:
@@ -166,31 +168,49 @@ def report_figures(env: dict[str, str]) -> dict[str, dict[str, float]]:
     subprocess.run(["redis-cli", "-u", f"{REDIS}/9", "FLUSHDB"], check=True, capture_output=True)
     with celery_worker(env, 1):
         timed_report(env, "warm-up")  # a worker that has rendered once, as in production
-        area_seconds = timed_report(env, "area")
-        one_worker = timed_report(env, "national")
-    weasyprint_seconds = timed_report(env, "weasyprint")
+        area_seconds = timed_report(env, "area")["seconds"]
+        one_worker = timed_report(env, "national")["seconds"]
+    weasyprint = timed_report(env, "weasyprint")
+    plain = timed_report(env, "plain-table", str(weasyprint["pages"]))
     with celery_worker(env, 2):
         timed_report(env, "warm-up")
-        two_workers = timed_report(env, "national")
+        two_workers = timed_report(env, "national")["seconds"]
     return {
-        "area": {"seconds": area_seconds, "weasyprint_seconds": weasyprint_seconds},
+        "area": {
+            "seconds": area_seconds,
+            "weasyprint_seconds": weasyprint["seconds"],
+            "pages": weasyprint["pages"],
+            "pages_per_second": weasyprint["pages_per_second"],
+        },
+        "plain_table": plain,
         "national": {"one_worker_seconds": one_worker, "two_workers_seconds": two_workers},
     }
 
 
-def verdicts(results: dict[str, object]) -> list[tuple[str, str, bool]]:
+def page_verdicts(pages: list[dict[str, object]], suffix: str) -> list[tuple[str, str, bool]]:
     rows: list[tuple[str, str, bool]] = []
-    for page in results["pages"]:
-        rows.append((page["name"], f"queries {page['queries']} (small {page['queries_small']})",
+    for page in pages:
+        name = f"{page['name']}{suffix}"
+        rows.append((name, f"queries {page['queries']} (small {page['queries_small']})",
                      page["queries"] <= page["queries_small"]))  # fmt: skip
-        rows.append((page["name"], f"p95 {page['p95_ms']} ms < {BUDGET_P95_MS}", page["p95_ms"] < BUDGET_P95_MS))
-        rows.append((page["name"], f"{page['rps']} req/s = {page['ratio_to_bare']:.0%} of bare ≥ 20 %",
+        rows.append((name, f"p95 {page['p95_ms']} ms < {BUDGET_P95_MS}", page["p95_ms"] < BUDGET_P95_MS))
+        rows.append((name, f"{page['rps']} req/s = {page['ratio_to_bare']:.1%} of bare ≥ {BUDGET_RATIO_TO_BARE:.0%}",
                      page["ratio_to_bare"] >= BUDGET_RATIO_TO_BARE))  # fmt: skip
+    return rows
+
+
+def verdicts(results: dict[str, object]) -> list[tuple[str, str, bool]]:
+    rows = page_verdicts(results["pages"], "") + page_verdicts(results["while_writing"]["pages"], " (writing)")
     area = results["reports"]["area"]
     rows.append(("area report", f"{area['seconds']} s ≤ {BUDGET_AREA_REPORT_SECONDS} s",
                  area["seconds"] <= BUDGET_AREA_REPORT_SECONDS))  # fmt: skip
     rows.append(("area report", f"{area['seconds']} s ≤ WeasyPrint {area['weasyprint_seconds']} s + 20 %",
                  area["seconds"] <= area["weasyprint_seconds"] * (1 + BUDGET_OVER_WEASYPRINT)))  # fmt: skip
+    plain = results["reports"]["plain_table"]
+    share_of_plain = area["pages_per_second"] / plain["pages_per_second"]
+    rows.append(("area report's HTML", f"{area['pages_per_second']} pages/s = {share_of_plain:.0%} of a plain table's "
+                 f"{plain['pages_per_second']} ({plain['pages']} pages) ≥ 80 %",
+                 share_of_plain >= BUDGET_SHARE_OF_PLAIN_TABLE))  # fmt: skip
     national = results["reports"]["national"]
     share = national["two_workers_seconds"] / national["one_worker_seconds"]
     rows.append(("national overview", f"2 workers {national['two_workers_seconds']} s = {share:.0%} of 1 worker "
@@ -198,40 +218,81 @@ def verdicts(results: dict[str, object]) -> list[tuple[str, str, bool]]:
     return rows
 
 
+@contextmanager
+def saving_drafts(writer: dict[str, str], seconds: float) -> Iterator[dict[str, int]]:
+    """One applicant saving their draft again and again through gunicorn for ``seconds``."""
+    figures: dict[str, int] = {}
+    process = subprocess.Popen(
+        [PYTHON, "-m", "bench.writer", f"http://127.0.0.1:{PORT}{writer['path']}", writer["cookie"], str(seconds)],
+        cwd=BASE_DIR, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        yield figures
+    finally:
+        output, _ = process.communicate(timeout=seconds + 120)
+        figures |= json.loads(output.strip().splitlines()[-1])
+
+
+def load_all(pages: list[dict[str, str]]) -> dict[str, dict[str, float]]:
+    measured = {}
+    for page in pages:
+        measured[page["name"]] = load(page["path"], page["cookie"])
+        print(f"  {page['name']:<28} {measured[page['name']]}", flush=True)
+    return measured
+
+
+def page_rows(
+    pages: list[dict[str, object]], small: dict[str, dict[str, object]], measured: dict[str, dict[str, float]]
+) -> list[dict[str, object]]:
+    bare_rps = measured["bare"]["rps"]
+    return [
+        {
+            "name": page["name"],
+            "path": page["path"],
+            "queries": page["queries"],
+            "queries_small": small[page["name"]]["queries"],
+            **measured[page["name"]],
+            "ratio_to_bare": round(measured[page["name"]]["rps"] / bare_rps, 3),
+        }
+        for page in pages
+        if page["name"] != "bare"
+    ]
+
+
 def main() -> int:
     small_env = prepare("bench_small", "demo")
     national_env = prepare("bench_national", "national")
+    manage(national_env, "migrate", "--noinput")
     manage(national_env, "collectstatic", "--noinput", "-v0")
     small = {page["name"]: page for page in page_queries(small_env)["pages"]}
     national = page_queries(national_env)
     print(f"Largest area: {national['area']}", flush=True)
-    measured: dict[str, dict[str, float]] = {}
     with gunicorn(national_env):
-        for page in national["pages"]:
-            measured[page["name"]] = load(page["path"], page["cookie"])
-            print(f"  {page['name']:<28} {measured[page['name']]}", flush=True)
-    bare_rps = measured["bare"]["rps"]
+        print("Pages, nobody writing:", flush=True)
+        quiet = load_all(national["pages"])
+        print("Pages while one applicant keeps saving a draft:", flush=True)
+        round_seconds = len(national["pages"]) * (SECONDS_PER_PAGE + 3) + 10
+        with saving_drafts(national["writer"], round_seconds) as drafts:
+            writing = load_all(national["pages"])
+    if not drafts.get("saves") or drafts.get("errors"):
+        raise SystemExit(f"the writer did not keep saving its draft: {drafts}")
     results: dict[str, object] = {
-        "bare": {"rps": bare_rps},
-        "pages": [
-            {
-                "name": page["name"],
-                "path": page["path"],
-                "queries": page["queries"],
-                "queries_small": small[page["name"]]["queries"],
-                **measured[page["name"]],
-                "ratio_to_bare": round(measured[page["name"]]["rps"] / bare_rps, 3),
-            }
-            for page in national["pages"]
-            if page["name"] != "bare"
-        ],
+        "cache": "none",
+        "bare": {"rps": quiet["bare"]["rps"]},
+        "pages": page_rows(national["pages"], small, quiet),
+        "while_writing": {
+            "bare": {"rps": writing["bare"]["rps"]},
+            "drafts": drafts,
+            "pages": page_rows(national["pages"], small, writing),
+        },
         "reports": report_figures(national_env),
     }
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     rows = verdicts(results)
-    print(f"\nBare Django view: {bare_rps} req/s with {CLIENTS} clients\n")
+    print(f"\nBare Django view: {quiet['bare']['rps']} req/s with {CLIENTS} clients "
+          f"({writing['bare']['rps']} req/s while drafts were saved: {drafts['saves']} saves)\n")  # fmt: skip
     for subject, figure, passed in rows:
-        print(f"{'PASS' if passed else 'FAIL'}  {subject:<28} {figure}")
+        print(f"{'PASS' if passed else 'FAIL'}  {subject:<34} {figure}")
     print(f"\nWritten to {RESULTS.relative_to(BASE_DIR)}")
     return 0 if all(passed for _subject, _figure, passed in rows) else 1
 

@@ -10,13 +10,14 @@ from django.core import mail
 from django.urls import reverse
 
 from grants import workflow
-from grants.models import ApplicationEvent, Decision, Payment, Review, Status
+from grants.models import ApplicationEvent, Decision, Payment, Review, ReviewAssignment, Status
 from organisations.models import Organisation
 from tests.conftest import once
 from tests.factories import (
     GROUNDS,
     ApplicationFactory,
     AreaRoleFactory,
+    GrantCallFactory,
     MembershipFactory,
     OrganisationFactory,
     UserFactory,
@@ -207,8 +208,29 @@ def test_a_reviewer_is_emailed_when_assigned_and_sees_pending_reviews_first(clie
     assert "Valmis arvio" in mail.outbox[0].body and "/reviews/" in mail.outbox[0].body
     Review.objects.create(assignment=done.assignments.get(), scores={}, recommended_outcome="approve")
     client.force_login(reviewer)
+    client.cookies["django_language"] = "en"
     html = client.get(reverse("grants:my_reviews")).content.decode()
-    assert html.index("Odottava") < html.index("Valmis arvio")
+    assert "Odottava" in html and "Valmis arvio" not in html
+    assert "1 to do" in html and "1 done" in html
+    html = client.get(reverse("grants:my_reviews"), {"show": "done"}).content.decode()
+    assert "Valmis arvio" in html and "Odottava" not in html
+
+
+def test_a_busy_reviewer_reads_their_list_a_page_at_a_time(client):
+    reviewer = AreaRoleFactory.reviewer(area=area("05")).user
+    call = GrantCallFactory()
+    for number in range(27):
+        application = ApplicationFactory.in_review(call=call, title=f"Hakemus {number:02}")
+        ReviewAssignment.objects.create(application=application, reviewer=reviewer)
+    client.force_login(reviewer)
+    client.cookies["django_language"] = "en"
+    first = client.get(reverse("grants:my_reviews")).content.decode()
+    assert "27 to do" in first and "Page 1 of 2" in first
+    assert "Hakemus 00" in first and "Hakemus 24" in first and "Hakemus 25" not in first
+    second = client.get(reverse("grants:my_reviews"), {"page": "2"}).content.decode()
+    assert "Hakemus 25" in second and "Hakemus 26" in second and "Hakemus 00" not in second
+    done = client.get(reverse("grants:my_reviews"), {"show": "done"}).content.decode()
+    assert "No review is done yet." in done
 
 
 def test_an_answer_returns_the_application_to_the_review(client):
