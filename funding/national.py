@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 
 from celery import chord, shared_task
 from django.core.files.base import ContentFile
@@ -19,6 +20,9 @@ from funding import continuity, reports
 from funding.models import ContinuityReport
 from portal import uploads
 from portal.models import WelfareArea
+from portal.storage import StorageUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 def start(report: ContinuityReport) -> None:
@@ -39,8 +43,11 @@ def area_part(report_id: int, area_id: int) -> dict[str, object]:
             result = continuity.compute(area, report.year, report.baseline_year)
             document = reports.pdf_bytes(reports.html(reports.content(result, None), result))
         name = default_storage.save(uploads.random_name("funding/reports/parts", "part.pdf"), ContentFile(document))
-    except Exception as error:  # noqa: BLE001 - the merge step reports it; the chord must finish
-        return {"code": area.code, "error": f"{type(error).__name__}: {error}"[:500]}
+    except StorageUnavailable:
+        return {"code": area.code, "error": reports.failure_message(report.language, storage=True)}
+    except Exception:  # the merge step reports it: the chord must finish
+        logger.exception("Part %s of national report %s failed", area.code, report_id)
+        return {"code": area.code, "error": reports.failure_message(report.language)}
     step = 90 // WelfareArea.objects.count()
     ContinuityReport.objects.filter(pk=report_id).update(progress=F("progress") + step)
     return {
@@ -63,14 +70,8 @@ def merge(parts: list[dict[str, object]], report_id: int) -> None:
     parts = sorted(parts, key=lambda part: part["code"])
     failed = [part for part in parts if "error" in part]
     if failed:
-        for part in parts:
-            if "pdf" in part:
-                default_storage.delete(part["pdf"])
-        ContinuityReport.objects.filter(pk=report_id).update(
-            state=ContinuityReport.State.FAILED,
-            error="; ".join(f"{part['code']}: {part['error']}" for part in failed)[:2000],
-            finished_at=timezone.now(),
-        )
+        _delete_parts(parts)
+        reports.fail(report_id, "; ".join(f"{part['code']}: {part['error']}" for part in failed))
         return
     with translation.override(report.language):
         cover = reports.pdf_bytes(
@@ -95,15 +96,26 @@ def merge(parts: list[dict[str, object]], report_id: int) -> None:
             for p in parts
         ]
     )
-    pdf_name = default_storage.save(
-        uploads.random_name("funding/reports", "national.pdf"), ContentFile(merged.getvalue())
-    )
-    csv_name = default_storage.save(
-        uploads.random_name("funding/reports", "national.csv"), ContentFile(table.getvalue().encode("utf-8-sig"))
-    )
+    try:
+        pdf_name, csv_name = reports.save_all(
+            default_storage,
+            {
+                uploads.random_name("funding/reports", "national.pdf"): merged.getvalue(),
+                uploads.random_name("funding/reports", "national.csv"): table.getvalue().encode("utf-8-sig"),
+            },
+        )
+    except StorageUnavailable:
+        _delete_parts(parts)
+        reports.fail(report_id, reports.failure_message(report.language, storage=True))
+        return
     ContinuityReport.objects.filter(pk=report_id).update(
         state=ContinuityReport.State.SUCCEEDED, pdf=pdf_name, csv=csv_name, progress=100, stage=stage,
         finished_at=timezone.now(),
     )  # fmt: skip
+    _delete_parts(parts)
+
+
+def _delete_parts(parts: list[dict[str, object]]) -> None:
     for part in parts:
-        default_storage.delete(part["pdf"])
+        if "pdf" in part:
+            default_storage.delete(part["pdf"])
