@@ -7,7 +7,7 @@ import csv
 import io
 import logging
 
-from celery import chord, shared_task
+from celery import Task, chord, shared_task
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import F
@@ -18,7 +18,7 @@ from pypdf import PdfWriter
 
 from funding import continuity, reports
 from funding.models import ContinuityReport
-from portal import uploads
+from portal import jobs, uploads
 from portal.models import WelfareArea
 from portal.storage import StorageUnavailable
 
@@ -28,14 +28,27 @@ logger = logging.getLogger(__name__)
 def start(report: ContinuityReport) -> None:
     areas = list(WelfareArea.objects.values_list("pk", flat=True))
     ContinuityReport.objects.filter(pk=report.pk).update(
-        state=ContinuityReport.State.RUNNING, started_at=timezone.now()
+        state=ContinuityReport.State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(), progress=0
     )
     chord(area_part.s(report.pk, area_id) for area_id in areas)(merge.s(report.pk))
 
 
-@shared_task(ignore_result=False)  # the chord's callback waits for these results
-def area_part(report_id: int, area_id: int) -> dict[str, object]:
-    """One area's report as a PDF part, and its figures for the comparison table."""
+# The chord's callback waits for these results.
+@shared_task(bind=True, ignore_result=False, max_retries=jobs.MAX_RETRIES)
+def area_part(self: Task, report_id: int, area_id: int) -> dict[str, object]:
+    """One area's report as a PDF part, and its figures for the comparison table; after the
+    database or the broker was away and its retries ran out, the error the merge reports."""
+    try:
+        return _area_part(report_id, area_id)
+    except jobs.TRANSIENT_ERRORS as error:
+        if self.request.retries >= self.max_retries:
+            logger.error("Part %s of national report %s gave up", area_id, report_id, exc_info=error)
+            return {"code": str(area_id), "error": reports.failure_message("fi")}
+        reports.note_retry(report_id, error)
+        raise self.retry(exc=error, countdown=jobs.backoff(self.request.retries)) from error
+
+
+def _area_part(report_id: int, area_id: int) -> dict[str, object]:
     report = ContinuityReport.objects.get(pk=report_id)
     area = WelfareArea.objects.get(pk=area_id)
     try:
@@ -45,11 +58,13 @@ def area_part(report_id: int, area_id: int) -> dict[str, object]:
         name = default_storage.save(uploads.random_name("funding/reports/parts", "part.pdf"), ContentFile(document))
     except StorageUnavailable:
         return {"code": area.code, "error": reports.failure_message(report.language, storage=True)}
+    except jobs.TRANSIENT_ERRORS:
+        raise
     except Exception:  # the merge step reports it: the chord must finish
         logger.exception("Part %s of national report %s failed", area.code, report_id)
         return {"code": area.code, "error": reports.failure_message(report.language)}
     step = 90 // WelfareArea.objects.count()
-    ContinuityReport.objects.filter(pk=report_id).update(progress=F("progress") + step)
+    ContinuityReport.objects.filter(pk=report_id).update(progress=F("progress") + step, heartbeat_at=timezone.now())
     return {
         "code": area.code,
         "name": area.name_fi if report.language == "fi" else getattr(area, f"name_{report.language}"),

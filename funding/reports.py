@@ -15,7 +15,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from funding import continuity
 from funding.models import ContinuityReport, FundingRecord
-from portal import emails, uploads
+from portal import emails, jobs, uploads
 from portal.csvsafe import safe_row
 from portal.models import AreaRole, User
 from portal.storage import StorageUnavailable
@@ -159,7 +159,9 @@ def set_progress(report_id: int, value: int, stage: str) -> None:
     """Show the stage on the page and keep it in the report's history (the job is its only writer)."""
     history = ContinuityReport.objects.values_list("history", flat=True).get(pk=report_id)
     history = [*history, [value, stage[:200], timezone.now().isoformat()]]
-    ContinuityReport.objects.filter(pk=report_id).update(progress=value, stage=stage[:200], history=history)
+    ContinuityReport.objects.filter(pk=report_id).update(
+        progress=value, stage=stage[:200], history=history, heartbeat_at=timezone.now()
+    )
 
 
 def run_job(report_id: int) -> None:
@@ -169,7 +171,13 @@ def run_job(report_id: int) -> None:
         return
     # A redelivery after a crash starts the attempt afresh: the page shows this run's stages only.
     ContinuityReport.objects.filter(pk=report_id).update(
-        state=ContinuityReport.State.RUNNING, started_at=timezone.now(), error="", progress=0, stage="", history=[]
+        state=ContinuityReport.State.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        error="",
+        progress=0,
+        stage="",
+        history=[],
     )
     try:
         built = build(report, lambda value, stage: set_progress(report_id, value, stage))
@@ -192,6 +200,8 @@ def run_job(report_id: int) -> None:
     except StorageUnavailable:
         fail(report_id, failure_message(report.language, storage=True))
         return
+    except jobs.TRANSIENT_ERRORS:
+        raise  # the task tries again after a while
     except Exception:
         # The details, with any server path, go to the log; the page gets a sentence.
         logger.exception("Continuity report %s failed", report_id)
@@ -256,6 +266,32 @@ def failure_message(language: str, *, storage: bool = False) -> str:
         if storage:
             return _("The file store is unavailable, try again in a moment.")
         return _("The report could not be built because of an error on the server. Try again later.")
+
+
+def note_retry(report_id: int, error: BaseException) -> None:
+    """Tell the page why the report waits. The database may be the one away, so this may fail:
+    the reaper then notices the silence."""
+    with contextlib.suppress(DatabaseError):
+        language = ContinuityReport.objects.values_list("language", flat=True).get(pk=report_id)
+        with translation.override(language):
+            if jobs.is_database_error(error):
+                stage = _("Retrying after a database error")
+            else:
+                stage = _("Retrying after an error of the job queue")
+        ContinuityReport.objects.filter(pk=report_id).update(stage=stage, heartbeat_at=timezone.now())
+
+
+def give_up(report_id: int, error: BaseException) -> None:
+    """The last attempt failed too: say so on the page, if the database lets us."""
+    logger.error("Continuity report %s failed after its retries", report_id, exc_info=error)
+    with contextlib.suppress(DatabaseError):
+        language = ContinuityReport.objects.values_list("language", flat=True).get(pk=report_id)
+        with translation.override(language):
+            if jobs.is_database_error(error):
+                message = _("The report could not be built: the database was unavailable. Try again later.")
+            else:
+                message = _("The report could not be built: the job queue was unavailable. Try again later.")
+        fail(report_id, message)
 
 
 def fail(report_id: int, message: str) -> None:

@@ -370,7 +370,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A running report silent (no step) for longer than any job may run lost its worker; a queued one
+# that no worker took in this time lost its message. The reaper requeues them (or fails them).
+PORTAL_REPORT_STALLED_SECONDS = env_int("PORTAL_REPORT_STALLED_SECONDS", CELERY_TASK_TIME_LIMIT + 60)
+PORTAL_REPORT_QUEUED_SECONDS = env_int("PORTAL_REPORT_QUEUED_SECONDS", 15 * 60)
 CELERY_BEAT_SCHEDULE = {
+    "reap-stalled-reports": {"task": "funding.tasks.reap_stalled_reports", "schedule": 60.0},
     "daily-agreement-check": {
         "task": "familycentre.tasks.daily_agreement_check",
         "schedule": crontab(hour=7, minute=0),
