@@ -7,10 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from jarjestoportaali.urls import urlpatterns as portal_urlpatterns
+from portal import views as portal_views
 
 
 def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+handler500 = portal_views.server_error
 urlpatterns = [path("bench/bare/", bare, name="bench_bare"), *portal_urlpatterns]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 
-from celery import chord, shared_task
+from celery import Task, chord, shared_task
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import F
@@ -17,21 +18,37 @@ from pypdf import PdfWriter
 
 from funding import continuity, figures, reports
 from funding.models import ContinuityReport
-from portal import uploads
+from portal import jobs, uploads
 from portal.models import WelfareArea
+from portal.storage import StorageUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 def start(report: ContinuityReport) -> None:
     areas = list(WelfareArea.objects.values_list("pk", flat=True))
     ContinuityReport.objects.filter(pk=report.pk).update(
-        state=ContinuityReport.State.RUNNING, started_at=timezone.now()
+        state=ContinuityReport.State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(), progress=0
     )
     chord(area_part.s(report.pk, area_id) for area_id in areas)(merge.s(report.pk))
 
 
-@shared_task(ignore_result=False)  # the chord's callback waits for these results
-def area_part(report_id: int, area_id: int) -> dict[str, object]:
-    """One area's report as a PDF part, and its figures for the comparison table."""
+# The chord's callback waits for these results.
+@shared_task(bind=True, ignore_result=False, max_retries=jobs.MAX_RETRIES)
+def area_part(self: Task, report_id: int, area_id: int) -> dict[str, object]:
+    """One area's report as a PDF part, and its figures for the comparison table; after the
+    database or the broker was away and its retries ran out, the error the merge reports."""
+    try:
+        return _area_part(report_id, area_id)
+    except jobs.TRANSIENT_ERRORS as error:
+        if self.request.retries >= self.max_retries:
+            logger.error("Part %s of national report %s gave up", area_id, report_id, exc_info=error)
+            return {"code": str(area_id), "error": reports.failure_message("fi")}
+        reports.note_retry(report_id, error)
+        raise self.retry(exc=error, countdown=jobs.backoff(self.request.retries)) from error
+
+
+def _area_part(report_id: int, area_id: int) -> dict[str, object]:
     report = ContinuityReport.objects.get(pk=report_id)
     area = WelfareArea.objects.get(pk=area_id)
     try:
@@ -39,11 +56,16 @@ def area_part(report_id: int, area_id: int) -> dict[str, object]:
             result = continuity.compute(area, report.year, report.baseline_year)
             document = reports.pdf_bytes(reports.html(reports.content(result, None), result))
         name = default_storage.save(uploads.random_name("funding/reports/parts", "part.pdf"), ContentFile(document))
-    except Exception as error:  # noqa: BLE001 - the merge step reports it; the chord must finish
-        return {"code": area.code, "error": f"{type(error).__name__}: {error}"[:500]}
+    except StorageUnavailable:
+        return {"code": area.code, "error": reports.failure_message(report.language, storage=True)}
+    except jobs.TRANSIENT_ERRORS:
+        raise
+    except Exception:  # the merge step reports it: the chord must finish
+        logger.exception("Part %s of national report %s failed", area.code, report_id)
+        return {"code": area.code, "error": reports.failure_message(report.language)}
     figures.store(result)  # the area's dashboard shows the newest figures
     step = 90 // WelfareArea.objects.count()
-    ContinuityReport.objects.filter(pk=report_id).update(progress=F("progress") + step)
+    ContinuityReport.objects.filter(pk=report_id).update(progress=F("progress") + step, heartbeat_at=timezone.now())
     return {
         "code": area.code,
         "name": area.name_fi if report.language == "fi" else getattr(area, f"name_{report.language}"),
@@ -64,14 +86,8 @@ def merge(parts: list[dict[str, object]], report_id: int) -> None:
     parts = sorted(parts, key=lambda part: part["code"])
     failed = [part for part in parts if "error" in part]
     if failed:
-        for part in parts:
-            if "pdf" in part:
-                default_storage.delete(part["pdf"])
-        ContinuityReport.objects.filter(pk=report_id).update(
-            state=ContinuityReport.State.FAILED,
-            error="; ".join(f"{part['code']}: {part['error']}" for part in failed)[:2000],
-            finished_at=timezone.now(),
-        )
+        _delete_parts(parts)
+        reports.fail(report_id, "; ".join(f"{part['code']}: {part['error']}" for part in failed))
         return
     with translation.override(report.language):
         cover = reports.pdf_bytes(
@@ -96,15 +112,26 @@ def merge(parts: list[dict[str, object]], report_id: int) -> None:
             for p in parts
         ]
     )
-    pdf_name = default_storage.save(
-        uploads.random_name("funding/reports", "national.pdf"), ContentFile(merged.getvalue())
-    )
-    csv_name = default_storage.save(
-        uploads.random_name("funding/reports", "national.csv"), ContentFile(table.getvalue().encode("utf-8-sig"))
-    )
+    try:
+        pdf_name, csv_name = reports.save_all(
+            default_storage,
+            {
+                uploads.random_name("funding/reports", "national.pdf"): merged.getvalue(),
+                uploads.random_name("funding/reports", "national.csv"): table.getvalue().encode("utf-8-sig"),
+            },
+        )
+    except StorageUnavailable:
+        _delete_parts(parts)
+        reports.fail(report_id, reports.failure_message(report.language, storage=True))
+        return
     ContinuityReport.objects.filter(pk=report_id).update(
         state=ContinuityReport.State.SUCCEEDED, pdf=pdf_name, csv=csv_name, progress=100, stage=stage,
         finished_at=timezone.now(), figures={"areas": [{k: v for k, v in p.items() if k != "pdf"} for p in parts]},
     )  # fmt: skip
+    _delete_parts(parts)
+
+
+def _delete_parts(parts: list[dict[str, object]]) -> None:
     for part in parts:
-        default_storage.delete(part["pdf"])
+        if "pdf" in part:
+            default_storage.delete(part["pdf"])

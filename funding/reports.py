@@ -3,8 +3,10 @@ one computation. The Celery job and the ``continuity_report`` command share ``bu
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,7 +14,8 @@ from decimal import Decimal
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.files.storage import Storage
+from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,9 +25,12 @@ from django.utils.translation import gettext as _
 
 from funding import continuity, figures
 from funding.models import ContinuityReport, FundingRecord
-from portal import emails, uploads
+from portal import emails, jobs, uploads
 from portal.csvsafe import safe_row
 from portal.models import AreaRole, User
+from portal.storage import StorageUnavailable
+
+logger = logging.getLogger(__name__)
 
 CSV_COLUMNS = [
     "business_id", "association_register_number", "organisation_name", "home_municipality_code", "baseline_eur",
@@ -157,7 +163,9 @@ def set_progress(report_id: int, value: int, stage: str) -> None:
     """Show the stage on the page and keep it in the report's history (the job is its only writer)."""
     history = ContinuityReport.objects.values_list("history", flat=True).get(pk=report_id)
     history = [*history, [value, stage[:200], timezone.now().isoformat()]]
-    ContinuityReport.objects.filter(pk=report_id).update(progress=value, stage=stage[:200], history=history)
+    ContinuityReport.objects.filter(pk=report_id).update(
+        progress=value, stage=stage[:200], history=history, heartbeat_at=timezone.now()
+    )
 
 
 def run_job(report_id: int) -> None:
@@ -167,27 +175,41 @@ def run_job(report_id: int) -> None:
         return
     # A redelivery after a crash starts the attempt afresh: the page shows this run's stages only.
     ContinuityReport.objects.filter(pk=report_id).update(
-        state=ContinuityReport.State.RUNNING, started_at=timezone.now(), error="", progress=0, stage="", history=[]
+        state=ContinuityReport.State.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        error="",
+        progress=0,
+        stage="",
+        history=[],
     )
     try:
         built = build(report, lambda value, stage: set_progress(report_id, value, stage))
         stem = f"continuity-{report.area.code if report.area else 'national'}-{report.year}"
         storage = report.pdf.storage
         # New random names every attempt: a file a killed attempt left half-written is never referred to.
-        pdf_name = storage.save(uploads.random_name("funding/reports", f"{stem}.pdf"), ContentFile(built.pdf))
-        csv_name = storage.save(
-            uploads.random_name("funding/reports", f"{stem}.csv"), ContentFile(built.csv.encode("utf-8-sig"))
-        )
-        page_name = storage.save(
-            uploads.random_name("funding/reports", f"{stem}.html"), ContentFile(built.page.encode("utf-8"))
+        pdf_name, csv_name, page_name = save_all(
+            storage,
+            {
+                uploads.random_name("funding/reports", f"{stem}.pdf"): built.pdf,
+                uploads.random_name("funding/reports", f"{stem}.csv"): built.csv.encode("utf-8-sig"),
+                uploads.random_name("funding/reports", f"{stem}.html"): built.page.encode("utf-8"),
+            },
         )
     except SoftTimeLimitExceeded:
         with translation.override(report.language):
             message = _("The report took longer than the time allowed and was stopped. Try again later.")
-        _fail(report_id, message)
+        fail(report_id, message)
         return
-    except Exception as error:
-        _fail(report_id, f"{type(error).__name__}: {error}")
+    except StorageUnavailable:
+        fail(report_id, failure_message(report.language, storage=True))
+        return
+    except jobs.TRANSIENT_ERRORS:
+        raise  # the task tries again after a while
+    except Exception:
+        # The details, with any server path, go to the log; the page gets a sentence.
+        logger.exception("Continuity report %s failed", report_id)
+        fail(report_id, failure_message(report.language))
         raise
     with transaction.atomic():
         current = ContinuityReport.objects.select_for_update().get(pk=report_id)
@@ -231,7 +253,55 @@ def publish(report: ContinuityReport, user: User) -> bool:
     return True
 
 
-def _fail(report_id: int, message: str) -> None:
+def save_all(storage: Storage, files: dict[str, bytes]) -> list[str]:
+    """Store the files under the given names, all or none: one that fails removes the others."""
+    saved: list[str] = []
+    try:
+        for name, data in files.items():
+            saved.append(storage.save(name, ContentFile(data)))
+    except BaseException:  # also a time limit in the middle
+        for name in saved:
+            with contextlib.suppress(OSError):
+                storage.delete(name)
+        raise
+    return saved
+
+
+def failure_message(language: str, *, storage: bool = False) -> str:
+    """What the report's page says of a failure, in the report's language: never an exception."""
+    with translation.override(language):
+        if storage:
+            return _("The file store is unavailable, try again in a moment.")
+        return _("The report could not be built because of an error on the server. Try again later.")
+
+
+def note_retry(report_id: int, error: BaseException) -> None:
+    """Tell the page why the report waits. The database may be the one away, so this may fail:
+    the reaper then notices the silence."""
+    with contextlib.suppress(DatabaseError):
+        language = ContinuityReport.objects.values_list("language", flat=True).get(pk=report_id)
+        with translation.override(language):
+            if jobs.is_database_error(error):
+                stage = _("Retrying after a database error")
+            else:
+                stage = _("Retrying after an error of the job queue")
+        ContinuityReport.objects.filter(pk=report_id).update(stage=stage, heartbeat_at=timezone.now())
+
+
+def give_up(report_id: int, error: BaseException) -> None:
+    """The last attempt failed too: say so on the page, if the database lets us."""
+    logger.error("Continuity report %s failed after its retries", report_id, exc_info=error)
+    with contextlib.suppress(DatabaseError):
+        language = ContinuityReport.objects.values_list("language", flat=True).get(pk=report_id)
+        with translation.override(language):
+            if jobs.is_database_error(error):
+                message = _("The report could not be built: the database was unavailable. Try again later.")
+            else:
+                message = _("The report could not be built: the job queue was unavailable. Try again later.")
+        fail(report_id, message)
+
+
+def fail(report_id: int, message: str) -> None:
     ContinuityReport.objects.filter(pk=report_id).update(
         state=ContinuityReport.State.FAILED, error=message[:2000], finished_at=timezone.now()
     )

@@ -11,6 +11,8 @@ from portal import views as portal_views
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Järjestöportaali"
 
+handler500 = portal_views.server_error
+
 workspace_patterns = (
     [
         path("workspace/", views.workspace, name="home"),

@@ -7,7 +7,9 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMessage
+from django.db import DatabaseError
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,6 +48,15 @@ def _resume(request: HttpRequest) -> str | None:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        try:
+            return super().authenticate(request, **credentials)
+        except DatabaseError:
+            # The password could not be checked: an outage is no failed attempt, so the person
+            # is not locked out with the right password once the database is back.
+            self._rollback_login_failed_rl_usage()
+            raise
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return _resume(request) or super().get_login_redirect_url(request)
 

@@ -1,5 +1,5 @@
-"""Request middleware of the portal: the user's own language, the staff two-factor rule, and no
-caching of anything a signed-in person sees."""
+"""Request middleware of the portal: the health check before anything that needs the database, the
+user's own language, the staff two-factor rule, and no caching of anything a signed-in person sees."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from portal import access
+from portal import access, views
 
 # What a person whose role requires two-factor authentication may open before setting it up: the
 # setup itself, their own account and signing out. Everything else sends them to the setup, so a
@@ -42,6 +42,20 @@ REACHABLE_WITHOUT_TOTP = frozenset(
         "healthz",
     }
 )
+
+
+class HealthCheckMiddleware:
+    """Answer ``/healthz`` before the session and the user are loaded: a probe with a session cookie
+    must get the same quick JSON answer as one without, also while the database is down (loading
+    the user would fail first, as an HTML error page)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/healthz":
+            return views.healthz(request)
+        return self.get_response(request)
 
 
 class PreferredLanguageMiddleware:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -113,12 +114,20 @@ _database = dj_database_url.parse(DATABASE_URL)
 if _database["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3 with Django's own connection pool; persistent connections are replaced by it.
     _database["CONN_MAX_AGE"] = 0
+    # The pool checks a connection before handing it out, so that none left over from before a
+    # database restart fails a request.
+    _database["CONN_HEALTH_CHECKS"] = True
     _database["OPTIONS"] = {
+        # A database that does not answer is an error page in seconds, not a hung request.
+        "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 2),
         "pool": {
             "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
             "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
-            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
-        }
+            # How long a request waits for a connection. Each gunicorn thread holds at most one and
+            # there are fewer threads than connections, so the wait is only ever for the database
+            # itself: while it is down, a request gives up after this many seconds.
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 3),
+        },
     }
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -276,7 +285,7 @@ if PORTAL_S3_BUCKET:
         },
     }
 else:
-    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _default_storage = {"BACKEND": "portal.storage.PortalFileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {
@@ -361,7 +370,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A running report silent (no step) for longer than any job may run lost its worker; a queued one
+# that no worker took in this time lost its message. The reaper requeues them (or fails them).
+PORTAL_REPORT_STALLED_SECONDS = env_int("PORTAL_REPORT_STALLED_SECONDS", CELERY_TASK_TIME_LIMIT + 60)
+PORTAL_REPORT_QUEUED_SECONDS = env_int("PORTAL_REPORT_QUEUED_SECONDS", 15 * 60)
 CELERY_BEAT_SCHEDULE = {
+    "reap-stalled-reports": {"task": "funding.tasks.reap_stalled_reports", "schedule": 60.0},
     "daily-agreement-check": {
         "task": "familycentre.tasks.daily_agreement_check",
         "schedule": crontab(hour=7, minute=0),

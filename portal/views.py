@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,6 +23,7 @@ from django.views.i18n import set_language as django_set_language
 from portal import health, personal_data
 from portal.forms import DeleteAccountForm, ProfileForm
 from portal.models import AreaRole, WelfareArea
+from portal.storage import StorageUnavailable
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -106,3 +111,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
     )
+
+
+# Seconds after which a browser or a proxy may try again when a service is down.
+RETRY_AFTER_SECONDS = 10
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The error page (``handler500``). An outage of the database or of the file store is a 503
+    saying so, in the page's language; anything else is the ordinary 500 page. Rendered without
+    the request's context processors, which would ask the database again."""
+    # Django calls the handler while it handles the exception, so the exception is at hand.
+    error = sys.exception()
+    if isinstance(error, StorageUnavailable):
+        message = _("The file store is unavailable, try again in a moment.")
+    elif isinstance(error, OperationalError | InterfaceError):  # unreachable, not a wrong query
+        message = _("The portal cannot reach its database. Nothing you saved earlier was lost. Try again in a moment.")
+    else:
+        return HttpResponseServerError(loader.get_template("500.html").render())
+    response = HttpResponse(loader.get_template("503.html").render({"message": message}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -444,8 +444,8 @@ def test_without_a_bucket_files_stay_in_media_root(tmp_path):
     result = storage_in_subprocess(tmp_path, {})
     assert result.returncode == 0, result.stderr
     storage = json.loads(result.stdout)
-    assert storage["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
-    assert storage["class"] == "django.core.files.storage.filesystem.FileSystemStorage"
+    assert storage["STORAGES"]["default"]["BACKEND"] == "portal.storage.PortalFileSystemStorage"
+    assert storage["class"] == "portal.storage.PortalFileSystemStorage"
 
 
 # --- Database backups -------------------------------------------------------------------------

@@ -135,3 +135,14 @@ def test_the_demo_script_serves_and_links_to_the_same_port(tmp_path):
         cwd=BASE_DIR, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert record.read_text().splitlines() == ["serves 127.0.0.1:8123", "links http://127.0.0.1:8123"]
+
+
+def test_postgresql_connections_fail_fast_and_are_checked_before_use():
+    database = settings_in_subprocess(
+        PRODUCTION_ENV | {"DATABASE_URL": "postgres://portal@db.internal:5432/portal"}, "settings.DATABASES['default']"
+    )
+    # A stopped database is an error page in seconds, and a connection from before its restart is
+    # noticed by the pool instead of failing a request.
+    assert database["OPTIONS"]["connect_timeout"] <= 2
+    assert database["OPTIONS"]["pool"]["timeout"] <= 3
+    assert database["CONN_HEALTH_CHECKS"] is True
