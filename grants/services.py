@@ -30,6 +30,7 @@ from grants.models import (
     Payment,
     Review,
     ReviewAssignment,
+    ScoringCriterion,
     Status,
     UseOfFundsReport,
     default_report_due,
@@ -238,12 +239,14 @@ def conflicted_reviewers(application: Application) -> set[int]:
     )
 
 
-def average_score(application: Application, criteria: list[object]) -> Decimal | None:
+def average_score(
+    application: Application, criteria: list[ScoringCriterion], conflicted: set[int] | None = None
+) -> Decimal | None:
     """The mean of the reviewers' weighted scores, leaving out declared conflicts and reviewers who
-    have since joined the applicant."""
+    have since joined the applicant (``conflicted``, when the caller has them already)."""
     reviews = Review.objects.filter(
         assignment__application=application, assignment__conflict_of_interest=False
-    ).exclude(assignment__reviewer__in=conflicted_reviewers(application))
+    ).exclude(assignment__reviewer__in=conflicted_reviewers(application) if conflicted is None else conflicted)
     scores = [review.weighted_score(criteria) for review in reviews]
     scores = [score for score in scores if score is not None]
     return (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
@@ -508,9 +511,7 @@ class FundsBalance:
         return max(self.paid - self.used, Decimal("0"))
 
 
-def funds_balance(application: Application) -> FundsBalance | None:
-    decision = Decision.objects.filter(application=application).first()
-    report = UseOfFundsReport.objects.filter(application=application).first()
+def funds_balance(decision: Decision | None, report: UseOfFundsReport | None) -> FundsBalance | None:
     if decision is None or report is None:
         return None
     return FundsBalance(granted=decision.amount, paid=paid_total(decision), used=report.amount_used)

@@ -52,6 +52,7 @@ from grants.models import (
     OpenDataRelease,
     ReviewAssignment,
     Status,
+    UseOfFundsReport,
 )
 from grants.tasks import render_submitted_application
 from organisations import permissions as organisation_permissions
@@ -300,23 +301,28 @@ def _detail_page(
         events = events.filter(visible_to_applicant=True)
     manage = permissions.can_manage_application(user, application)
     is_applicant = organisation_permissions.is_member(user, application.organisation)
-    transitions = [t for t in workflow.available(application, user) if t.name not in ("decide", "submit", "answer")]
+    available = workflow.available(application, user)
+    transitions = [t for t in available if t.name not in ("decide", "submit", "answer")]
+    # The applicant sees the decision once it is confirmed.
+    decision = (
+        Decision.objects.filter(application=application).prefetch_related("payments").first()
+        if internal or application.status not in (Status.IN_REVIEW, Status.INFO_REQUESTED)
+        else None
+    )
+    report = UseOfFundsReport.objects.filter(application=application).first()
     context = {
         "application": application,
         "call": application.call,
         "events": events,
         "transitions": transitions,
-        "can_submit": any(t.name == "submit" for t in workflow.available(application, user)),
+        "can_submit": any(t.name == "submit" for t in available),
         "budget_lines": application.budget_lines.all(),
         "totals": budgets.saved_budget_totals(application),
         "other_funding": application.other_funding.all(),
         "attachments": application.attachments.all(),
-        # The applicant sees the decision once it is confirmed.
-        "decision": Decision.objects.filter(application=application).prefetch_related("payments").first()
-        if internal or application.status not in (Status.IN_REVIEW, Status.INFO_REQUESTED)
-        else None,
-        "report": getattr(application, "use_of_funds_report", None),
-        "balance": services.funds_balance(application),
+        "decision": decision,
+        "report": report,
+        "balance": services.funds_balance(decision, report),
         "can_edit": permissions.can_edit_application(user, application),
         "is_applicant": is_applicant,
         "can_manage": manage,
@@ -335,11 +341,12 @@ def _detail_page(
     if internal:
         criteria = list(application.call.criteria.all())
         assignments = application.assignments.select_related("reviewer", "review")
+        conflicted = services.conflicted_reviewers(application)
         context |= {
             "criteria": criteria,
             "assignments": [(a, getattr(a, "review", None), _score(a, criteria)) for a in assignments],
-            "average_score": services.average_score(application, criteria),
-            "joined_applicant": services.conflicted_reviewers(application),
+            "average_score": services.average_score(application, criteria, conflicted),
+            "joined_applicant": conflicted,
             "overdue": services.overdue_reports_of(application),
         }
     if manage:
@@ -663,7 +670,10 @@ def use_of_funds(request: HttpRequest, pk: int) -> HttpResponse:
             services.save_use_of_funds_report(
                 application, request.user, attachment=attachment.cleaned_data["file"], **fields
             )
-            balance = services.funds_balance(application)
+            balance = services.funds_balance(
+                Decision.objects.filter(application=application).first(),
+                UseOfFundsReport.objects.filter(application=application).first(),
+            )
             if balance and balance.overspent:
                 messages.warning(
                     request,
@@ -719,7 +729,9 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
         "pk", "conflict_of_interest", "review__id", "application__title", "application__organisation__name_fi",
         "application__organisation__name_sv", "application__call__title_fi", "application__call__title_sv",
     )  # fmt: skip
-    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(shown, PAGE_SIZE)
+    paginator.count = counts["done" if showing_done else "todo"]  # known from the aggregate: no second count
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "grants/my_reviews.html", {"page": page, "counts": counts, "showing_done": showing_done})
 
 

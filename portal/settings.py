@@ -117,6 +117,9 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
     # The pool checks a connection before handing it out, so that none left over from before a
     # database restart fails a request.
     _database["CONN_HEALTH_CHECKS"] = True
+    # A select box of model choices iterates its queryset: with server-side cursors that is three
+    # round trips (DECLARE, FETCH, CLOSE) for a few rows. Chunked client-side reads suffice here.
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = True
     _database["OPTIONS"] = {
         # A database that does not answer is an error page in seconds, not a hung request.
         "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 2),

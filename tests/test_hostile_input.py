@@ -1183,6 +1183,7 @@ GET_PAGES: list[Listing] = [
     Listing("grants:calls"),
     Listing("grants:work_list", ("page", "format")),
     Listing("grants:decisions", ("year",)),
+    Listing("grants:my_reviews", ("show", "page")),
     Listing("workspace:dashboard", ("year",)),
     Listing("funding:funding_imports", ("checked",)),
     Listing("grants:budget_totals", ("budget-TOTAL_FORMS", "budget-0-amount", "budget-0-kind", "requested_amount")),
