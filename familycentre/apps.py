@@ -10,3 +10,8 @@ class FamilyCentreConfig(AppConfig):
 
     def ready(self) -> None:
         from familycentre import personal_data  # noqa: F401 - declares what the app holds about a person
+        from familycentre.models import FamilyCentre, FamilyCentreActivity
+        from portal import fragments
+
+        for model in (FamilyCentre, FamilyCentreActivity):  # the public activity lists
+            fragments.track(model, "activities")

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from familycentre.forms import ActivityForm, AgreementForm, FamilyCentreForm, Ne
 from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity, NetworkMember
 from organisations import permissions as organisation_permissions
 from organisations.models import Organisation
-from portal import access, submissions, uploads
+from portal import access, fragments, submissions, uploads
 from portal.models import Municipality, WelfareArea
 from portal.workflow import Refusal, show_refusal
 
@@ -25,7 +26,13 @@ from portal.workflow import Refusal, show_refusal
 
 
 def _activities_page(
-    request: HttpRequest, template: str, activities: object, municipalities: object, context: dict[str, object]
+    request: HttpRequest,
+    template: str,
+    fragment: str,
+    activities: object,
+    municipalities: object,
+    context: dict[str, object],
+    show_centre: bool = False,
 ) -> HttpResponse:
     centres = Prefetch("centres", queryset=FamilyCentre.objects.order_by("name_fi"))
     filters = ActivityFilter(
@@ -33,7 +40,17 @@ def _activities_page(
         queryset=activities.select_related("organisation").prefetch_related(centres).order_by("name_fi", "pk"),
         municipalities=municipalities,
     )
-    return render(request, template, {**context, "filter": filters, "activities": filters.qs})
+    # The same list for everyone: kept until an activity, a centre or an organisation changes.
+    results = fragments.cached(
+        fragment,
+        request.GET,
+        ["activities", "organisations", "reference"],
+        lambda: render_to_string(
+            "familycentre/includes/activity_list.html",
+            {"activities": filters.qs, "show_centre": show_centre},
+        ),
+    )
+    return render(request, template, {**context, "filter": filters, "results": results})
 
 
 def area_centres(request: HttpRequest, code: str) -> HttpResponse:
@@ -42,9 +59,11 @@ def area_centres(request: HttpRequest, code: str) -> HttpResponse:
     return _activities_page(
         request,
         "familycentre/area_centres.html",
+        f"area-activities:{area.code}",
         FamilyCentreActivity.objects.offered_in(area),
         Municipality.objects.filter(area=area),
         {"area": area, "centres": centres},
+        show_centre=True,
     )
 
 
@@ -53,6 +72,7 @@ def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _activities_page(
         request,
         "familycentre/centre_detail.html",
+        f"centre-activities:{centre.pk}",
         centre.activities.all(),
         centre.municipalities.all(),
         {"centre": centre, "can_manage": permissions.can_manage_centre(request.user, centre)},

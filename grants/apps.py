@@ -11,3 +11,11 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         # Declares what the app holds about a person, and the areas an applicant is engaged in.
         from grants import permissions, personal_data  # noqa: F401
+        from grants.models import Application, Decision, GrantCall
+        from portal import fragments
+
+        # The published decisions show each decision with its call and its application's title
+        # (a draft, which the applicant saves again and again, is on no public page).
+        fragments.track(Decision, "decisions")
+        fragments.track(GrantCall, "decisions")
+        fragments.track(Application, "decisions", when=lambda application: application.status != "draft")

@@ -4,6 +4,7 @@ other rules to ``grants.services``."""
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -57,7 +59,7 @@ from grants.models import (
 from grants.tasks import render_submitted_application
 from organisations import permissions as organisation_permissions
 from organisations.models import Organisation
-from portal import access, money, submissions, uploads
+from portal import access, fragments, money, submissions, uploads
 from portal.csvsafe import safe_row
 from portal.models import WelfareArea
 from portal.workflow import Refusal, show_refusal
@@ -794,6 +796,17 @@ def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
 
 def decisions(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
+    # The same for everyone: kept until a decision, a call, an organisation or an area changes.
+    results = fragments.cached(
+        f"decisions:{area.code}",
+        request.GET,
+        ["decisions", "organisations", "reference"],
+        lambda: render_to_string("grants/includes/decisions.html", _decisions_context(request, area)),
+    )
+    return render(request, "grants/decisions.html", {"area": area, "results": results})
+
+
+def _decisions_context(request: HttpRequest, area: WelfareArea) -> dict[str, Any]:
     published = Decision.objects.published().filter(application__call__area=area)
     years = list(
         published.order_by("-application__call__funding_year")
@@ -810,11 +823,8 @@ def decisions(request: HttpRequest, code: str) -> HttpResponse:
     rows = of_year.for_public_list().order_by("application__call__title_fi", "application__organisation__name_fi")
     paginator = Paginator(rows, DECISIONS_PER_PAGE)
     paginator.count = totals["count"]  # counted above with the sum: no second count
-    return render(
-        request,
-        "grants/decisions.html",
-        {"area": area, "year": year, "years": years, "page": paginator.get_page(request.GET.get("page")), **totals},
-    )
+    page = paginator.get_page(request.GET.get("page"))
+    return {"request": request, "year": year, "years": years, "page": page, **totals}
 
 
 @require_GET

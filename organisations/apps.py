@@ -11,3 +11,7 @@ class OrganisationsConfig(AppConfig):
     def ready(self) -> None:
         # Declares what the app holds about a person; keeps where each organisation operates.
         from organisations import personal_data, signals  # noqa: F401
+        from organisations.models import Organisation
+        from portal import fragments
+
+        fragments.track(Organisation, "organisations")  # the directory, and the names in public lists

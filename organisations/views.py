@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,7 +27,7 @@ from organisations.forms import (
     RoleForm,
 )
 from organisations.models import Invitation, JoinRequest, Membership, Organisation, OrganisationDocument
-from portal import access, accounts, submissions, uploads
+from portal import access, accounts, fragments, submissions, uploads
 from portal.models import WelfareArea
 from portal.workflow import show_refusal
 
@@ -39,8 +40,16 @@ def paginate(request: HttpRequest, queryset: object) -> object:
 
 def directory(request: HttpRequest) -> HttpResponse:
     filters = OrganisationFilter(request.GET or None, queryset=Organisation.objects.not_closed().for_listing())
-    page = paginate(request, filters.qs)
-    return render(request, "organisations/directory.html", {"filter": filters, "page": page})
+    # The results are the same for everyone: kept until an organisation or a reference list changes.
+    results = fragments.cached(
+        "directory",
+        request.GET,
+        ["organisations", "reference"],
+        lambda: render_to_string(
+            "organisations/includes/organisation_list.html", {"page": paginate(request, filters.qs), "request": request}
+        ),
+    )
+    return render(request, "organisations/directory.html", {"filter": filters, "results": results})
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -7,3 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from portal import fragments
+        from portal.models import Municipality, Theme, WelfareArea
+
+        # Public fragments that show names of areas, municipalities or themes.
+        for model in (WelfareArea, Municipality, Theme):
+            fragments.track(model, "reference")

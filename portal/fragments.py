@@ -1,0 +1,89 @@
+"""Cached fragments of public pages, kept until what they show changes.
+
+A public list (the directory, an area's published decisions, its activities for families) is read
+far more often than its data changes, and rendering it is most of the page's time. Its rendered
+results are kept in the cache under the current versions of the data it shows ("topics"); saving
+or deleting a model of a topic gives the topic a new version once the transaction commits, so the
+next reader renders afresh. Nothing else is invalidated: a saved draft or a login leaves the
+directory's fragments in place.
+
+Only what is the same for every visitor is kept: no form with a CSRF token, nothing about the
+signed-in person. The view itself still runs every time (its 404s, its access checks, the layout
+with the person's own navigation). When the cache is unreachable the fragment is rendered as if
+nothing were kept; a version bump lost that way is bounded by ``FRAGMENT_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import QueryDict
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+FRAGMENT_SECONDS = 300
+
+
+def version_key(topic: str) -> str:
+    return f"fragment-version:{topic}"
+
+
+def bump(*topics: str) -> None:
+    """New versions for ``topics``: every fragment that shows them is rendered afresh."""
+    try:
+        cache.set_many({version_key(topic): uuid.uuid4().hex for topic in topics}, timeout=None)
+    except Exception:
+        logger.warning("Could not renew the fragment versions of %s", topics, exc_info=True)
+
+
+def track(model: type[models.Model], *topics: str, when: Callable[[models.Model], bool] | None = None) -> None:
+    """Renew ``topics`` after every committed save or deletion of ``model`` or of its many-to-many
+    links; only of the rows for which ``when`` holds, if given (the rows the fragments show)."""
+
+    def changed(instance: models.Model, **kwargs: object) -> None:
+        if when is None or not isinstance(instance, model) or when(instance):
+            transaction.on_commit(lambda: bump(*topics))
+
+    uid = f"fragments:{model._meta.label}:{','.join(topics)}"
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:save")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
+    for field in model._meta.many_to_many:
+        m2m_changed.connect(changed, sender=field.remote_field.through, weak=False, dispatch_uid=f"{uid}:{field.name}")
+
+
+def _versions(topics: Iterable[str]) -> list[str]:
+    keys = [version_key(topic) for topic in topics]
+    found = cache.get_many(keys)
+    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    if missing:
+        cache.set_many(missing, timeout=None)
+    return [found.get(key) or missing[key] for key in keys]
+
+
+def cached(name: str, query: QueryDict, topics: Iterable[str], render: Callable[[], str]) -> SafeString:
+    """The fragment ``name`` for this query string in the active language, from the cache while
+    the ``topics`` it shows are unchanged; otherwise ``render()``, kept."""
+    identity = "&".join(sorted(f"{key}={value}" for key, values in query.lists() for value in values))
+    try:
+        versions = "".join(_versions(topics))
+        digest = hashlib.sha256(f"{identity}|{versions}".encode()).hexdigest()[:40]
+        key = f"fragment:{name}:{get_language()}:{digest}"
+        html = cache.get(key)
+    except Exception:
+        logger.warning("The fragment cache is not reachable", exc_info=True)
+        return mark_safe(render())  # noqa: S308 - rendered by a template with autoescape
+    if html is None:
+        html = render()
+        try:
+            cache.set(key, html, FRAGMENT_SECONDS)
+        except Exception:
+            logger.warning("Could not keep the fragment %s", name, exc_info=True)
+    return mark_safe(html)  # noqa: S308 - rendered by a template with autoescape

@@ -1,0 +1,83 @@
+"""Public lists kept in the cache until what they show changes, and only then."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from grants import services
+from portal.fragments import version_key
+from tests.factories import (
+    GROUNDS,
+    ApplicationFactory,
+    AreaRoleFactory,
+    FamilyCentreActivityFactory,
+    FamilyCentreFactory,
+    OrganisationFactory,
+    area,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def directory(client) -> str:
+    return client.get(reverse("organisations:directory"), {"area": "05"}).content.decode()
+
+
+def test_the_directory_shows_a_renamed_organisation_at_once(client, django_capture_on_commit_callbacks):
+    organisation = OrganisationFactory.in_area("05", name_fi="Vanha Nimi ry")
+    assert "Vanha Nimi ry" in directory(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.name_fi = "Uusi Nimi ry"
+        organisation.save()
+    html = directory(client)
+    assert "Uusi Nimi ry" in html and "Vanha Nimi ry" not in html
+
+
+def test_a_saved_draft_keeps_the_public_lists_but_a_decision_renews_them(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_REQUIRE_STAFF_MFA = False
+    draft = ApplicationFactory(title="Luonnos")
+    applied = ApplicationFactory.in_review(call=draft.call, title="Päätettävä hanke", requested_amount=5000)
+    decisions = reverse("grants:decisions", kwargs={"code": "05"})
+    client.get(decisions)
+    versions = cache.get_many([version_key(topic) for topic in ("decisions", "organisations", "reference")])
+    assert len(versions) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.title = "Luonnos, tallennettu uudelleen"
+        draft.save()
+    assert cache.get_many(list(versions)) == versions  # nothing on a public page changed
+    coordinator = AreaRoleFactory.coordinator(area=area("05")).user
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(
+            applied, coordinator, outcome="approved", amount=Decimal(5000), rationale=GROUNDS, report_due_on=None
+        )
+        services.publish_decisions(applied.call)
+    assert "Päätettävä hanke" in client.get(decisions).content.decode()
+
+
+def test_an_activity_added_to_a_centre_is_listed_at_once(client, django_capture_on_commit_callbacks):
+    centre = FamilyCentreFactory()
+    page = reverse("familycentre:area_centres", kwargs={"code": centre.area.code})
+    assert "Perhekahvila" not in client.get(page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        FamilyCentreActivityFactory(name_fi="Perhekahvila", centres=[centre])
+    assert "Perhekahvila" in client.get(page).content.decode()
+
+
+def test_without_the_cache_the_lists_are_rendered_as_usual(client, monkeypatch):
+    OrganisationFactory.in_area("05", name_fi="Aina Näkyvä ry")
+
+    class Unreachable:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("the cache is down")
+
+            return fail
+
+    monkeypatch.setattr("portal.fragments.cache", Unreachable())
+    assert "Aina Näkyvä ry" in directory(client)
