@@ -41,7 +41,7 @@ def largest_area() -> WelfareArea:
 
 def coordinator_of(area: WelfareArea) -> User:
     role = AreaRole.objects.active().in_area(area).with_role(AreaRole.Role.COORDINATOR).select_related("user")
-    user = role.order_by("pk").first().user
+    user = role.order_by("pk")[0].user
     if not access.has_totp(user):  # staff pages open only to coordinators with TOTP, as in production
         TOTP.activate(user, generate_totp_secret())
     return user
@@ -52,10 +52,9 @@ def busiest_organisation() -> tuple[int, User]:
         Membership.objects.admins()
         .values("organisation")
         .annotate(n=Count("organisation__applications", distinct=True))
-        .order_by("-n", "organisation")
-        .first()
+        .order_by("-n", "organisation")[0]
     )
-    admin = Membership.objects.admins().filter(organisation=busiest["organisation"]).order_by("pk").first().user
+    admin = Membership.objects.admins().filter(organisation=busiest["organisation"]).order_by("pk")[0].user
     return busiest["organisation"], admin
 
 
@@ -82,7 +81,7 @@ def pages() -> list[Page]:
     area = largest_area()
     coordinator = coordinator_of(area)
     organisation, admin = busiest_organisation()
-    theme = Theme.objects.order_by("pk").first()
+    theme = Theme.objects.order_by("pk")[0]
     return [
         measure("bare", "/bench/bare/", None),
         measure("directory", f"/organisations/?area={area.code}&theme={theme.code}", None),

@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -85,7 +86,7 @@ def prepare(database: str, scale: str) -> dict[str, str]:
     return env
 
 
-def page_queries(env: dict[str, str]) -> dict[str, object]:
+def page_queries(env: dict[str, str]) -> dict[str, Any]:
     out = BASE_DIR / "var" / "bench" / f"pages-{env['DATABASE_URL'].rsplit('/', 1)[1]}.json"
     subprocess.run([PYTHON, "-m", "bench.pages", str(out)], cwd=BASE_DIR, env=env, check=True)
     return json.loads(out.read_text())
@@ -130,7 +131,9 @@ def load(path: str, cookie: str) -> dict[str, float]:
         answer.read()
     subprocess.run([*command, "-d", "2", url], check=True, capture_output=True)
     output = subprocess.run([*command, "-d", str(SECONDS_PER_PAGE), url], check=True, capture_output=True, text=True)
-    figures = json.loads(re.search(r"^BENCH (.*)$", output.stdout, re.MULTILINE).group(1))
+    found = re.search(r"^BENCH (.*)$", output.stdout, re.MULTILINE)
+    assert found is not None, output.stdout  # the load tool always prints its figures
+    figures = json.loads(found.group(1))
     if figures["errors"] or figures["non_2xx"]:
         raise SystemExit(f"{path}: {figures['errors']} errors and {figures['non_2xx']} non-2xx answers")
     return {
@@ -178,7 +181,7 @@ def report_figures(env: dict[str, str]) -> dict[str, dict[str, float]]:
     }
 
 
-def verdicts(results: dict[str, object]) -> list[tuple[str, str, bool]]:
+def verdicts(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
     rows: list[tuple[str, str, bool]] = []
     for page in results["pages"]:
         rows.append((page["name"], f"queries {page['queries']} (small {page['queries_small']})",
@@ -211,7 +214,7 @@ def main() -> int:
             measured[page["name"]] = load(page["path"], page["cookie"])
             print(f"  {page['name']:<28} {measured[page['name']]}", flush=True)
     bare_rps = measured["bare"]["rps"]
-    results: dict[str, object] = {
+    results: dict[str, Any] = {
         "bare": {"rps": bare_rps},
         "pages": [
             {

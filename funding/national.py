@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TypedDict
 
 from celery import chord, shared_task
 from django.core.files.base import ContentFile
@@ -21,6 +22,20 @@ from portal import uploads
 from portal.models import WelfareArea
 
 
+class AreaPart(TypedDict, total=False):
+    """What an area's job hands the merge: its PDF part and figures, or the error that stopped it."""
+
+    code: str
+    error: str
+    name: str
+    pdf: str
+    organisations: int
+    baseline: str
+    current: str
+    pending: str
+    at_risk: int
+
+
 def start(report: ContinuityReport) -> None:
     areas = list(WelfareArea.objects.values_list("pk", flat=True))
     ContinuityReport.objects.filter(pk=report.pk).update(
@@ -30,7 +45,7 @@ def start(report: ContinuityReport) -> None:
 
 
 @shared_task(ignore_result=False)  # the chord's callback waits for these results
-def area_part(report_id: int, area_id: int) -> dict[str, object]:
+def area_part(report_id: int, area_id: int) -> AreaPart:
     """One area's report as a PDF part, and its figures for the comparison table."""
     report = ContinuityReport.objects.get(pk=report_id)
     area = WelfareArea.objects.get(pk=area_id)
@@ -57,7 +72,7 @@ def area_part(report_id: int, area_id: int) -> dict[str, object]:
 
 
 @shared_task
-def merge(parts: list[dict[str, object]], report_id: int) -> None:
+def merge(parts: list[AreaPart], report_id: int) -> None:
     report = ContinuityReport.objects.get(pk=report_id)
     if report.state == ContinuityReport.State.SUCCEEDED:
         return
