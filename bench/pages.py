@@ -41,7 +41,7 @@ def largest_area() -> WelfareArea:
 
 def coordinator_of(area: WelfareArea) -> User:
     role = AreaRole.objects.active().in_area(area).with_role(AreaRole.Role.COORDINATOR).select_related("user")
-    return with_totp(role.order_by("pk").first().user)
+    return with_totp(role.order_by("pk")[0].user)
 
 
 def busiest_organisation() -> tuple[int, User]:
@@ -49,10 +49,9 @@ def busiest_organisation() -> tuple[int, User]:
         Membership.objects.admins()
         .values("organisation")
         .annotate(n=Count("organisation__applications", distinct=True))
-        .order_by("-n", "organisation")
-        .first()
+        .order_by("-n", "organisation")[0]
     )
-    admin = Membership.objects.admins().filter(organisation=busiest["organisation"]).order_by("pk").first().user
+    admin = Membership.objects.admins().filter(organisation=busiest["organisation"]).order_by("pk")[0].user
     return busiest["organisation"], admin
 
 
@@ -87,7 +86,7 @@ def busiest_application(area: WelfareArea) -> int:
     application = (
         Application.objects.in_area(area).submitted()
         .annotate(n=Count("assignments", distinct=True) + Count("events", distinct=True))
-        .order_by("-n", "pk").first()
+        .order_by("-n", "pk")[0]
     )  # fmt: skip
     return application.pk
 
@@ -96,7 +95,7 @@ def busiest_reviewer(area: WelfareArea) -> User:
     reviewers = AreaRole.objects.active().in_area(area).with_role(AreaRole.Role.REVIEWER).values("user")
     busiest = (
         ReviewAssignment.objects.filter(reviewer__in=reviewers, application__call__area=area)
-        .values("reviewer").annotate(n=Count("pk")).order_by("-n", "reviewer").first()
+        .values("reviewer").annotate(n=Count("pk")).order_by("-n", "reviewer")[0]
     )  # fmt: skip
     return with_totp(User.objects.get(pk=busiest["reviewer"]))
 
@@ -119,7 +118,7 @@ def pages() -> list[Page]:
     area = largest_area()
     coordinator = coordinator_of(area)
     organisation, admin = busiest_organisation()
-    theme = Theme.objects.order_by("pk").first()
+    theme = Theme.objects.order_by("pk")[0]
     return [
         measure("bare", "/bench/bare/", None),
         measure("directory", f"/organisations/?area={area.code}&theme={theme.code}", None),

@@ -33,7 +33,7 @@ YEAR = timezone.localdate().year
 
 
 def smallest_area() -> WelfareArea:
-    return WelfareArea.objects.annotate(n=Count("municipalities__home_organisations")).order_by("n", "code").first()
+    return WelfareArea.objects.annotate(n=Count("municipalities__home_organisations")).order_by("n", "code")[0]
 
 
 def finished(report: ContinuityReport, timeout: float = 600) -> None:

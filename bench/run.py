@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -86,7 +87,7 @@ def prepare(database: str, scale: str) -> dict[str, str]:
     return env
 
 
-def page_queries(env: dict[str, str]) -> dict[str, object]:
+def page_queries(env: dict[str, str]) -> dict[str, Any]:
     out = BASE_DIR / "var" / "bench" / f"pages-{env['DATABASE_URL'].rsplit('/', 1)[1]}.json"
     subprocess.run([PYTHON, "-m", "bench.pages", str(out)], cwd=BASE_DIR, env=env, check=True)
     return json.loads(out.read_text())
@@ -131,7 +132,9 @@ def load(path: str, cookie: str) -> dict[str, float]:
         answer.read()
     subprocess.run([*command, "-d", "2", url], check=True, capture_output=True)
     output = subprocess.run([*command, "-d", str(SECONDS_PER_PAGE), url], check=True, capture_output=True, text=True)
-    figures = json.loads(re.search(r"^BENCH (.*)$", output.stdout, re.MULTILINE).group(1))
+    found = re.search(r"^BENCH (.*)$", output.stdout, re.MULTILINE)
+    assert found is not None, output.stdout  # the load tool always prints its figures
+    figures = json.loads(found.group(1))
     if figures["errors"] or figures["non_2xx"]:
         raise SystemExit(f"{path}: {figures['errors']} errors and {figures['non_2xx']} non-2xx answers")
     return {
@@ -187,7 +190,7 @@ def report_figures(env: dict[str, str]) -> dict[str, dict[str, float]]:
     }
 
 
-def page_verdicts(pages: list[dict[str, object]], suffix: str) -> list[tuple[str, str, bool]]:
+def page_verdicts(pages: list[dict[str, Any]], suffix: str) -> list[tuple[str, str, bool]]:
     rows: list[tuple[str, str, bool]] = []
     for page in pages:
         name = f"{page['name']}{suffix}"
@@ -199,7 +202,7 @@ def page_verdicts(pages: list[dict[str, object]], suffix: str) -> list[tuple[str
     return rows
 
 
-def verdicts(results: dict[str, object]) -> list[tuple[str, str, bool]]:
+def verdicts(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
     rows = page_verdicts(results["pages"], "") + page_verdicts(results["while_writing"]["pages"], " (writing)")
     area = results["reports"]["area"]
     rows.append(("area report", f"{area['seconds']} s ≤ {BUDGET_AREA_REPORT_SECONDS} s",
@@ -242,8 +245,8 @@ def load_all(pages: list[dict[str, str]]) -> dict[str, dict[str, float]]:
 
 
 def page_rows(
-    pages: list[dict[str, object]], small: dict[str, dict[str, object]], measured: dict[str, dict[str, float]]
-) -> list[dict[str, object]]:
+    pages: list[dict[str, Any]], small: dict[str, dict[str, Any]], measured: dict[str, dict[str, float]]
+) -> list[dict[str, Any]]:
     bare_rps = measured["bare"]["rps"]
     return [
         {
@@ -276,7 +279,7 @@ def main() -> int:
             writing = load_all(national["pages"])
     if not drafts.get("saves") or drafts.get("errors"):
         raise SystemExit(f"the writer did not keep saving its draft: {drafts}")
-    results: dict[str, object] = {
+    results: dict[str, Any] = {
         "cache": "none",
         "bare": {"rps": quiet["bare"]["rps"]},
         "pages": page_rows(national["pages"], small, quiet),

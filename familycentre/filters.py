@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from familycentre.models import FamilyCentreActivity
+from familycentre.models import ActivityQuerySet, FamilyCentreActivity
 from organisations.models import ServiceLanguage
 from portal.filters import PortalFilterSet
 from portal.models import Municipality
@@ -30,12 +32,12 @@ class ActivityFilter(PortalFilterSet):
         model = FamilyCentreActivity
         fields = ["municipality", "target_group", "language"]
 
-    def __init__(self, *args: object, municipalities: QuerySet[Municipality], **kwargs: object) -> None:
+    def __init__(self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["municipality"].queryset = municipalities
+        cast(django_filters.ModelChoiceFilter, self.filters["municipality"]).queryset = municipalities
 
     def filter_municipality(
-        self, queryset: QuerySet[FamilyCentreActivity], name: str, value: Municipality
+        self, queryset: ActivityQuerySet, name: str, value: Municipality
     ) -> QuerySet[FamilyCentreActivity]:
         return queryset.serving(value)
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,10 +35,12 @@ class FamilyCentreForm(OncePerSubmissionForm, forms.ModelForm):
         ]
         widgets = {f"meeting_places_{code}": forms.Textarea(attrs={"rows": 3}) for code in ("fi", "sv", "en")}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         area = self.instance.area
-        self.fields["municipalities"].choices = [g for g in municipality_choices() if g[0] == area.name]
+        cast(forms.MultipleChoiceField, self.fields["municipalities"]).choices = [
+            g for g in municipality_choices() if g[0] == area.name
+        ]
         if self.instance.pk:
             self.initial["municipalities"] = [
                 str(pk) for pk in self.instance.municipalities.values_list("pk", flat=True)
@@ -63,14 +67,15 @@ class NetworkMemberForm(OncePerSubmissionForm, forms.ModelForm):
         widgets = {"joined_on": DATE_WIDGET, "left_on": DATE_WIDGET}
         help_texts = {"organisation": _("For an NGO: the organisation registered in the portal.")}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name_fi")
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = Organisation.objects.order_by("name_fi")
         for name in ("joined_on", "left_on"):
             self.fields[name].validators.append(plausible_year)
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if cleaned.get("member_type") == NetworkMember.Type.NGO and not cleaned.get("organisation"):
             self.add_error("organisation", _("Choose the organisation of an NGO member."))
         if cleaned.get("member_type") not in (None, NetworkMember.Type.NGO) and not cleaned.get("name"):
@@ -105,17 +110,20 @@ class AgreementForm(OncePerSubmissionForm, forms.ModelForm):
             "valid_to": DATE_WIDGET,
         }
 
-    def __init__(self, *args: object, organisations: list[Organisation], **kwargs: object) -> None:
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in organisations]
+        )
         self.fields["organisation"].help_text = _("An NGO that is an active member of the centre's network.")
         for name in ("area_contact", "organisation_contact", "area_privacy_contact", "organisation_privacy_contact"):
             self.fields[name].validators.append(no_control_characters)
         for name in ("valid_from", "valid_to"):
             self.fields[name].validators.append(plausible_year)
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", _("The agreement cannot end before it begins."))
@@ -155,9 +163,11 @@ class ActivityForm(OncePerSubmissionForm, forms.ModelForm):
             **{f"{text}_sv": _("Required when the activity is offered in Swedish.") for text in ACTIVITY_TEXTS},
         }
 
-    def __init__(self, *args: object, centres: list[FamilyCentre], **kwargs: object) -> None:
+    def __init__(self, *args: Any, centres: list[FamilyCentre], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["centres"].queryset = FamilyCentre.objects.filter(pk__in=[c.pk for c in centres])
+        cast(forms.ModelMultipleChoiceField, self.fields["centres"]).queryset = FamilyCentre.objects.filter(
+            pk__in=[c.pk for c in centres]
+        )
         if self.instance.pk:
             self.initial["languages"] = [c for c in ServiceLanguage.values if getattr(self.instance, f"serves_{c}")]
             # Centres whose network the organisation has left are no longer offered, nor kept.
@@ -168,11 +178,12 @@ class ActivityForm(OncePerSubmissionForm, forms.ModelForm):
         ):
             self.fields[name].validators.append(no_control_characters)
         for name in ("age_from", "age_to"):
-            self.fields[name].max_value = 120
+            cast(forms.IntegerField, self.fields[name]).max_value = 120
             self.fields[name].widget.attrs["max"] = 120
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         low, high = cleaned.get("age_from"), cleaned.get("age_to")
         for name in ("age_from", "age_to"):
             if cleaned.get(name) is not None and cleaned[name] > 120:
@@ -186,6 +197,6 @@ class ActivityForm(OncePerSubmissionForm, forms.ModelForm):
         return cleaned
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # private hook, not in the stubs
         for code in ServiceLanguage.values:
             setattr(self.instance, f"serves_{code}", code in self.cleaned_data.get("languages", []))

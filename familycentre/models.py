@@ -124,7 +124,7 @@ class NetworkMember(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.organisation.name if self.organisation_id else self.name
+        return self.organisation.name if self.organisation is not None else self.name
 
     @property
     def is_active(self) -> bool:

@@ -4,6 +4,7 @@ reminders and activities."""
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -141,7 +142,7 @@ def expire_ended(today: datetime.date | None = None) -> int:
         status=AgreementStatus.EXPIRED, ended_at=timezone.now(), version=F("version") + 1
     )
     for agreement_id in ended:  # the PDF shows the new state
-        transaction.on_commit(lambda agreement_id=agreement_id: render_later(agreement_id))
+        transaction.on_commit(partial(render_later, agreement_id))
     return len(ended)
 
 
@@ -150,7 +151,8 @@ def expire_ended(today: datetime.date | None = None) -> int:
 
 def network_organisations(centre: FamilyCentre) -> list[Organisation]:
     members = NetworkMember.objects.active().filter(centre=centre, member_type=NetworkMember.Type.NGO)
-    return [member.organisation for member in members.select_related("organisation")]
+    # An NGO member always names its organisation (a check constraint says so).
+    return [member.organisation for member in members.select_related("organisation") if member.organisation is not None]
 
 
 def centres_of(organisation: Organisation) -> list[FamilyCentre]:

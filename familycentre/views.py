@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentre
 from organisations import permissions as organisation_permissions
 from organisations.models import Organisation
 from portal import access, fragments, submissions, uploads
+from portal.http import AuthenticatedHttpRequest
 from portal.models import Municipality, WelfareArea
 from portal.workflow import Refusal, show_refusal
 
@@ -29,9 +32,9 @@ def _activities_page(
     request: HttpRequest,
     template: str,
     fragment: str,
-    activities: object,
-    municipalities: object,
-    context: dict[str, object],
+    activities: QuerySet[FamilyCentreActivity],
+    municipalities: QuerySet[Municipality],
+    context: dict[str, Any],
     show_centre: bool = False,
 ) -> HttpResponse:
     centres = Prefetch("centres", queryset=FamilyCentre.objects.order_by("name_fi"))
@@ -83,7 +86,7 @@ def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def overview(request: HttpRequest, code: str) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR))
     agreements = CooperationAgreement.objects.in_area(area).select_related("centre", "organisation")
@@ -101,7 +104,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @submissions.once_per_submission
-def centre_form(request: HttpRequest, code: str | None = None, pk: int | None = None) -> HttpResponse:
+def centre_form(request: AuthenticatedHttpRequest, code: str | None = None, pk: int | None = None) -> HttpResponse:
     if pk is None:
         centre = FamilyCentre(area=get_object_or_404(WelfareArea, code=code))
     else:
@@ -118,7 +121,7 @@ def centre_form(request: HttpRequest, code: str | None = None, pk: int | None = 
 
 @login_required
 @submissions.once_per_submission
-def network(request: HttpRequest, pk: int) -> HttpResponse:
+def network(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     centre = get_object_or_404(FamilyCentre.objects.select_related("area"), pk=pk)
     access.require(permissions.can_manage_centre(request.user, centre))
     form = NetworkMemberForm(request.POST or None)
@@ -142,7 +145,7 @@ def network(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @submissions.once_per_submission
-def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def member_edit(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     member = get_object_or_404(NetworkMember.objects.select_related("centre__area"), pk=member_pk, centre=pk)
     access.require(permissions.can_manage_centre(request.user, member.centre))
     form = NetworkMemberForm(request.POST or None, instance=member)
@@ -155,7 +158,9 @@ def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 @login_required
 @submissions.once_per_submission
-def agreement_form(request: HttpRequest, pk: int | None = None, centre_pk: int | None = None) -> HttpResponse:
+def agreement_form(
+    request: AuthenticatedHttpRequest, pk: int | None = None, centre_pk: int | None = None
+) -> HttpResponse:
     if pk is None:
         centre = get_object_or_404(FamilyCentre.objects.select_related("area"), pk=centre_pk)
         agreement = CooperationAgreement(centre=centre, created_by=request.user)
@@ -189,7 +194,7 @@ def _agreement(request: HttpRequest, pk: int) -> CooperationAgreement:
 
 
 @login_required
-def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     return render(
         request,
@@ -204,7 +209,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agreement_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def agreement_step(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
     agreement = _agreement(request, pk)
     try:
         services.take_step(agreement, name, request.user)
@@ -216,7 +221,7 @@ def agreement_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @login_required
-def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     agreement = _agreement(request, pk)
     if not agreement.pdf_is_current:
         services.render_later(agreement.pk)  # a job that failed or was lost is started again
@@ -229,7 +234,7 @@ def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_agreements(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_agreements(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(organisation_permissions.is_member(request.user, organisation))
     agreements = permissions.agreements_visible_to(request.user, organisation).select_related("centre")
@@ -240,7 +245,7 @@ def organisation_agreements(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @submissions.once_per_submission
-def activities(request: HttpRequest, pk: int) -> HttpResponse:
+def activities(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(organisation_permissions.is_member(request.user, organisation))
     centres = services.centres_of(organisation)
@@ -266,7 +271,7 @@ def activities(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @submissions.once_per_submission
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(FamilyCentreActivity.objects.select_related("organisation"), pk=pk)
     access.require(permissions.can_manage_activity(request.user, activity))
     form = ActivityForm(request.POST or None, instance=activity, centres=services.centres_of(activity.organisation))
@@ -279,7 +284,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(FamilyCentreActivity.objects.select_related("organisation"), pk=pk)
     access.require(permissions.can_manage_activity(request.user, activity))
     activity.delete()

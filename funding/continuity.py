@@ -16,6 +16,7 @@ For area A, year Y and baseline year B (default Y-1):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -162,7 +163,7 @@ class Continuity:
         return sorted(((name, *values) for name, values in totals.items()), key=lambda item: (-item[1], item[0]))
 
 
-def _sum(values: object) -> Decimal:
+def _sum(values: Iterable[Decimal]) -> Decimal:
     return sum(values, ZERO)
 
 

@@ -63,7 +63,7 @@ def seed_newcomers(coordinator: User) -> None:
     applicant, _created = Organisation.objects.get_or_create(
         name_fi="Liedon Nuorten Tuki ry", defaults={"register_number": "270.102", "home_municipality": lieto}
     )
-    call = GrantCall.objects.filter(area=area, funding_year=2026).order_by("pk").first()
+    call = GrantCall.objects.filter(area=area, funding_year=2026).order_by("pk")[0]
     Application.objects.get_or_create(
         call=call, organisation=applicant,
         defaults={"title": "Nuorten olohuone", "status": Status.IN_REVIEW, "requested_amount": Decimal(9000),

@@ -12,11 +12,14 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 from funding import continuity
 from funding.models import ContinuityFigures, ContinuityReport, FundingRecord
@@ -182,7 +185,7 @@ class Figures:
         return self.stored.baseline_year
 
     @property
-    def funder_kinds(self) -> list[tuple[str, str]]:
+    def funder_kinds(self) -> list[tuple[str, StrPromise]]:
         """The columns of ``trend``."""
         return FundingRecord.FunderKind.choices
 

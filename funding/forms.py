@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy
 
 from funding.models import ContinuityReport
@@ -15,8 +18,9 @@ class ReportRequestForm(OncePerSubmissionForm, forms.ModelForm):
         model = ContinuityReport
         fields = ["year", "baseline_year", "language"]
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if cleaned.get("year") and cleaned.get("baseline_year") and cleaned["baseline_year"] >= cleaned["year"]:
             self.add_error("baseline_year", gettext_lazy("The baseline year must be before the year."))
         return cleaned
@@ -29,7 +33,7 @@ class ImportForm(OncePerSubmissionForm, forms.Form):
         help_text=gettext_lazy("Columns as in the instructions; the first row is the header."),
     )
 
-    def clean_file(self) -> object:
+    def clean_file(self) -> UploadedFile:
         file = self.cleaned_data["file"]
         if uploads.extension_of(file.name) not in ("csv", "xlsx"):
             raise forms.ValidationError(gettext_lazy("Give a CSV or XLSX file."), code="file_type")

@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -31,6 +31,9 @@ from organisations.models import Organisation
 from portal import money
 from portal.models import Municipality, User, WelfareArea
 from portal.validators import no_control_characters
+
+if TYPE_CHECKING:
+    from openpyxl.cell import _CellGetValue
 
 COLUMNS = [
     "business_id", "association_register_number", "organisation_name", "organisation_municipality_code",
@@ -92,7 +95,7 @@ def _xlsx_rows(file: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
         workbook.close()
 
 
-def _cell(value: object) -> str:
+def _cell(value: _CellGetValue) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -211,7 +214,7 @@ class Checker:
             problems.append(
                 _("the amount %(value)s is not a positive sum of euros") % {"value": row.get("amount_eur", "")}
             )
-        if problems:
+        if problems or municipality is None or year is None or amount is None:  # None gives a problem
             return None, problems
         return (
             ParsedRow(
@@ -260,7 +263,7 @@ def check(file: IO[bytes], name: str, area: WelfareArea) -> tuple[int, list[tupl
         for line, row in rows_of(file, name):
             count += 1
             parsed, problems = checker.parse(row)
-            if problems:
+            if parsed is None:  # a row with problems
                 if len(errors) < MAX_ERRORS_KEPT:
                     errors.append((line, "; ".join(problems)))
             else:
@@ -321,6 +324,7 @@ def _write(record: FundingImport, file: IO[bytes], name: str) -> tuple[int, int]
     written = created = 0
     for _line, row in rows_of(file, name):
         parsed, _problems = checker.parse(row)
+        assert parsed is not None  # the file was checked before it is written
         organisation = by_business_id.get(parsed.business_id or "") or by_register.get(parsed.register_number or "")
         if organisation is None:
             organisation, was_created = _organisation(parsed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from typing import TypedDict
 
 from celery import Task, chord, shared_task
 from django.core.files.base import ContentFile
@@ -25,6 +26,20 @@ from portal.storage import StorageUnavailable
 logger = logging.getLogger(__name__)
 
 
+class AreaPart(TypedDict, total=False):
+    """What an area's job hands the merge: its PDF part and figures, or the error that stopped it."""
+
+    code: str
+    error: str
+    name: str
+    pdf: str
+    organisations: int
+    baseline: str
+    current: str
+    pending: str
+    at_risk: int
+
+
 def start(report: ContinuityReport) -> None:
     areas = list(WelfareArea.objects.values_list("pk", flat=True))
     ContinuityReport.objects.filter(pk=report.pk).update(
@@ -35,7 +50,7 @@ def start(report: ContinuityReport) -> None:
 
 # The chord's callback waits for these results.
 @shared_task(bind=True, ignore_result=False, max_retries=jobs.MAX_RETRIES)
-def area_part(self: Task, report_id: int, area_id: int) -> dict[str, object]:
+def area_part(self: Task, report_id: int, area_id: int) -> AreaPart:
     """One area's report as a PDF part, and its figures for the comparison table; after the
     database or the broker was away and its retries ran out, the error the merge reports."""
     try:
@@ -48,7 +63,7 @@ def area_part(self: Task, report_id: int, area_id: int) -> dict[str, object]:
         raise self.retry(exc=error, countdown=jobs.backoff(self.request.retries)) from error
 
 
-def _area_part(report_id: int, area_id: int) -> dict[str, object]:
+def _area_part(report_id: int, area_id: int) -> AreaPart:
     report = ContinuityReport.objects.get(pk=report_id)
     area = WelfareArea.objects.get(pk=area_id)
     try:
@@ -79,7 +94,7 @@ def _area_part(report_id: int, area_id: int) -> dict[str, object]:
 
 
 @shared_task
-def merge(parts: list[dict[str, object]], report_id: int) -> None:
+def merge(parts: list[AreaPart], report_id: int) -> None:
     report = ContinuityReport.objects.get(pk=report_id)
     if report.state == ContinuityReport.State.SUCCEEDED:
         return
@@ -131,7 +146,7 @@ def merge(parts: list[dict[str, object]], report_id: int) -> None:
     _delete_parts(parts)
 
 
-def _delete_parts(parts: list[dict[str, object]]) -> None:
+def _delete_parts(parts: list[AreaPart]) -> None:
     for part in parts:
         if "pdf" in part:
             default_storage.delete(part["pdf"])

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -83,7 +84,7 @@ def trend_svg(result: continuity.Continuity) -> SafeString:
     ]
     for index, year in enumerate(years):
         x = left + index * step + (step - bar) / 2
-        y = height - bottom
+        y: float = height - bottom
         for kind in kinds.values:
             value = result.trend[year][kind]
             if not value:
@@ -105,7 +106,7 @@ def trend_svg(result: continuity.Continuity) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above
 
 
-def context(result: continuity.Continuity, report: ContinuityReport | None) -> dict[str, object]:
+def context(result: continuity.Continuity, report: ContinuityReport | None) -> dict[str, Any]:
     return {
         "result": result,
         "report": report,
@@ -144,6 +145,7 @@ class Built:
 
 def build(report: ContinuityReport, progress: Progress) -> Built:
     """Compute, write the CSV and render the PDF for ``report``, telling ``progress`` how far it got."""
+    assert report.area is not None  # an area's report: the national overview is built by funding.national
     with translation.override(report.language):
         progress(10, _("Computing funding continuity"))
         result = continuity.compute(report.area, report.year, report.baseline_year)
@@ -214,7 +216,12 @@ def run_job(report_id: int) -> None:
     with transaction.atomic():
         current = ContinuityReport.objects.select_for_update().get(pk=report_id)
         if current.state == ContinuityReport.State.SUCCEEDED:  # another delivery finished first
-            transaction.on_commit(lambda: [storage.delete(name) for name in (pdf_name, csv_name, page_name)])
+
+            def discard() -> None:  # this attempt's files; the first delivery's stay
+                for name in (pdf_name, csv_name, page_name):
+                    storage.delete(name)
+
+            transaction.on_commit(discard)
             return
         with translation.override(report.language):  # the worker's own language is the default one
             set_progress(report_id, 100, _("Ready"))
@@ -241,6 +248,7 @@ def publish(report: ContinuityReport, user: User) -> bool:
     ).update(published_at=timezone.now(), published_by=user)
     if not published:  # a double click or a colleague a moment earlier: nobody is told twice
         return False
+    assert report.area is not None  # the update above matched an area's report
     link = settings.PORTAL_BASE_URL + reverse("funding:report_html", kwargs={"pk": report.pk})
     councillors = AreaRole.objects.active().in_area(report.area).with_role(AreaRole.Role.COUNCILLOR).people()
     for councillor in councillors:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 
 from celery import Task, shared_task
 from django.conf import settings
@@ -77,7 +78,7 @@ def reap_stalled_reports() -> int:
                 stage=_("Waiting for a worker"),
             ):
                 handled += 1
-                transaction.on_commit(lambda report=report: _enqueue(report))
+                transaction.on_commit(functools.partial(_enqueue, report))
     return handled
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from funding.forms import ImportForm, ReportRequestForm
 from funding.models import ContinuityReport, FundingImport
 from funding.tasks import build_continuity_report
 from portal import access, submissions, uploads
+from portal.http import AuthenticatedHttpRequest
 from portal.models import WelfareArea
 
 
@@ -29,7 +30,7 @@ def _area_for_reports(request: HttpRequest, code: str) -> WelfareArea:
 
 @login_required
 @submissions.once_per_submission
-def report_list(request: HttpRequest, code: str) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     area = _area_for_reports(request, code)
     manage = permissions.can_manage_reports(request.user, area)
     year = timezone.localdate().year
@@ -62,7 +63,7 @@ def _report(request: HttpRequest, pk: int) -> ContinuityReport:
 
 @login_required
 @submissions.once_per_submission
-def national_reports(request: HttpRequest) -> HttpResponse:
+def national_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require(access.can_view_national(request.user))
     year = timezone.localdate().year
     form = ReportRequestForm(
@@ -89,7 +90,7 @@ def national_reports(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     template = "funding/report/progress.html" if request.htmx else "funding/report/detail.html"
     return render(
@@ -98,7 +99,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_html(request: HttpRequest, pk: int) -> HttpResponse:
+def report_html(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     if report.area is None:
         return redirect("funding:report_download", pk=pk, kind="pdf")
@@ -111,7 +112,7 @@ def report_html(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponseBase:
     report = _report(request, pk)
     if kind not in ("pdf", "csv"):
         raise Http404
@@ -125,7 +126,7 @@ def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def report_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     access.require(report.area is not None and permissions.can_manage_reports(request.user, report.area))
     if reports.publish(report, request.user):
@@ -135,7 +136,7 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @submissions.once_per_submission
-def funding_imports(request: HttpRequest, code: str) -> HttpResponse:
+def funding_imports(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(permissions.can_manage_reports(request.user, area))
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -166,7 +167,7 @@ def funding_imports(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def confirm_import(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     preview = get_object_or_404(FundingImport.objects.select_related("area"), pk=pk, state=FundingImport.State.PREVIEW)
     access.require(permissions.can_manage_reports(request.user, preview.area))
     record = imports.confirm(preview, request.user)

@@ -18,4 +18,6 @@ class GrantsConfig(AppConfig):
         # (a draft, which the applicant saves again and again, is on no public page).
         fragments.track(Decision, "decisions")
         fragments.track(GrantCall, "decisions")
-        fragments.track(Application, "decisions", when=lambda application: application.status != "draft")
+        fragments.track(
+            Application, "decisions", when=lambda application: getattr(application, "status", "") != "draft"
+        )

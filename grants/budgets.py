@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Application, BudgetLine, GrantCall
 from portal.money import euros
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class BudgetTotals:
             return None
         return (self.requested / self.net * 100).quantize(Decimal("1"))
 
-    def problem(self) -> Promise | None:
+    def problem(self) -> StrOrPromise | None:
         """Why the amount applied for is too large, naming the limit; None when it is not."""
         if not self.requested:
             return None

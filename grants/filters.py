@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -58,11 +60,11 @@ class ApplicationFilter(PortalFilterSet):
         fields = ["q", "call", "status", "theme", "municipality", "amount_min", "amount_max", "sort"]
 
     def __init__(
-        self, *args: object, calls: QuerySet[GrantCall], municipalities: QuerySet[Municipality], **kwargs: object
+        self, *args: Any, calls: QuerySet[GrantCall], municipalities: QuerySet[Municipality], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["call"].queryset = calls
-        self.filters["municipality"].queryset = municipalities
+        cast(django_filters.ModelChoiceFilter, self.filters["call"]).queryset = calls
+        cast(django_filters.ModelChoiceFilter, self.filters["municipality"]).queryset = municipalities
 
     def search(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
         text = value.strip()

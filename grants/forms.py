@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +27,10 @@ from portal.municipalities import MunicipalitiesField
 from portal.submissions import OncePerSubmissionForm
 from portal.uploads import MultipleUploadField, UploadField
 from portal.validators import no_control_characters, plausible_year
+
+if TYPE_CHECKING:
+    from organisations.models import Organisation
+    from portal.models import User
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -60,12 +67,16 @@ class GrantCallForm(OncePerSubmissionForm, forms.ModelForm):
         }
         help_texts = {"opens_at": _("Finnish time."), "closes_at": _("Finnish time. Submissions end at this moment.")}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("title_fi", "title_sv"):
             self.fields[name].validators.append(no_control_characters)
         for name in ("opens_at", "closes_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+            cast(forms.DateTimeField, self.fields[name]).input_formats = [
+                "%Y-%m-%dT%H:%M",
+                "%Y-%m-%d %H:%M",
+                "%d.%m.%Y %H:%M",
+            ]
             self.fields[name].validators.append(plausible_year)
         if self.instance.pk and Decision.objects.filter(application__call=self.instance).exists():
             # Decisions are in the funding ledger under this year and type: they stay as decided.
@@ -73,8 +84,9 @@ class GrantCallForm(OncePerSubmissionForm, forms.ModelForm):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Fixed once decisions have been recorded.")
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The call must close after it opens."))
@@ -89,7 +101,7 @@ class RowsFormSet(BaseInlineFormSet):
 
     row_label = _("Row")
 
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = _("Remove this row")
@@ -145,7 +157,7 @@ class ApplicationForm(OncePerSubmissionForm, forms.ModelForm):
         }
         field_classes = {"target_groups": CheckedModelMultipleChoiceField}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].validators.append(no_control_characters)
         self.fields["version"].initial = self.instance.version
@@ -192,7 +204,7 @@ OtherFundingFormSet = forms.inlineformset_factory(
 )
 
 
-def budget_rows(formset: BudgetRows) -> list[tuple[str, Decimal]]:
+def budget_rows(formset: BaseInlineFormSet[BudgetLine, Application, Any]) -> list[tuple[str, Decimal]]:
     """(kind, amount) of the rows a valid budget formset keeps."""
     return [
         (row.cleaned_data["kind"], row.cleaned_data["amount"])
@@ -212,11 +224,11 @@ class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Attachment"), choices=DRAFT_ATTACHMENT_KINDS, required=False)
     file = UploadField(label=_("File"), required=False)
 
-    def __init__(self, *args: object, attaching: bool = False, kind: str | None = None, **kwargs: object) -> None:
-        super().__init__(*args, prefix="attachment", **kwargs)
+    def __init__(self, *args: Any, attaching: bool = False, kind: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="attachment", **kwargs)  # type: ignore[misc]  # args hold data and files only
         self.attaching = attaching
         for field in self.fields.values():
-            field.optional_hint = False  # needed when attaching, not when saving: "(optional)" would mislead
+            field.optional_hint = False  # type: ignore[attr-defined]  # read by the field template; needed when attaching, not when saving: "(optional)" would mislead
         if kind is not None:  # one kind only: nothing to choose
             self.fields["kind"] = forms.ChoiceField(
                 choices=[(kind, kind)], initial=kind, widget=forms.HiddenInput, required=False
@@ -228,7 +240,7 @@ class AttachmentForm(forms.Form):
             raise forms.ValidationError(_("Choose what the attachment is."), code="required")
         return kind
 
-    def clean_file(self) -> object:
+    def clean_file(self) -> UploadedFile | None:
         file = self.cleaned_data["file"]
         if self.attaching and not file:
             raise forms.ValidationError(_("Choose the file to attach."), code="required")
@@ -250,9 +262,10 @@ class AnswerForm(TransitionForm):
         initial=AttachmentKind.OTHER,
         required=False,
     )
-    files = MultipleUploadField(label=_("Attach documents"), required=False)
+    # The metaclass moves declared fields into base_fields: this does not hide BaseForm.files.
+    files = MultipleUploadField(label=_("Attach documents"), required=False)  # type: ignore[assignment]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["text"].label = _("Your answer")
         self.fields["text"].required = True
@@ -264,13 +277,15 @@ class MessageForm(OncePerSubmissionForm, forms.Form):
 
 
 class AssignForm(forms.Form):
-    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None)
+    reviewer: forms.ModelChoiceField[User] = forms.ModelChoiceField(label=_("Reviewer"), queryset=None)
 
-    def __init__(self, *args: object, reviewers: list, **kwargs: object) -> None:
+    def __init__(self, *args: Any, reviewers: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from portal.models import User
 
-        self.fields["reviewer"].queryset = User.objects.filter(pk__in=[r.pk for r in reviewers])
+        cast(forms.ModelChoiceField, self.fields["reviewer"]).queryset = User.objects.filter(
+            pk__in=[r.pk for r in reviewers]
+        )
 
 
 class ReviewForm(forms.ModelForm):
@@ -280,7 +295,7 @@ class ReviewForm(forms.ModelForm):
         fields = ["recommended_outcome", "recommended_amount", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args: object, criteria: list[ScoringCriterion], **kwargs: object) -> None:
+    def __init__(self, *args: Any, criteria: list[ScoringCriterion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         scores = self.instance.scores if self.instance.pk else {}
@@ -331,13 +346,13 @@ class DecisionForm(OncePerSubmissionForm, forms.ModelForm):
         }
         help_texts = {"reference": _("For example § 123/2026.")}
 
-    def __init__(self, *args: object, application: Application, remaining: Decimal, **kwargs: object) -> None:
+    def __init__(self, *args: Any, application: Application, remaining: Decimal, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Checked here to show the message beside the box; the service checks again under a lock.
         self.application = application
         self.remaining = remaining
         self.fields["amount"].required = False  # a rejection has none
-        self.fields["amount"].optional_hint = False
+        self.fields["amount"].optional_hint = False  # type: ignore[attr-defined]  # read by the field template
         self.fields["amount"].help_text = _("Leave empty for a rejection.")
         if not self.instance.pk:
             self.initial.setdefault("amount", application.requested_amount)
@@ -348,8 +363,9 @@ class DecisionForm(OncePerSubmissionForm, forms.ModelForm):
         if not self.instance.pk:
             del self.fields["change_reason"]
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         outcome = cleaned.get("outcome")
         if "change_reason" in self.fields and not cleaned.get("change_reason", "").strip():
             self.add_error("change_reason", _("Say why the decision is changed: the applicant reads it."))
@@ -382,10 +398,11 @@ class BulkReferenceForm(forms.Form):
         label=_("Decisions"), queryset=Decision.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: object, decisions: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, decisions: QuerySet[Decision], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decisions"].queryset = decisions
-        self.fields["decisions"].label_from_instance = lambda d: f"{d.application.organisation} – {d.application.title}"
+        field = cast(CheckedModelMultipleChoiceField, self.fields["decisions"])
+        field.queryset = decisions
+        field.label_from_instance = lambda d: f"{d.application.organisation} – {d.application.title}"  # type: ignore[assignment]  # set on the field, called with the decision only
 
 
 class PaymentForm(OncePerSubmissionForm, forms.Form):
@@ -401,7 +418,7 @@ class PaymentForm(OncePerSubmissionForm, forms.Form):
         label=_("I confirm the payment although no coordinator has verified the organisation"), required=False
     )
 
-    def __init__(self, *args: object, verified: bool, **kwargs: object) -> None:
+    def __init__(self, *args: Any, verified: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if verified:
             del self.fields["confirm_unverified"]
@@ -416,8 +433,10 @@ class UseOfFundsForm(OncePerSubmissionForm, forms.ModelForm):
 
 
 class StartApplicationForm(OncePerSubmissionForm, forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, empty_label=None)
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None, empty_label=None
+    )
 
-    def __init__(self, *args: object, organisations: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations

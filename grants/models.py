@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -21,7 +21,13 @@ from portal.models import Municipality, Theme, WelfareArea, localized
 if TYPE_CHECKING:
     pass
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+
+class MoneyDigits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: MoneyDigits = {"max_digits": 12, "decimal_places": 2}
 POSITIVE_MONEY = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("9999999999.99"))]
 
 
@@ -221,7 +227,7 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} – {self.title}"
 
-    def get_status_display(self) -> str:
+    def get_status_display(self) -> str:  # type: ignore[no-redef]  # replaces the one Django adds
         # Django's own builds a dictionary of every status on each call; lists show it on each row.
         return str(Status(self.status).label)
 
@@ -364,7 +370,9 @@ class Review(models.Model):
         weights = sum(c.weight for c in criteria if str(c.pk) in self.scores)
         if not weights:
             return None
-        total = sum(Decimal(self.scores[str(c.pk)]) * c.weight for c in criteria if str(c.pk) in self.scores)
+        total = sum(
+            (Decimal(self.scores[str(c.pk)]) * c.weight for c in criteria if str(c.pk) in self.scores), Decimal(0)
+        )
         return (total / weights).quantize(Decimal("0.01"))
 
 
@@ -421,7 +429,7 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.application} – {self.get_outcome_display()}"
 
-    def get_outcome_display(self) -> str:
+    def get_outcome_display(self) -> str:  # type: ignore[no-redef]  # replaces the one Django adds
         return str(Decision.Outcome(self.outcome).label)  # as Application.get_status_display
 
     @property

@@ -15,6 +15,7 @@ from organisations import permissions as organisation_permissions
 from portal.access import Role, active_roles, areas_with_role, has_area_role
 
 if TYPE_CHECKING:
+    from grants.models import ApplicationQuerySet
     from organisations.models import Organisation
     from portal.access import AnyUser
     from portal.models import WelfareArea
@@ -87,7 +88,7 @@ def sees_internal_events(user: AnyUser, application: Application) -> bool:
     return application.status != Status.DRAFT and _deciding_staff(user, application)
 
 
-def applications_in_area(user: AnyUser, area: WelfareArea) -> QuerySet[Application]:
+def applications_in_area(user: AnyUser, area: WelfareArea) -> ApplicationQuerySet:
     """The area's submitted applications, for its coordinators and decision-makers; else none."""
     if not has_area_role(user, area, Role.COORDINATOR, Role.DECISION_MAKER):
         return Application.objects.none()

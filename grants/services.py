@@ -3,10 +3,11 @@ funding ledger, payments and reports. Views call these; they never change rows b
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +16,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from grants import budgets, opendata, workflow
@@ -43,7 +43,10 @@ from portal.money import euros
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
+    from django_stubs_ext import StrOrPromise
 
+    from grants.models import ScoringCriterion
+    from organisations.models import Organisation
     from portal.models import User, WelfareArea
 
 EDITABLE = {Status.DRAFT}
@@ -53,7 +56,7 @@ class StaleVersion(ValidationError):
     pass
 
 
-def start_application(call: GrantCall, organisation: object, user: User) -> Application:
+def start_application(call: GrantCall, organisation: Organisation, user: User) -> Application:
     if not call.is_open():
         raise ValidationError(_("The call is not open for applications."), code="call_closed")
     return Application.objects.create(call=call, organisation=organisation, title=call.title, created_by=user)
@@ -247,9 +250,9 @@ def average_score(
     reviews = Review.objects.filter(
         assignment__application=application, assignment__conflict_of_interest=False
     ).exclude(assignment__reviewer__in=conflicted_reviewers(application) if conflicted is None else conflicted)
-    scores = [review.weighted_score(criteria) for review in reviews]
-    scores = [score for score in scores if score is not None]
-    return (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
+    weighted = [review.weighted_score(criteria) for review in reviews]
+    scores = [score for score in weighted if score is not None]
+    return (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01")) if scores else None
 
 
 def declare_conflict(assignment: ReviewAssignment, reason: str) -> None:
@@ -294,10 +297,10 @@ GROUNDS_MIN_LENGTH = 20
 
 def decision_problems(
     application: Application, outcome: str | None, amount: Decimal, rationale: str
-) -> dict[str, Promise]:
+) -> dict[str, StrOrPromise]:
     """What is wrong with a decision, by field: the amount against what was applied for and the
     call's largest grant, the outcome against the amount, and the grounds."""
-    problems: dict[str, Promise] = {}
+    problems: dict[str, StrOrPromise] = {}
     requested, largest = application.requested_amount, application.call.max_amount
     if outcome in (Decision.Outcome.APPROVED, Decision.Outcome.PARTLY_APPROVED):
         if amount <= 0:
@@ -324,7 +327,7 @@ def decision_problems(
 CONFIRMED = (Status.DECIDED, Status.PAID, Status.REPORT_SUBMITTED, Status.REPORT_RETURNED, Status.CLOSED)
 
 
-def unverified_problem(application: Application) -> Promise:
+def unverified_problem(application: Application) -> StrOrPromise:
     return _(
         "No coordinator has verified %(organisation)s. Check its identity and bank account first, or confirm that "
         "you go ahead anyway; the confirmation is recorded."
@@ -338,7 +341,7 @@ def record_decision(
     confirm_overrun: bool = False,
     confirm_unverified: bool = False,
     change_reason: str = "",
-    **fields: object,
+    **fields: Any,
 ) -> Decision:
     """Create or change the decision, tell the funding ledger (``decision_recorded``), and
     write it on the timeline and to the applicant: what it was, what it became, who, when, why.
@@ -422,7 +425,7 @@ def _tell_applicant_of_decision(event: ApplicationEvent, decision: Decision) -> 
 
 
 @transaction.atomic
-def decide(application: Application, user: User, **fields: object) -> Decision:
+def decide(application: Application, user: User, **fields: Any) -> Decision:
     """Record the decision and, for an application in review, confirm it: both or neither."""
     decision = record_decision(application, user, **fields)
     if decision.application.status == Status.IN_REVIEW:
@@ -453,7 +456,7 @@ def record_payment(
     decision: Decision,
     user: User,
     amount: Decimal,
-    paid_on: object,
+    paid_on: datetime.date,
     reference: str,
     confirm_unverified: bool = False,
 ) -> Payment:
@@ -539,7 +542,7 @@ def information_requested(application: Application) -> ApplicationEvent | None:
 
 @transaction.atomic
 def save_use_of_funds_report(
-    application: Application, user: User, attachment: UploadedFile | None = None, **fields: object
+    application: Application, user: User, attachment: UploadedFile | None = None, **fields: Any
 ) -> UseOfFundsReport:
     """Save the report on the use of funds, with an attachment added from the same form."""
     application = Application.objects.select_for_update().get(pk=application.pk)

@@ -4,6 +4,7 @@ other rules to ``grants.services``."""
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -11,8 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -53,6 +54,7 @@ from grants.models import (
     GrantCall,
     OpenDataRelease,
     ReviewAssignment,
+    ScoringCriterion,
     Status,
     UseOfFundsReport,
 )
@@ -61,6 +63,7 @@ from organisations import permissions as organisation_permissions
 from organisations.models import Organisation
 from portal import access, fragments, money, submissions, uploads
 from portal.csvsafe import safe_row
+from portal.http import AuthenticatedHttpRequest
 from portal.models import WelfareArea
 from portal.workflow import Refusal, show_refusal
 
@@ -109,7 +112,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def manage_calls(request: HttpRequest, code: str) -> HttpResponse:
+def manage_calls(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(permissions.can_manage_calls(request.user, area))
     calls = GrantCall.objects.in_area(area).order_by("-funding_year", "-opens_at")
@@ -118,7 +121,7 @@ def manage_calls(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @submissions.once_per_submission
-def call_form(request: HttpRequest, code: str | None = None, pk: int | None = None) -> HttpResponse:
+def call_form(request: AuthenticatedHttpRequest, code: str | None = None, pk: int | None = None) -> HttpResponse:
     if pk is None:
         area = get_object_or_404(WelfareArea, code=code)
         call = GrantCall(area=area, created_by=request.user)
@@ -139,7 +142,7 @@ def call_form(request: HttpRequest, code: str | None = None, pk: int | None = No
 
 @login_required
 @require_POST
-def publish_call(request: HttpRequest, pk: int) -> HttpResponse:
+def publish_call(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(GrantCall, pk=pk)
     access.require(permissions.can_manage_calls(request.user, call.area))
     if call.published_at is None:
@@ -150,7 +153,7 @@ def publish_call(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def call_decisions(request: HttpRequest, pk: int) -> HttpResponse:
+def call_decisions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(GrantCall.objects.select_related("area"), pk=pk)
     access.require(permissions.can_manage_calls(request.user, call.area))
     decisions = Decision.objects.filter(application__call=call).select_related("application__organisation")
@@ -176,10 +179,10 @@ def call_decisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def work_list(request: HttpRequest, code: str) -> HttpResponse:
+def work_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR, access.Role.DECISION_MAKER))
-    applications = permissions.applications_in_area(request.user, area).for_work_list()
+    applications: QuerySet[Application] = permissions.applications_in_area(request.user, area).for_work_list()
     filters = ApplicationFilter(
         request.GET or None,
         queryset=applications,
@@ -203,7 +206,7 @@ def work_list(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def work_list_csv(applications: object) -> HttpResponse:
+def work_list_csv(applications: QuerySet[Application]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="applications.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 only with a byte order mark.
@@ -229,7 +232,7 @@ def work_list_csv(applications: object) -> HttpResponse:
 
 @login_required
 @require_POST
-def bulk_assign(request: HttpRequest, code: str) -> HttpResponse:
+def bulk_assign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(permissions.can_manage_calls(request.user, area))
     chosen = request.POST.get("reviewer", "")
@@ -256,7 +259,7 @@ def bulk_assign(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 @submissions.once_per_submission
-def start_application(request: HttpRequest, pk: int) -> HttpResponse:
+def start_application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(GrantCall.objects.published(), pk=pk)
     form = StartApplicationForm(request.POST, organisations=Organisation.objects.for_member(request.user).not_closed())
     if not form.is_valid():
@@ -271,7 +274,7 @@ def start_application(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_applications(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_applications(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(organisation_permissions.is_member(request.user, organisation))
     applications = organisation.applications.select_related("call__area", "decision")
@@ -289,7 +292,7 @@ def _application(request: HttpRequest, pk: int) -> Application:
 
 
 def _detail_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     application: Application,
     payment_form: PaymentForm | None = None,
     answer_form: AnswerForm | None = None,
@@ -363,11 +366,11 @@ def _detail_page(
 
 
 @login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _application(request, pk))
 
 
-def _score(assignment: ReviewAssignment, criteria: list) -> object:
+def _score(assignment: ReviewAssignment, criteria: list[ScoringCriterion]) -> Decimal | None:
     review = getattr(assignment, "review", None)
     return review.weighted_score(criteria) if review else None
 
@@ -388,7 +391,7 @@ def _int(value: str | None) -> int:
 
 
 @login_required
-def budget_totals(request: HttpRequest, pk: int) -> HttpResponse:
+def budget_totals(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The totals box of the application form, recomputed from what is typed (htmx)."""
     application = _application(request, pk)
     access.require(permissions.can_edit_application(request.user, application))
@@ -399,7 +402,7 @@ def budget_totals(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @submissions.once_per_submission
-def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The draft, its budget, other funding and attachments in one form: attaching or removing an
     attachment saves what was typed too."""
     application = _application(request, pk)
@@ -464,7 +467,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def submit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def submit_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Submitting asks first: what is sent, to whom, and that it cannot be edited afterwards."""
     application = _application(request, pk)
     access.require(organisation_permissions.is_member(request.user, application.organisation))
@@ -490,7 +493,7 @@ def submit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def submitted_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def submitted_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The application as it was submitted, for its organisation and the area's staff."""
     application = _application(request, pk)
     access.require(application.submitted_at is not None)
@@ -507,14 +510,14 @@ def _attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Applicatio
 
 
 @login_required
-def download_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def download_attachment(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     attachment = _attachment(request, pk, attachment_pk)
     return uploads.download_response(attachment.file, attachment.original_name)
 
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
     application = _application(request, pk)
     step = workflow.BY_NAME.get(name)
     if name == "answer":
@@ -530,7 +533,7 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     return redirect("grants:application", pk=pk)
 
 
-def _answer(request: HttpRequest, application: Application) -> HttpResponse:
+def _answer(request: AuthenticatedHttpRequest, application: Application) -> HttpResponse:
     form = AnswerForm(request.POST, request.FILES)
     if not form.is_valid():
         return _detail_page(request, application, answer_form=form, status=400)
@@ -540,14 +543,14 @@ def _answer(request: HttpRequest, application: Application) -> HttpResponse:
     except Refusal as refusal:
         show_refusal(request, refusal)
     else:
-        messages.success(request, workflow.BY_NAME["answer"].done)
+        messages.success(request, workflow.BY_NAME["answer"].done or _("Done."))
     return redirect("grants:application", pk=application.pk)
 
 
 @login_required
 @require_POST
 @submissions.once_per_submission
-def add_message(request: HttpRequest, pk: int) -> HttpResponse:
+def add_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     staff = permissions.sees_internal_events(request.user, application)
     access.require(staff or organisation_permissions.is_member(request.user, application.organisation))
@@ -563,7 +566,7 @@ def add_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     access.require(permissions.can_manage_application(request.user, application))
     form = AssignForm(request.POST, reviewers=services.reviewers_of_area(application.call.area))
@@ -581,7 +584,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @submissions.once_per_submission
-def decision(request: HttpRequest, pk: int) -> HttpResponse:
+def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The decision form, with what it is decided on beside it: the amount applied for, the call's
     largest grant, the remaining appropriation and the reviewers' recommendations."""
     application = _application(request, pk)
@@ -625,7 +628,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @submissions.once_per_submission
-def add_payment(request: HttpRequest, pk: int) -> HttpResponse:
+def add_payment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     access.require(permissions.can_manage_application(request.user, application))
     found = Decision.objects.filter(application=application).first()
@@ -653,7 +656,7 @@ def add_payment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @submissions.once_per_submission
-def use_of_funds(request: HttpRequest, pk: int) -> HttpResponse:
+def use_of_funds(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The report on the use of funds, beside what was granted, paid and when it is due; its
     attachments are added from the same form, so that nothing typed is lost."""
     application = _application(request, pk)
@@ -715,7 +718,7 @@ def use_of_funds(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_reviews(request: HttpRequest) -> HttpResponse:
+def my_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What is still to do, the oldest assignment first; or what is done (reviewed or declined for
     a conflict of interest), the latest first. A busy reviewer has over a thousand: a page at a time."""
     assignments = permissions.review_assignments_of(request.user)
@@ -747,7 +750,7 @@ def _assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
 
 
 @login_required
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment(request, pk)
     criteria = list(assignment.application.call.criteria.all())
     form = ReviewForm(request.POST or None, instance=getattr(assignment, "review", None), criteria=criteria)
@@ -780,7 +783,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+def declare_conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment(request, pk)
     form = ConflictForm(request.POST)
     if form.is_valid():
@@ -828,30 +831,30 @@ def _decisions_context(request: HttpRequest, area: WelfareArea) -> dict[str, Any
 
 
 @require_GET
-def open_data_json(request: HttpRequest) -> HttpResponse:
+def open_data_json(request: HttpRequest) -> HttpResponseBase:
     return _open_data(request, "json", "application/json")
 
 
 @require_GET
-def open_data_csv(request: HttpRequest) -> HttpResponse:
+def open_data_csv(request: HttpRequest) -> HttpResponseBase:
     return _open_data(request, "csv", "text/csv; charset=utf-8")
 
 
-def _open_data(request: HttpRequest, kind: str, content_type: str) -> HttpResponse:
+def _open_data(request: HttpRequest, kind: str, content_type: str) -> HttpResponseBase:
     """The latest open data file, as the job wrote it: gzipped when the client takes that, with
     an ETag and Last-Modified so that a client that has it already gets "not modified"."""
     release = OpenDataRelease.objects.order_by("-generated_at", "-pk").first()
     if release is None:
         opendata.schedule_build()
-        response = HttpResponse(
+        preparing = HttpResponse(
             _("The open data is being prepared. Try again in a minute."), status=503, content_type="text/plain"
         )
-        response["Retry-After"] = "60"
-        return response
+        preparing["Retry-After"] = "60"
+        return preparing
     gzipped = "gzip" in request.headers.get("accept-encoding", "")
     etag = f'"{getattr(release, f"{kind}_sha256")}{"-gzip" if gzipped else ""}"'
     last_modified = int(release.generated_at.timestamp())
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    response: HttpResponseBase | None = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         file = getattr(release, f"{kind}_gzip" if gzipped else kind)
         try:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from grants import budgets, permissions
@@ -25,6 +24,8 @@ from portal import access
 from portal import workflow as core
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from portal.models import User
 
 
@@ -34,18 +35,18 @@ class Actor(StrEnum):
     DECISION_MAKER = "decision_maker"  # a decision-maker of the call's area
 
 
-Requirement = Callable[[Application], Promise | None]  # a reason to refuse, or None
+Requirement = Callable[[Application], "StrOrPromise | None"]  # a reason to refuse, or None
 
 
-def call_is_open(application: Application) -> Promise | None:
+def call_is_open(application: Application) -> StrOrPromise | None:
     if not application.call.is_open():
         return _("The call is closed: applications can no longer be submitted.")
     return None
 
 
-def missing_for_submission(application: Application) -> list[object]:
+def missing_for_submission(application: Application) -> list[StrOrPromise]:
     """What an application still lacks before it can be submitted, in words for the applicant."""
-    missing: list[object] = []
+    missing: list[StrOrPromise] = []
     if not application.title.strip():
         missing.append(_("title"))
     if not application.summary.strip():
@@ -64,20 +65,20 @@ def missing_for_submission(application: Application) -> list[object]:
     return missing
 
 
-def application_is_complete(application: Application) -> Promise | None:
+def application_is_complete(application: Application) -> StrOrPromise | None:
     missing = missing_for_submission(application)
     if missing:
         return _("The application is not complete. Missing: %(missing)s.") % {"missing": ", ".join(map(str, missing))}
     return None
 
 
-def decision_recorded(application: Application) -> Promise | None:
+def decision_recorded(application: Application) -> StrOrPromise | None:
     if not Decision.objects.filter(application=application).exists():
         return _("Record the decision first.")
     return None
 
 
-def grant_paid(application: Application) -> Promise | None:
+def grant_paid(application: Application) -> StrOrPromise | None:
     decision = Decision.objects.filter(application=application).first()
     if decision is None or not decision.is_grant:
         return _("Only an approved grant is paid.")
@@ -86,7 +87,7 @@ def grant_paid(application: Application) -> Promise | None:
     return None
 
 
-def report_written(application: Application) -> Promise | None:
+def report_written(application: Application) -> StrOrPromise | None:
     if not hasattr(application, "use_of_funds_report"):
         return _("Write the report on the use of funds first.")
     return None
@@ -96,8 +97,8 @@ def report_written(application: Application) -> Promise | None:
 class Transition(core.Transition[Status, Actor]):
     requires: tuple[Requirement, ...] = ()
     needs_text: bool = False  # a message to the other side is part of the step
-    text_label: Promise | None = None
-    done: Promise | None = None  # what the person who took the step is told, as a sentence
+    text_label: StrOrPromise | None = None
+    done: StrOrPromise | None = None  # what the person who took the step is told, as a sentence
     # Who hears of the step by email: the applicant's members (unless a step of its own tells them,
     # as the decision does), and the area's coordinators when the applicant took it.
     notify_applicant: bool = True

@@ -81,7 +81,9 @@ def build(area: WelfareArea, year: int | None = None) -> Dashboard:
         by_status=by_status,
         continuity=figures.latest(area, year),
         centres_without_ngo=[
-            c for c in FamilyCentre.objects.in_area(area).with_ngo_representation() if not c.has_ngo_representative
+            c
+            for c in FamilyCentre.objects.in_area(area).with_ngo_representation()
+            if not c.has_ngo_representative  # type: ignore[attr-defined]  # annotated by with_ngo_representation
         ],
         ending_agreements=list(
             CooperationAgreement.objects.in_area(area)

@@ -15,7 +15,7 @@ import datetime
 import math
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
@@ -245,7 +245,7 @@ APPLICATION_CHUNK = 3000  # applications built and inserted at a time, with ever
 KIND_WEIGHT = {"national": 1, "district": 4, "independent": 1.5, "local": 1, "other": 0.5}  # how keen to apply
 WIDE = {Organisation.Kind.NATIONAL, Organisation.Kind.DISTRICT}
 UUSIMAA = {"01", "02", "03", "04", "90"}  # the former hospital district of Helsinki and Uusimaa
-CALL_TITLES = {
+CALL_TITLES: dict[str, tuple[str, str]] = {
     GrantType.GENERAL: (
         "Sosiaali- ja terveysjärjestöjen yleisavustukset {year}",
         "Allmänna understöd till social- och hälsoorganisationer {year}",
@@ -280,18 +280,22 @@ RETURN_TEXTS = (
     "Selvityksestä puuttuu tuloslaskelma. Liittäkää se ja lähettäkää selvitys uudelleen.",
     "Kertokaa, mihin avustuksesta käyttämättä jäänyt osuus on tarkoitus käyttää.",
 )
-RATIONALES = {
+RATIONALES: dict[str, str] = {
     Decision.Outcome.APPROVED: "Hakemus vastaa haun painopisteitä, ja toiminta on vakiintunutta ja tuloksellista.",
     Decision.Outcome.PARTLY_APPROVED: "Avustus myönnetään osittain, jotta määräraha riittää alueen hakijoille.",
     Decision.Outcome.REJECTED: "Haettu toiminta ei vastaa haun painopisteitä eikä kohdistu riittävästi alueelle.",
 }
-REVIEW_OUTCOME = {
+REVIEW_OUTCOME: dict[str, str] = {
     Decision.Outcome.APPROVED: Review.Outcome.APPROVE,
     Decision.Outcome.PARTLY_APPROVED: Review.Outcome.APPROVE_PARTLY,
     Decision.Outcome.REJECTED: Review.Outcome.REJECT,
 }
-SCORE_RANGE = {Review.Outcome.APPROVE: (4, 5), Review.Outcome.APPROVE_PARTLY: (3, 4), Review.Outcome.REJECT: (1, 3)}
-REVIEW_COMMENTS = {
+SCORE_RANGE: dict[str, tuple[int, int]] = {
+    Review.Outcome.APPROVE: (4, 5),
+    Review.Outcome.APPROVE_PARTLY: (3, 4),
+    Review.Outcome.REJECT: (1, 3),
+}
+REVIEW_COMMENTS: dict[str, str] = {
     Review.Outcome.APPROVE: "Selkeä suunnitelma ja realistinen talousarvio.",
     Review.Outcome.APPROVE_PARTLY: "Hyvä toiminta, mutta talousarviossa on karsittavaa.",
     Review.Outcome.REJECT: "Toiminta ei kohdistu haun painopisteisiin.",
@@ -336,7 +340,7 @@ A = AgreementStatus
 AGREEMENT_MIX = {A.ACTIVE: 60, A.SIGNED: 8, A.SENT: 12, A.DRAFT: 12, A.EXPIRED: 8}
 AGREEMENT_MIX_AFTER_LEAVING = {A.TERMINATED: 1, A.EXPIRED: 1}
 # The signatures each state has: <stamp>_by and <stamp>_at of CooperationAgreement.
-AGREEMENT_STEPS = {
+AGREEMENT_STEPS: dict[str, tuple[str, ...]] = {
     A.DRAFT: (), A.SENT: ("sent",), A.SIGNED: ("sent", "signed"), A.ACTIVE: ("sent", "signed", "countersigned"),
     A.EXPIRED: ("sent", "signed", "countersigned"), A.TERMINATED: ("sent", "signed", "countersigned"),
 }  # fmt: skip
@@ -445,7 +449,7 @@ def seed_national(size: float = 1.0, seed: int = 2026) -> dict[str, int]:
     return NationalBuilder(size, seed).build()
 
 
-def apportion(total: int, weights: dict[T, float]) -> dict[T, int]:
+def apportion(total: int, weights: Mapping[T, float]) -> dict[T, int]:
     """``total`` split in proportion to ``weights`` in whole numbers that add up (largest remainder)."""
     whole = sum(weights.values())
     exact = {key: total * weight / whole for key, weight in weights.items()}
@@ -510,7 +514,7 @@ class NationalBuilder:
     # --- Helpers --------------------------------------------------------------------------------
 
     def insert(self, model: type[M], rows: Sequence[M], count_as: str = "") -> None:
-        model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
         if count_as:
             self.counts[count_as] += len(rows)
 
@@ -844,7 +848,7 @@ class NationalBuilder:
                 created_by=self.staff[call.area.pk].coordinator,
                 created_at=call.opens_at - days(30),
             )
-        self.insert(GrantCall, [call.row for call in self.calls], "calls")
+        self.insert(GrantCall, [call.row for call in self.calls if call.row is not None], "calls")  # every one
         for call in self.calls:
             call.criteria = [
                 ScoringCriterion(call=call.row, name_fi=fi, name_sv=sv, weight=weight) for fi, sv, weight in CRITERIA
@@ -1354,6 +1358,7 @@ class NationalBuilder:
         agreements = []
         for plan in plans:
             status, info = plan.status, plan.organisation
+            assert info.admin is not None  # create_admins gave every organisation with an agreement one
             coordinator = self.staff[plan.centre.area_id].coordinator
             if status == AgreementStatus.ACTIVE:
                 valid_from = datetime.date(rng.choice((2024, 2025, 2026)), 1, 1)

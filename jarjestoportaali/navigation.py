@@ -35,7 +35,7 @@ def items_for(request: HttpRequest) -> list[NavItem]:
         return items
     items.append(NavItem(_("My workspace"), reverse("workspace:home")))
     roles = access.active_roles(user)  # read once per request; every question below looks at these
-    for area in sorted({role.area for role in roles if role.area_id}, key=lambda area: area.code):
+    for area in sorted({role.area for role in roles if role.area is not None}, key=lambda area: area.code):
         items.append(NavItem(_("Area work: %(area)s") % {"area": area.name}, area_workspace_url(area.code)))
     if any(role.role == access.Role.REVIEWER for role in roles):
         items.append(NavItem(_("My reviews"), reverse("grants:my_reviews")))

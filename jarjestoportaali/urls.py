@@ -8,7 +8,7 @@ from jarjestoportaali import views
 from portal import views as portal_views
 
 # The admin logs in through allauth, so rate limits and TOTP apply there too.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's documented way
 admin.site.site_header = "Järjestöportaali"
 
 handler500 = portal_views.server_error

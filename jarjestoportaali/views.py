@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from funding import figures
@@ -12,11 +12,12 @@ from jarjestoportaali import dashboard
 from organisations.models import Membership
 from organisations.services import invitations_for
 from portal import access
+from portal.http import AuthenticatedHttpRequest
 from portal.models import AreaRole, WelfareArea
 
 
 @login_required
-def workspace(request: HttpRequest) -> HttpResponse:
+def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related("organisation")
     roles = [(role, access.ROLE_DUTIES[role.role]) for role in access.active_roles(request.user)]
     return render(
@@ -27,7 +28,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def area_workspace(request: HttpRequest, code: str) -> HttpResponse:
+def area_workspace(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.can_open_area_workspace(request.user, area))
     my_roles = [role for role in access.active_roles(request.user) if role.area_id == area.pk]
@@ -48,7 +49,7 @@ def area_workspace(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+def area_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.can_view_dashboard(request.user, area))
     year = request.GET.get("year", "")

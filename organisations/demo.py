@@ -72,7 +72,7 @@ NOT_VERIFIED = "Turun Perheyhdistys ry"
 
 
 def seed(admin: User, member: User, coordinator: User) -> list[Organisation]:
-    organisations: dict[str, Organisation] = {}
+    organisations: dict[str | None, Organisation] = {}
     for index, (name, kind, parent, home, register_number, themes, activities, languages) in enumerate(ORGANISATIONS):
         home_municipality = Municipality.objects.get(code=home)
         organisation, _created = Organisation.objects.update_or_create(
@@ -101,14 +101,17 @@ def seed(admin: User, member: User, coordinator: User) -> list[Organisation]:
     Membership.objects.update_or_create(user=admin, organisation=main, defaults={"role": Membership.Role.ADMIN})
     Membership.objects.update_or_create(user=member, organisation=main, defaults={"role": Membership.Role.MEMBER})
     Organisation.objects.filter(pk=main.pk, first_member_at__isnull=True).update(first_member_at=timezone.now())
-    for kind, year in ((OrganisationDocument.Kind.RULES, 2019), (OrganisationDocument.Kind.ANNUAL_REPORT, 2025)):
-        if not OrganisationDocument.objects.filter(organisation=main, kind=kind, year=year).exists():
+    for document_kind, year in (
+        (OrganisationDocument.Kind.RULES, 2019),
+        (OrganisationDocument.Kind.ANNUAL_REPORT, 2025),
+    ):
+        if not OrganisationDocument.objects.filter(organisation=main, kind=document_kind, year=year).exists():
             OrganisationDocument.objects.create(
                 organisation=main,
-                kind=kind,
+                kind=document_kind,
                 year=year,
-                file=ContentFile(DEMO_PDF, name=f"{kind}.pdf"),
-                original_name=f"{kind}-{year}.pdf",
+                file=ContentFile(DEMO_PDF, name=f"{document_kind}.pdf"),
+                original_name=f"{document_kind}-{year}.pdf",
                 size=len(DEMO_PDF),
                 uploaded_by=admin,
             )

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Organisation, ServiceLanguage
+from organisations.models import Organisation, OrganisationQuerySet, ServiceLanguage
 from portal.filters import PortalFilterSet
 from portal.models import ActivityType, Municipality, Theme, WelfareArea
 
@@ -44,11 +44,11 @@ class OrganisationFilter(PortalFilterSet):
             match |= Q(**{f"{field}__icontains": value.strip()})
         return queryset.filter(match)
 
-    def filter_area(self, queryset: QuerySet[Organisation], name: str, value: WelfareArea) -> QuerySet[Organisation]:
+    def filter_area(self, queryset: OrganisationQuerySet, name: str, value: WelfareArea) -> QuerySet[Organisation]:
         return queryset.operating_in(value)
 
     def filter_municipality(
-        self, queryset: QuerySet[Organisation], name: str, value: Municipality
+        self, queryset: OrganisationQuerySet, name: str, value: Municipality
     ) -> QuerySet[Organisation]:
         return queryset.in_municipality(value)
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import iban as iban_number
@@ -137,7 +139,7 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
         "iban",
     )
 
-    def __init__(self, *args: object, whole_profile: bool = True, **kwargs: object) -> None:
+    def __init__(self, *args: Any, whole_profile: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["municipalities"] = [
@@ -151,12 +153,14 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
             return
         for name in ("name_fi", "name_sv", "phone"):
             self.fields[name].validators.append(no_control_characters)
-        self.fields["home_municipality"].queryset = Municipality.objects.order_by("name_fi")
+        cast(forms.ModelChoiceField, self.fields["home_municipality"]).queryset = Municipality.objects.order_by(
+            "name_fi"
+        )
         parents = Organisation.objects.filter(kind__in=[Organisation.Kind.NATIONAL, Organisation.Kind.DISTRICT])
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
             self.initial["iban"] = self.instance.iban_display
-        self.fields["parent"].queryset = parents
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = parents
         for name in ("name_fi", "home_municipality", "kind"):
             self.fields[name].required = True
 
@@ -178,8 +182,9 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
                 code="invalid_iban",
             ) from error
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if "business_id" not in self.fields:
             return cleaned
         identifier_given = cleaned.get("business_id") or cleaned.get("register_number")
@@ -195,7 +200,7 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
             super().validate_unique()
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # private hook, not in the stubs
         for code in ServiceLanguage.values:
             setattr(self.instance, f"serves_{code}", code in self.cleaned_data.get("languages", []))
 
@@ -256,9 +261,9 @@ class NoteForm(OncePerSubmissionForm, forms.Form):
     area = forms.ModelChoiceField(label=_("Area"), queryset=WelfareArea.objects.none())
     text = forms.CharField(label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: object, areas: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, areas: QuerySet[WelfareArea], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
         if len(areas) == 1:
             self.fields["area"].initial = areas[0]
             self.fields["area"].widget = forms.HiddenInput()

@@ -16,6 +16,7 @@ from portal.access import Role, active_roles, areas_with_role, has_area_role
 from portal.models import WelfareArea
 
 if TYPE_CHECKING:
+    from organisations.models import OrganisationQuerySet
     from portal.access import AnyUser
 
 
@@ -127,7 +128,7 @@ def visible_notes(user: AnyUser, organisation: Organisation) -> QuerySet[Coordin
     ).select_related("author", "area")
 
 
-def organisations_coordinated_by(user: AnyUser, area: WelfareArea) -> QuerySet[Organisation]:
+def organisations_coordinated_by(user: AnyUser, area: WelfareArea) -> OrganisationQuerySet:
     """The organisations operating in ``area``, when the user coordinates it; otherwise none."""
     if not has_area_role(user, area, Role.COORDINATOR):
         return Organisation.objects.none()

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from organisations import permissions
@@ -30,6 +29,7 @@ from portal.models import AreaRole
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
+    from django_stubs_ext import StrOrPromise
 
     from portal.models import User, WelfareArea
 
@@ -371,11 +371,11 @@ def close(organisation: Organisation, coordinator: User) -> None:
     )
 
 
-def obligations_before_leaving(user: User) -> list[tuple[Organisation, Promise]]:
+def obligations_before_leaving(user: User) -> list[tuple[Organisation, StrOrPromise]]:
     """The organisations the user cannot leave behind by deleting their account, each with what to
     do first: they are its only administrator and it has other members, or a history that a
     stranger must not be able to take over."""
-    found = []
+    found: list[tuple[Organisation, StrOrPromise]] = []
     sole_admin_of = [
         membership.organisation
         for membership in Membership.objects.admins().filter(user=user).select_related("organisation")

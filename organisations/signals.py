@@ -8,6 +8,7 @@ from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from organisations.models import Organisation
+from portal.models import Municipality
 
 
 @receiver(post_save, sender=Organisation, dispatch_uid="organisations.refresh_areas_on_save")
@@ -18,7 +19,9 @@ def home_changed(sender: type[Organisation], instance: Organisation, created: bo
 
 
 @receiver(m2m_changed, sender=Organisation.municipalities.through, dispatch_uid="organisations.refresh_areas_on_m2m")
-def municipalities_changed(sender: type, instance: object, action: str, reverse: bool, **kwargs: Any) -> None:
+def municipalities_changed(
+    sender: type, instance: Organisation | Municipality, action: str, reverse: bool, **kwargs: Any
+) -> None:
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if reverse:  # changed from the municipality's side: the organisations named, or all of them
@@ -26,5 +29,5 @@ def municipalities_changed(sender: type, instance: object, action: str, reverse:
             Organisation.objects.filter(pk__in=kwargs["pk_set"]) if kwargs.get("pk_set") else Organisation.objects.all()
         )
     else:
-        organisations = Organisation.objects.filter(pk=instance.pk)  # type: ignore[attr-defined]
+        organisations = Organisation.objects.filter(pk=instance.pk)
     organisations.refresh_areas()

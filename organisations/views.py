@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -28,13 +31,14 @@ from organisations.forms import (
 )
 from organisations.models import Invitation, JoinRequest, Membership, Organisation, OrganisationDocument
 from portal import access, accounts, fragments, submissions, uploads
+from portal.http import AuthenticatedHttpRequest
 from portal.models import WelfareArea
 from portal.workflow import show_refusal
 
 PAGE_SIZE = 25
 
 
-def paginate(request: HttpRequest, queryset: object) -> object:
+def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
@@ -82,7 +86,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @submissions.once_per_submission
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,7 +118,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(permissions.can_edit_activity(request.user, organisation))
     # A member edits what the organisation does; only its administrators what it is.
@@ -131,7 +135,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def join(request: HttpRequest, pk: int) -> HttpResponse:
+def join(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     if permissions.is_member(request.user, organisation):
         return redirect("organisations:detail", pk=pk)
@@ -163,7 +167,7 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def members(request: HttpRequest, pk: int) -> HttpResponse:
+def members(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(permissions.can_see_private_details(request.user, organisation))
     return _members_page(request, organisation, InvitationForm())
@@ -198,7 +202,7 @@ def _members_page(
 @login_required
 @submissions.once_per_submission
 @require_POST
-def invite(request: HttpRequest, pk: int) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(permissions.can_manage_members(request.user, organisation))
     form = InvitationForm(request.POST)
@@ -216,7 +220,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def change_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def change_role(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=membership_pk, organisation=pk)
     access.require(permissions.can_manage_members(request.user, membership.organisation))
     form = RoleForm(request.POST)
@@ -234,7 +238,7 @@ def change_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def remove_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def remove_member(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=membership_pk, organisation=pk)
     leaving = membership.user_id == request.user.pk
     access.require(leaving or permissions.can_manage_members(request.user, membership.organisation))
@@ -252,7 +256,7 @@ def remove_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
 
 @login_required
 @require_POST
-def decide_join_request(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+def decide_join_request(request: AuthenticatedHttpRequest, pk: int, request_pk: int) -> HttpResponse:
     join_request = get_object_or_404(JoinRequest.objects.select_related("organisation"), pk=request_pk, organisation=pk)
     access.require(permissions.can_decide_join_request(request.user, join_request))
     accept = request.POST.get("decision") == "accept"
@@ -265,7 +269,7 @@ def decide_join_request(request: HttpRequest, pk: int, request_pk: int) -> HttpR
 
 @login_required
 @require_POST
-def request_closure(request: HttpRequest, pk: int) -> HttpResponse:
+def request_closure(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(permissions.is_organisation_admin(request.user, organisation))
     if organisation.closure_requested_at is not None:  # asked already: a second click asks nothing more
@@ -280,7 +284,7 @@ def request_closure(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(permissions.can_close(request.user, organisation))
     services.close(organisation, request.user)
@@ -317,7 +321,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @submissions.once_per_submission
-def documents(request: HttpRequest, pk: int) -> HttpResponse:
+def documents(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(permissions.can_see_private_details(request.user, organisation))
     can_upload = permissions.can_manage_documents(request.user, organisation)
@@ -349,7 +353,7 @@ def _document(pk: int, document_pk: int) -> OrganisationDocument:
 
 
 @login_required
-def download_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+def download_document(request: AuthenticatedHttpRequest, pk: int, document_pk: int) -> FileResponse:
     document = _document(pk, document_pk)
     access.require(permissions.can_download_document(request.user, document))
     return uploads.download_response(document.file, document.original_name)
@@ -357,7 +361,7 @@ def download_document(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 
 @login_required
 @require_POST
-def delete_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+def delete_document(request: AuthenticatedHttpRequest, pk: int, document_pk: int) -> HttpResponse:
     document = _document(pk, document_pk)
     access.require(permissions.can_manage_documents(request.user, document.organisation))
     document.delete_with_file()
@@ -367,7 +371,7 @@ def delete_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 
 @login_required
 @require_POST
-def verify(request: HttpRequest, pk: int) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(permissions.can_verify(request.user, organisation))
     services.verify(organisation, request.user)
@@ -378,7 +382,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @submissions.once_per_submission
 @require_POST
-def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+def add_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(permissions.can_verify(request.user, organisation))
     form = NoteForm(request.POST, areas=permissions.coordinated_areas_of(request.user, organisation))
@@ -392,7 +396,7 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def area_organisations(request: HttpRequest, code: str) -> HttpResponse:
+def area_organisations(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR))
     queryset = permissions.organisations_coordinated_by(request.user, area).for_listing()

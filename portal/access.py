@@ -15,10 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import AreaRole, WelfareArea
+from portal.models import AreaRole, AreaRoleQuerySet, WelfareArea
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import StrPromise
 
     from portal.models import User
 
@@ -30,7 +31,7 @@ Role = AreaRole.Role
 MFA_REQUIRED_ROLES = frozenset({Role.COORDINATOR, Role.DECISION_MAKER})
 
 # What each role may do, shown to the person in their workspace.
-ROLE_DUTIES = {
+ROLE_DUTIES: dict[str, StrPromise] = {
     Role.COORDINATOR: _(
         "Publishes grant calls, verifies organisations, assigns reviewers, records decisions and "
         "payments, manages family centres and agreements, and publishes reports."
@@ -42,7 +43,7 @@ ROLE_DUTIES = {
 }
 
 
-def active_roles(user: AnyUser) -> QuerySet[AreaRole]:
+def active_roles(user: AnyUser) -> AreaRoleQuerySet:
     """The user's area roles valid today, cached on the user object for this request."""
     if not user.is_authenticated:
         return AreaRole.objects.none()

@@ -15,19 +15,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.choices import BaseChoiceIterator
-from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import ActivityType, Municipality, Theme, WelfareArea
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 KEEP_SECONDS = 300
 REFERENCE_MODELS: tuple[type[Model], ...] = (Municipality, WelfareArea, Theme, ActivityType)
@@ -57,7 +59,7 @@ def html_attrs(attrs: dict[str, Any]) -> str:
 class FastSelect(forms.Select):
     """Django's <select>, written without a template per option; the blank choice in words."""
 
-    blank_label: str | Promise = CHOOSE
+    blank_label: StrOrPromise = CHOOSE
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
@@ -79,7 +81,7 @@ class FastSelect(forms.Select):
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
 
-    def _option(self, value: object, label: object, chosen: set[str]) -> str:
+    def _option(self, value: Any, label: Any, chosen: set[str]) -> str:
         text = "" if value is None else str(value)
         if text == "" and str(label) in DJANGO_BLANK_LABELS:
             label = self.blank_label
@@ -115,7 +117,7 @@ class ReferenceChoices(BaseChoiceIterator):
         for value, label, _markup in self.options():
             yield (value, label)
 
-    def markup(self, chosen: set[str], blank_label: str | Promise) -> list[str]:
+    def markup(self, chosen: set[str], blank_label: StrOrPromise) -> list[str]:
         """The <option> elements, with ``chosen`` selected."""
         parts = []
         if self.field.empty_label is not None:
@@ -126,7 +128,8 @@ class ReferenceChoices(BaseChoiceIterator):
         return parts
 
     def options(self) -> tuple[tuple[str, str, str], ...]:
-        queryset: QuerySet[Any] = self.field.queryset
+        queryset = self.field.queryset
+        assert queryset is not None  # only fields with a queryset get these choices
         if queryset.query.is_empty():
             return ()
         # The whole list is known by its model; a part of it by its query (which costs more to name).
@@ -144,7 +147,7 @@ class ReferenceChoices(BaseChoiceIterator):
         return found[1]
 
 
-def forget(**kwargs: object) -> None:
+def forget(**kwargs: Any) -> None:
     _built.clear()
 
 
@@ -224,8 +227,12 @@ def fast_widget_for(field: forms.BoundField) -> forms.Widget | FastRendering | N
     fast.is_required = widget.is_required
     fast.blank_label = getattr(field.form, "blank_label", CHOOSE)
     model_field = field.field
-    if isinstance(model_field, forms.ModelChoiceField) and model_field.queryset.model in REFERENCE_MODELS:
-        fast.choices = ReferenceChoices(model_field)  # type: ignore[assignment]
+    if (
+        isinstance(model_field, forms.ModelChoiceField)
+        and model_field.queryset is not None
+        and model_field.queryset.model in REFERENCE_MODELS
+    ):
+        fast.choices = ReferenceChoices(model_field)
     else:
         fast.choices = widget.choices
     return fast

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def send_later(address: str, language: str, template: str, context: dict[str, object]) -> None:
+def send_later(address: str, language: str, template: str, context: dict[str, Any]) -> None:
     """Write ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language`` and send them
     after the current transaction commits; a mail server that is down does not undo the change."""
     from portal.tasks import send_email

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +20,8 @@ class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's field, except that a number too large for a database key is refused as an invalid
     value: Django passes it on to the lookup, and SQLite cannot even take it as a parameter."""
 
-    def clean(self, value: object) -> object:
+    def clean(self, value: Any) -> QuerySet[Any]:
+        assert self.queryset is not None  # given when the field is made
         meta = self.queryset.model._meta
         key_field = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
         if isinstance(key_field, models.IntegerField) and isinstance(value, list | tuple):
@@ -29,7 +33,7 @@ class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-def _too_large(key: object) -> bool:
+def _too_large(key: Any) -> bool:
     try:
         return abs(int(str(key))) > LARGEST_KEY
     except ValueError:  # not a number at all, or too long to read as one: Django refuses it
@@ -63,7 +67,7 @@ class DeleteAccountForm(forms.Form):
         label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
-    def __init__(self, user: User, *args: object, **kwargs: object) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 

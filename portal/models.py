@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -13,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-def localized(obj: object, field: str = "name") -> str:
+def localized(obj: models.Model, field: str = "name") -> str:
     """The object's ``<field>_<language>`` in the active language, falling back to Finnish."""
     language = (get_language() or settings.LANGUAGE_CODE)[:2]
     return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_fi")
@@ -22,7 +23,7 @@ def localized(obj: object, field: str = "name") -> str:
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create(self, email: str, password: str | None, **fields: object) -> User:
+    def _create(self, email: str, password: str | None, **fields: Any) -> User:
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **fields)
@@ -30,12 +31,12 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **fields: object) -> User:
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
         fields.setdefault("is_staff", False)
         fields.setdefault("is_superuser", False)
         return self._create(email, password, **fields)
 
-    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> User:
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
         fields["is_staff"] = True
         fields["is_superuser"] = True
         return self._create(email, password, **fields)
@@ -54,6 +55,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
     objects = UserManager()
+    _active_area_roles: AreaRoleQuerySet  # set by portal.access.active_roles: the request's cache
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.db import models
@@ -33,7 +34,7 @@ def parse(value: str) -> Decimal | None:
 CENT = Decimal("0.01")
 
 
-def euros(value: object) -> str:
+def euros(value: Decimal | float | str | None) -> str:
     """``1 234,50 €`` in Finnish and Swedish, ``1,234.50 €`` in English: the separators of the
     reader's locale, grouped by thousands, rounded to the cent as a bookkeeper rounds. Written out
     by hand because long tables of amounts show it on every row."""
@@ -57,13 +58,13 @@ class MoneyField(forms.DecimalField):
         "invalid": _("Write the amount in euros, for example 1 200,50."),
     }
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("localize", True)
         super().__init__(**kwargs)
 
-    def to_python(self, value: object) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs: DecimalField derives IntegerField
         if value in self.empty_values:
             return None
         amount = parse(str(value).strip())
@@ -76,7 +77,7 @@ class MoneyField(forms.DecimalField):
         return {}
 
 
-def money_formfield(db_field: models.Field, **kwargs: object) -> forms.Field | None:
+def money_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
     """``formfield_callback`` for model forms: every euro amount gets a MoneyField."""
     if isinstance(db_field, models.DecimalField) and db_field.decimal_places == 2:
         return db_field.formfield(form_class=MoneyField, **kwargs)

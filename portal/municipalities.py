@@ -80,7 +80,7 @@ def _build(language: str) -> tuple[AreaGroup, ...]:
     )
 
 
-def forget(**kwargs: object) -> None:
+def forget(**kwargs: Any) -> None:
     _built.clear()
     _skeletons.clear()
 

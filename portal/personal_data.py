@@ -13,17 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import AreaRole, Submission, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Rows = list[dict[str, Any]]
 
@@ -40,7 +42,7 @@ class Declaration:
 
 
 # What must be done before an account can be deleted: (the thing, what to do first).
-Obligation = Callable[[User], list[tuple[Any, Promise]]]
+Obligation = Callable[[User], "list[tuple[Any, StrOrPromise]]"]
 
 DECLARATIONS: list[Declaration] = []
 OBLIGATIONS: list[Obligation] = []
@@ -75,7 +77,7 @@ def export(user: User) -> dict[str, Any]:
     return data
 
 
-def obligations_before_leaving(user: User) -> list[tuple[Any, Promise]]:
+def obligations_before_leaving(user: User) -> list[tuple[Any, StrOrPromise]]:
     return [found for check in OBLIGATIONS for found in check(user)]
 
 

@@ -8,6 +8,7 @@ off, which also switches on the HTTPS and cookie hardening below.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Literal
 
 import dj_database_url
 from celery.schedules import crontab
@@ -151,7 +152,7 @@ DATABASES = {"default": _database}
 CACHE_URL = env_str("CACHE_URL", "")
 
 
-def _cache(prefix: str) -> dict[str, object]:
+def _cache(prefix: str) -> dict[str, Any]:
     if CACHE_URL.startswith(("redis://", "rediss://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": prefix}
     return {
@@ -256,7 +257,7 @@ TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax", "Strict", "None", False] = "Lax"
 
 # --- Files ------------------------------------------------------------------------------------
 
@@ -272,7 +273,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # storage; one machine keeps them on its own disk under MEDIA_ROOT.
 PORTAL_S3_BUCKET = env_str("PORTAL_S3_BUCKET", "")
 if PORTAL_S3_BUCKET:
-    _default_storage: dict[str, object] = {
+    _default_storage: dict[str, Any] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": PORTAL_S3_BUCKET,
@@ -346,7 +347,7 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 # A job whose worker died (acks_late: never acknowledged) goes back to the queue after this many
 # seconds; the jobs are idempotent, so running it again finishes it exactly once.
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT * 2)
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):

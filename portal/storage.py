@@ -20,7 +20,7 @@ class PortalFileSystemStorage(FileSystemStorage):
         full_path = self.path(name)
         existed = os.path.lexists(full_path)
         try:
-            return super()._save(name, content)
+            return super()._save(name, content)  # type: ignore[misc]  # _save is missing from the stubs
         except OSError as error:
             # Django opens the file before writing it: a full disk leaves an empty or truncated
             # file that nothing refers to. Only a file this save created is removed.

@@ -80,7 +80,7 @@ def _succeeded(request: HttpRequest, response: HttpResponse) -> bool:
         return False
     pending = messages.get_messages(request)
     refused = any(message.level >= messages.ERROR for message in pending)
-    pending.used = False  # reading them must not drop them: the next page shows them
+    pending.used = False  # type: ignore[union-attr]  # the middleware's storage: a list only without it
     return not refused
 
 

@@ -11,7 +11,7 @@ from portal.models import WelfareArea
 
 
 @shared_task(ignore_result=False)
-def ping() -> dict[str, object]:
+def ping() -> dict[str, str | int]:
     """Prove that a worker runs the portal's code against the portal's database."""
     return {"database": connection.vendor, "areas": WelfareArea.objects.count()}
 

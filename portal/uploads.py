@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any, Self
 
 from django import forms
 from django.conf import settings
@@ -27,6 +27,9 @@ from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from portal.models import User
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 
@@ -152,7 +155,7 @@ def validate_upload(file: UploadedFile) -> str:
 class UploadField(forms.FileField):
     """A file field that accepts only what ``validate_upload`` accepts."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
         kwargs.setdefault(
             "help_text",
@@ -161,7 +164,7 @@ class UploadField(forms.FileField):
         )
         super().__init__(**kwargs)
 
-    def clean(self, data: object, initial: object = None) -> object:
+    def clean(self, data: Any, initial: Any = None) -> Any:
         file = super().clean(data, initial)
         if isinstance(file, UploadedFile):
             file.content_type = validate_upload(file)
@@ -175,7 +178,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleUploadField(forms.FileField):
     """Several files at once, each accepted only as ``validate_upload`` accepts it."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
         kwargs.setdefault(
             "help_text",
@@ -184,7 +187,7 @@ class MultipleUploadField(forms.FileField):
         )
         super().__init__(**kwargs)
 
-    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         files = [file for file in (data if isinstance(data, list | tuple) else [data]) if file]
         if self.required and not files:
             raise ValidationError(self.error_messages["required"], code="required")
@@ -210,24 +213,30 @@ class StoredFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    file: FieldFile  # each kind of file declares its FileField, with its own folder
 
     class Meta:
         abstract = True
 
     @classmethod
-    def store(cls, file: UploadedFile, user: object, **fields: object) -> StoredFile:
-        return cls.objects.create(file=file, original_name=file.name[:255], size=file.size, uploaded_by=user, **fields)
+    def store(cls, file: UploadedFile, user: User | None, **fields: Any) -> Self:
+        assert file.name is not None  # an uploaded file always has its name
+        return cls._default_manager.create(
+            file=file, original_name=file.name[:255], size=file.size, uploaded_by=user, **fields
+        )
 
     @transaction.atomic
     def delete_with_file(self) -> None:
         """Delete the row, and the file once the deletion is saved."""
         name, storage = self.file.name, self.file.storage
+        assert name is not None  # a stored row always has its file
         self.delete()
         transaction.on_commit(lambda: storage.delete(name))
 
 
 def download_response(file: FieldFile, download_name: str) -> FileResponse:
     """Serve a stored file as an attachment that the browser must not sniff or render inline."""
+    assert file.name is not None  # a stored file always has its name
     known = FILE_TYPES.get(extension_of(file.name))
     content_type = known.content_type if known else mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     try:

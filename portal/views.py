@@ -22,6 +22,7 @@ from django.views.i18n import set_language as django_set_language
 
 from portal import health, personal_data
 from portal.forms import DeleteAccountForm, ProfileForm
+from portal.http import AuthenticatedHttpRequest
 from portal.models import AreaRole, WelfareArea
 from portal.storage import StorageUnavailable
 
@@ -46,7 +47,7 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -59,14 +60,14 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_data(request: HttpRequest) -> JsonResponse:
+def my_data(request: AuthenticatedHttpRequest) -> JsonResponse:
     response = JsonResponse(personal_data.export(request.user), json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = 'attachment; filename="my-data-jarjestoportaali.json"'
     return response
 
 
 @login_required
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-    from django.utils.functional import Promise
+    from django_stubs_ext import StrOrPromise
 
 StatusT = TypeVar("StatusT", bound=str)
 ActorT = TypeVar("ActorT", bound=StrEnum)
@@ -34,7 +34,7 @@ class Transition(Generic[StatusT, ActorT]):
     sources: frozenset[StatusT]
     target: StatusT
     actors: frozenset[ActorT]
-    label: Promise
+    label: StrOrPromise
 
     def open_to(self, status: str, actors: Collection[ActorT]) -> bool:
         return status in self.sources and not self.actors.isdisjoint(actors)
@@ -51,7 +51,7 @@ def check(
     name: str,
     subject: HasStatus,
     actors: Collection[StrEnum],
-    wrong_state: Promise,
+    wrong_state: StrOrPromise,
 ) -> TransitionT | None:
     """The step to take, or None when it has been taken already (a double click is harmless).
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import factory
 from allauth.account.models import EmailAddress
@@ -61,13 +62,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def verified_email(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def verified_email(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         self.save()
         if create:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
     @classmethod
-    def operator(cls, totp: bool = True, **kwargs: object) -> User:
+    def operator(cls, totp: bool = True, **kwargs: Any) -> User:
         """An operator; like every operator at work, with two-factor authentication unless ``totp=False``."""
         user = cls(is_staff=True, is_superuser=True, **kwargs)
         if totp:
@@ -89,12 +90,12 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     verified_at = factory.LazyFunction(timezone.now)
 
     @classmethod
-    def unverified(cls, **kwargs: object) -> Organisation:
+    def unverified(cls, **kwargs: Any) -> Organisation:
         """Registered, and not yet checked by a coordinator."""
         return cls(verified_at=None, **kwargs)
 
     @classmethod
-    def unclaimed(cls, **kwargs: object) -> Organisation:
+    def unclaimed(cls, **kwargs: Any) -> Organisation:
         """As created from imported funding history: identifiers and a name, no members."""
         kwargs.setdefault("verified_at", None)
         return cls(
@@ -104,7 +105,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         )
 
     @classmethod
-    def in_area(cls, code: str, **kwargs: object) -> Organisation:
+    def in_area(cls, code: str, **kwargs: Any) -> Organisation:
         municipality = Municipality.objects.filter(area__code=code).order_by("code").first()
         return cls(home_municipality=municipality, **kwargs)
 
@@ -118,7 +119,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.MEMBER
 
     @classmethod
-    def admin(cls, **kwargs: object) -> Membership:
+    def admin(cls, **kwargs: Any) -> Membership:
         return cls(role=Membership.Role.ADMIN, **kwargs)
 
 
@@ -133,7 +134,7 @@ class AreaRoleFactory(factory.django.DjangoModelFactory):
     valid_from = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
 
     @factory.post_generation
-    def totp(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+    def totp(self, create: bool, extracted: bool | None, **kwargs: Any) -> None:
         """Coordinators and decision-makers at work have two-factor authentication (their roles
         demand it); ``totp=False`` builds one who has not set it up yet."""
         wanted = (
@@ -149,30 +150,30 @@ class AreaRoleFactory(factory.django.DjangoModelFactory):
             enable_totp(self.user)
 
     @classmethod
-    def coordinator(cls, **kwargs: object) -> AreaRole:
+    def coordinator(cls, **kwargs: Any) -> AreaRole:
         return cls(role=AreaRole.Role.COORDINATOR, **kwargs)
 
     @classmethod
-    def reviewer(cls, **kwargs: object) -> AreaRole:
+    def reviewer(cls, **kwargs: Any) -> AreaRole:
         return cls(role=AreaRole.Role.REVIEWER, **kwargs)
 
     @classmethod
-    def decision_maker(cls, **kwargs: object) -> AreaRole:
+    def decision_maker(cls, **kwargs: Any) -> AreaRole:
         return cls(role=AreaRole.Role.DECISION_MAKER, **kwargs)
 
     @classmethod
-    def councillor(cls, **kwargs: object) -> AreaRole:
+    def councillor(cls, **kwargs: Any) -> AreaRole:
         return cls(role=AreaRole.Role.COUNCILLOR, **kwargs)
 
     @classmethod
-    def expired(cls, **kwargs: object) -> AreaRole:
+    def expired(cls, **kwargs: Any) -> AreaRole:
         today = timezone.localdate()
         return cls(
             valid_from=today - datetime.timedelta(days=400), valid_to=today - datetime.timedelta(days=1), **kwargs
         )
 
     @classmethod
-    def future(cls, **kwargs: object) -> AreaRole:
+    def future(cls, **kwargs: Any) -> AreaRole:
         return cls(valid_from=timezone.localdate() + datetime.timedelta(days=10), **kwargs)
 
 
@@ -197,7 +198,7 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.MEMBER
 
     @classmethod
-    def expired(cls, **kwargs: object) -> Invitation:
+    def expired(cls, **kwargs: Any) -> Invitation:
         return cls(expires_at=timezone.now() - datetime.timedelta(minutes=1), **kwargs)
 
 
@@ -225,19 +226,19 @@ class GrantCallFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(lambda: _now() - datetime.timedelta(days=11))
 
     @factory.post_generation
-    def criteria(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def criteria(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             ScoringCriterion.objects.create(call=self, name_fi="Vaikuttavuus", weight=3)
             ScoringCriterion.objects.create(call=self, name_fi="Talous", weight=1)
 
     @classmethod
-    def closed(cls, **kwargs: object) -> GrantCall:
+    def closed(cls, **kwargs: Any) -> GrantCall:
         return cls(
             opens_at=_now() - datetime.timedelta(days=40), closes_at=_now() - datetime.timedelta(minutes=1), **kwargs
         )
 
     @classmethod
-    def unpublished(cls, **kwargs: object) -> GrantCall:
+    def unpublished(cls, **kwargs: Any) -> GrantCall:
         return cls(published_at=None, **kwargs)
 
 
@@ -256,7 +257,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     requested_amount = Decimal("20000")
 
     @factory.post_generation
-    def complete(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def complete(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted is not False:
             BudgetLine.objects.create(application=self, kind="expense", category="activities", amount=Decimal("20000"))
             ApplicationAttachment.objects.create(
@@ -268,7 +269,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             )
 
     @classmethod
-    def in_state(cls, status: str, **kwargs: object) -> Application:
+    def in_state(cls, status: str, **kwargs: Any) -> Application:
         """An application in ``status`` with what that state implies (decision, payment, report)."""
         application = cls(status=status, submitted_at=None if status == "draft" else _now(), **kwargs)
         if status in ("decided", "paid", "report_submitted", "report_returned", "closed"):
@@ -288,11 +289,11 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         return application
 
     @classmethod
-    def submitted(cls, **kwargs: object) -> Application:
+    def submitted(cls, **kwargs: Any) -> Application:
         return cls.in_state("submitted", **kwargs)
 
     @classmethod
-    def in_review(cls, **kwargs: object) -> Application:
+    def in_review(cls, **kwargs: Any) -> Application:
         return cls.in_state("in_review", **kwargs)
 
 
@@ -304,7 +305,7 @@ class FamilyCentreFactory(factory.django.DjangoModelFactory):
     name_fi = factory.Sequence(lambda n: f"Perhekeskus {n}")
 
     @classmethod
-    def with_ngo(cls, organisation: Organisation, **kwargs: object) -> FamilyCentre:
+    def with_ngo(cls, organisation: Organisation, **kwargs: Any) -> FamilyCentre:
         centre = cls(**kwargs)
         NetworkMember.objects.create(
             centre=centre, member_type="ngo", organisation=organisation, representative_name="Edustaja",
@@ -333,7 +334,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     valid_to = datetime.date(2027, 12, 31)
 
     @classmethod
-    def active_until(cls, valid_to: datetime.date, **kwargs: object) -> CooperationAgreement:
+    def active_until(cls, valid_to: datetime.date, **kwargs: Any) -> CooperationAgreement:
         return cls(status="active", valid_from=valid_to - datetime.timedelta(days=365), valid_to=valid_to, **kwargs)
 
 
@@ -352,6 +353,6 @@ class FamilyCentreActivityFactory(factory.django.DjangoModelFactory):
     contact = "kahvila@example.org"
 
     @factory.post_generation
-    def centres(self, create: bool, extracted: list[FamilyCentre] | None, **kwargs: object) -> None:
+    def centres(self, create: bool, extracted: list[FamilyCentre] | None, **kwargs: Any) -> None:
         if create and extracted:
             self.centres.set(extracted)

@@ -4,6 +4,7 @@ error summary of a page's forms."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from django import template
 from django.forms import BaseForm, BaseFormSet, BoundField
@@ -11,13 +12,16 @@ from django.utils.safestring import SafeString
 
 from portal.choices import fast_widget_for
 
+if TYPE_CHECKING:
+    from django.forms import Widget
+
 register = template.Library()
 
 
 @register.simple_tag
 def field_widget(field: BoundField) -> SafeString:
     described_by = []
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if field.help_text:
         described_by.append(f"{field.auto_id}_helptext")
     if field.errors:
@@ -25,7 +29,8 @@ def field_widget(field: BoundField) -> SafeString:
         attrs["aria-invalid"] = "true"
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
-    return field.as_widget(widget=fast_widget_for(field), attrs=attrs)
+    # A FastRendering stands in for the widget it renders: Django only calls its render.
+    return field.as_widget(widget=cast("Widget | None", fast_widget_for(field)), attrs=attrs)
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class Problem:
 
 
 @register.inclusion_tag("includes/error_summary.html")
-def error_summary(*forms: BaseForm | BaseFormSet) -> dict[str, object]:
+def error_summary(*forms: BaseForm | BaseFormSet) -> dict[str, list[Problem]]:
     """Every error of the forms and formsets of one page, each linking to its field, so that an
     error far down a long page is seen at the top."""
     problems: list[Problem] = []

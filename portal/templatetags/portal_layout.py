@@ -23,7 +23,7 @@ class ScrollsSidewaysNode(template.Node):
         self.nodelist = nodelist
 
     def render(self, context: template.Context) -> SafeString:
-        html = self.nodelist.render(context)
+        html: str = self.nodelist.render(context)
         # The region is named by the table's caption, which gets an id for it.
         caption = f"caption-{secrets.token_hex(4)}"
         html = CAPTION.sub(f'<caption id="{caption}"', html, count=1)
@@ -44,7 +44,8 @@ def scrolls_sideways(parser: Parser, token: Token) -> ScrollsSidewaysNode:
     """
     nodelist = parser.parse(("endscrolls_sideways",))
     parser.delete_first_token()
-    if not any(CAPTION.search(node.s) for node in nodelist.get_nodes_by_type(TextNode)):
+    texts = nodelist.get_nodes_by_type(TextNode)
+    if not any(CAPTION.search(node.s) for node in texts):  # type: ignore[attr-defined]  # stubs: list[Node]
         raise template.TemplateSyntaxError("The table in {% scrolls_sideways %} needs a <caption> to name it.")
     return ScrollsSidewaysNode(nodelist)
 
