@@ -37,23 +37,23 @@ def _activities_page(
     context: dict[str, Any],
     show_centre: bool = False,
 ) -> HttpResponse:
-    centres = Prefetch("centres", queryset=FamilyCentre.objects.order_by("name_fi"))
-    filters = ActivityFilter(
-        request.GET or None,
-        queryset=activities.select_related("organisation").prefetch_related(centres).order_by("name_fi", "pk"),
-        municipalities=municipalities,
-    )
-    # The same list for everyone: kept until an activity, a centre or an organisation changes.
+
+    def body() -> str:
+        centres = Prefetch("centres", queryset=FamilyCentre.objects.order_by("name_fi"))
+        filters = ActivityFilter(
+            request.GET or None,
+            queryset=activities.select_related("organisation").prefetch_related(centres).order_by("name_fi", "pk"),
+            municipalities=municipalities,
+        )
+        context = {"filter": filters, "activities": filters.qs, "show_centre": show_centre, "request": request}
+        return render_to_string("familycentre/includes/activities_body.html", context)
+
+    # The filters and the list are the same for everyone (a GET form has no CSRF token): kept until
+    # an activity, a centre, an organisation or a reference list changes.
     results = fragments.cached(
-        fragment,
-        request.GET,
-        ["activities", "organisations", "reference"],
-        lambda: render_to_string(
-            "familycentre/includes/activity_list.html",
-            {"activities": filters.qs, "show_centre": show_centre},
-        ),
+        fragment, request.GET, ["activities", "organisations", "reference"], body, vary_on=ActivityFilter.Meta.fields
     )
-    return render(request, template, {**context, "filter": filters, "results": results})
+    return render(request, template, {**context, "results": results})
 
 
 def area_centres(request: HttpRequest, code: str) -> HttpResponse:

@@ -805,6 +805,7 @@ def decisions(request: HttpRequest, code: str) -> HttpResponse:
         request.GET,
         ["decisions", "organisations", "reference"],
         lambda: render_to_string("grants/includes/decisions.html", _decisions_context(request, area)),
+        vary_on=("year", "page"),
     )
     return render(request, "grants/decisions.html", {"area": area, "results": results})
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Sum
+from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from familycentre.models import CooperationAgreement, FamilyCentre
@@ -14,7 +18,7 @@ from familycentre.services import REMINDER_DAYS
 from funding import figures
 from grants.models import Application, Decision, GrantCall, Status
 from organisations.models import Organisation
-from portal import charts
+from portal import charts, fragments
 from portal.models import Theme, WelfareArea
 
 
@@ -24,30 +28,40 @@ def years_offered(year: int) -> list[int]:
 
 
 @dataclass
-class Dashboard:
-    area: WelfareArea
-    year: int
-    years: list[int]
+class OrganisationFigures:
     organisations: int
     by_theme: list[tuple[str, int]]
     by_kind: list[tuple[str, int]]
+
+    def theme_chart(self) -> str:
+        return charts.bar_chart(_("Organisations by theme"), self.by_theme)
+
+
+@dataclass
+class GrantFigures:
     calls: list[GrantCall]
     appropriation: Decimal
     decided_total: Decimal
     by_status: list[tuple[str, int]]
-    continuity: figures.Figures | None  # as the latest job computed them; None until one has
-    centres_without_ngo: list[FamilyCentre]
-    ending_agreements: list[CooperationAgreement]
-
-    def theme_chart(self) -> str:
-        return charts.bar_chart(_("Organisations by theme"), self.by_theme)
 
     def status_chart(self) -> str:
         return charts.bar_chart(_("Applications by status"), self.by_status, colour="#2e7d32")
 
 
-def build(area: WelfareArea, year: int | None = None) -> Dashboard:
-    year = year or timezone.localdate().year
+@dataclass
+class Dashboard:
+    """What the dashboard shows every time; the organisation and grant figures are sections of
+    their own, which the view keeps as fragments until their data changes."""
+
+    area: WelfareArea
+    year: int
+    years: list[int]
+    continuity: figures.Figures | None  # as the latest job computed them; None until one has
+    centres_without_ngo: list[FamilyCentre]
+    ending_agreements: list[CooperationAgreement]
+
+
+def organisation_figures(area: WelfareArea) -> OrganisationFigures:
     organisations = Organisation.objects.operating_in(area)
     themes = (
         Theme.objects.filter(organisations__in=organisations).annotate(count=Count("organisations", distinct=True))
@@ -58,6 +72,14 @@ def build(area: WelfareArea, year: int | None = None) -> Dashboard:
         (str(kinds[row["kind"]]), row["count"])
         for row in organisations.values("kind").annotate(count=Count("pk")).order_by("kind")
     ]
+    return OrganisationFigures(
+        organisations=sum(count for _kind, count in by_kind),
+        by_theme=[(theme.name, theme.count) for theme in themes],
+        by_kind=by_kind,
+    )
+
+
+def grant_figures(area: WelfareArea, year: int) -> GrantFigures:
     calls = list(GrantCall.objects.in_area(area).filter(funding_year=year).order_by("closes_at"))
     statuses = dict(Status.choices)
     by_status = [
@@ -65,20 +87,21 @@ def build(area: WelfareArea, year: int | None = None) -> Dashboard:
         for row in Application.objects.in_area(area).filter(call__funding_year=year).submitted()
         .values("status").annotate(count=Count("pk")).order_by("status")
     ]  # fmt: skip
+    decided = Decision.objects.granted().filter(application__call__in=calls).aggregate(total=Sum("amount"))
+    return GrantFigures(
+        calls=calls,
+        appropriation=sum((call.budget for call in calls), Decimal(0)),
+        decided_total=decided["total"] or Decimal(0),
+        by_status=by_status,
+    )
+
+
+def build(area: WelfareArea, year: int | None = None) -> Dashboard:
+    year = year or timezone.localdate().year
     return Dashboard(
         area=area,
         year=year,
         years=years_offered(year),
-        organisations=organisations.count(),
-        by_theme=[(theme.name, theme.count) for theme in themes],
-        by_kind=by_kind,
-        calls=calls,
-        appropriation=sum((call.budget for call in calls), Decimal(0)),
-        decided_total=Decision.objects.granted()
-        .filter(application__call__in=calls)
-        .aggregate(total=Sum("amount"))["total"]
-        or Decimal(0),
-        by_status=by_status,
         continuity=figures.latest(area, year),
         centres_without_ngo=[
             c
@@ -91,3 +114,30 @@ def build(area: WelfareArea, year: int | None = None) -> Dashboard:
             .select_related("centre", "organisation")
         ),
     )
+
+
+def sections(area: WelfareArea, year: int) -> dict[str, SafeString]:
+    """The lead, the organisation and the grant sections as HTML. The same for everyone who may
+    see the dashboard (the view checks that every time), so they are kept until an organisation,
+    a call, a decision or a submitted application changes."""
+    no_query = QueryDict()
+    organisations = functools.partial(organisation_figures, area)
+
+    def lead() -> str:
+        return render_to_string("workspace/includes/dashboard_lead.html", {"year": year, "section": organisations()})
+
+    def organisations_section() -> str:
+        return render_to_string("workspace/includes/dashboard_organisations.html", {"section": organisations()})
+
+    def grants_section() -> str:
+        return render_to_string("workspace/includes/dashboard_grants.html", {"section": grant_figures(area, year)})
+
+    return {
+        "lead": fragments.cached(f"dashboard-lead:{area.code}:{year}", no_query, ["organisations"], lead),
+        "organisations_section": fragments.cached(
+            f"dashboard-organisations:{area.code}", no_query, ["organisations", "reference"], organisations_section
+        ),
+        "grants_section": fragments.cached(
+            f"dashboard-grants:{area.code}:{year}", no_query, ["decisions"], grants_section
+        ),
+    }

@@ -63,6 +63,7 @@ def area_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
         {
             "board": board,
             "area": area,
+            **dashboard.sections(area, board.year),
             "latest_report": funding_permissions.latest_published_report(request.user, area),
             "figures_report": figures_report
             if figures_report and funding_permissions.can_view_report(request.user, figures_report)

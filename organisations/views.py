@@ -36,6 +36,9 @@ from portal.models import WelfareArea
 from portal.workflow import show_refusal
 
 PAGE_SIZE = 25
+# The directory's filters that choose from fixed lists, and the page: the results they select are
+# kept (a free-text search is not).
+DIRECTORY_CHOICES = ("area", "municipality", "theme", "activity_type", "language", "kind", "page")
 
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
@@ -43,17 +46,17 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
 
 
 def directory(request: HttpRequest) -> HttpResponse:
-    filters = OrganisationFilter(request.GET or None, queryset=Organisation.objects.not_closed().for_listing())
-    # The results are the same for everyone: kept until an organisation or a reference list changes.
+    def body() -> str:
+        filters = OrganisationFilter(request.GET or None, queryset=Organisation.objects.not_closed().for_listing())
+        context = {"filter": filters, "page": paginate(request, filters.qs), "request": request}
+        return render_to_string("organisations/includes/directory_body.html", context)
+
+    # The filters and results are the same for everyone (a GET form has no CSRF token): kept until
+    # an organisation or a reference list changes.
     results = fragments.cached(
-        "directory",
-        request.GET,
-        ["organisations", "reference"],
-        lambda: render_to_string(
-            "organisations/includes/organisation_list.html", {"page": paginate(request, filters.qs), "request": request}
-        ),
+        "directory", request.GET, ["organisations", "reference"], body, vary_on=DIRECTORY_CHOICES
     )
-    return render(request, "organisations/directory.html", {"filter": filters, "results": results})
+    return render(request, "organisations/directory.html", {"results": results})
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:

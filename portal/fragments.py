@@ -2,15 +2,21 @@
 
 A public list (the directory, an area's published decisions, its activities for families) is read
 far more often than its data changes, and rendering it is most of the page's time. Its rendered
-results are kept in the cache under the current versions of the data it shows ("topics"); saving
-or deleting a model of a topic gives the topic a new version once the transaction commits, so the
-next reader renders afresh. Nothing else is invalidated: a saved draft or a login leaves the
-directory's fragments in place.
+results are kept under the current versions of the data it shows ("topics"); saving or deleting a
+model of a topic gives the topic a new version once the transaction commits, so the next reader
+renders afresh. Nothing else is invalidated: a saved draft or a login leaves the directory's
+fragments in place.
+
+The versions are a few keys in the shared cache (Redis), so every process sees a change at once;
+the fragments are kept in each process's own memory (the ``fragments`` cache, a bounded number of
+entries), so that a flood of distinct queries cannot fill the shared cache that holds the rate
+limits. Only choices from fixed lists select a fragment; a free-text search is rendered and not
+kept.
 
 Only what is the same for every visitor is kept: no form with a CSRF token, nothing about the
 signed-in person. The view itself still runs every time (its 404s, its access checks, the layout
-with the person's own navigation). When the cache is unreachable the fragment is rendered as if
-nothing were kept; a version bump lost that way is bounded by ``FRAGMENT_SECONDS``.
+with the person's own navigation). When the shared cache is unreachable the fragment is rendered
+as if nothing were kept; a version renewal lost that way lasts at most ``FRAGMENT_SECONDS``.
 """
 
 from __future__ import annotations
@@ -18,9 +24,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import QueryDict
@@ -30,6 +37,8 @@ from django.utils.translation import get_language
 logger = logging.getLogger(__name__)
 
 FRAGMENT_SECONDS = 300
+# Fragments rendered by other code (templates change with a release) are never shown.
+RELEASE = settings.PORTAL_RELEASE or uuid.uuid4().hex
 
 
 def version_key(topic: str) -> str:
@@ -39,7 +48,7 @@ def version_key(topic: str) -> str:
 def bump(*topics: str) -> None:
     """New versions for ``topics``: every fragment that shows them is rendered afresh."""
     try:
-        cache.set_many({version_key(topic): uuid.uuid4().hex for topic in topics}, timeout=None)
+        caches["fragment-versions"].set_many({version_key(topic): uuid.uuid4().hex for topic in topics}, timeout=None)
     except Exception:
         logger.warning("Could not renew the fragment versions of %s", topics, exc_info=True)
 
@@ -61,21 +70,33 @@ def track(model: type[models.Model], *topics: str, when: Callable[[models.Model]
 
 def _versions(topics: Iterable[str]) -> list[str]:
     keys = [version_key(topic) for topic in topics]
-    found = cache.get_many(keys)
+    versions = caches["fragment-versions"]
+    found = versions.get_many(keys)
     missing = {key: uuid.uuid4().hex for key in keys if key not in found}
     if missing:
-        cache.set_many(missing, timeout=None)
+        versions.set_many(missing, timeout=None)
     return [found.get(key) or missing[key] for key in keys]
 
 
-def cached(name: str, query: QueryDict, topics: Iterable[str], render: Callable[[], str]) -> SafeString:
+def cached(
+    name: str,
+    query: QueryDict,
+    topics: Iterable[str],
+    render: Callable[[], str],
+    vary_on: Collection[str] = (),
+) -> SafeString:
     """The fragment ``name`` for this query string in the active language, from the cache while
-    the ``topics`` it shows are unchanged; otherwise ``render()``, kept."""
+    the ``topics`` it shows are unchanged; otherwise ``render()``, kept. Only the parameters in
+    ``vary_on`` (filters with a fixed set of values, the page) select a fragment: a request with
+    any other (a free-text search) is rendered and not kept."""
+    if any(value for key, values in query.lists() if key not in vary_on for value in values):
+        return mark_safe(render())  # noqa: S308 - rendered by a template with autoescape
     identity = "&".join(sorted(f"{key}={value}" for key, values in query.lists() for value in values))
+    cache = caches["fragments"]
     try:
         versions = "".join(_versions(topics))
         digest = hashlib.sha256(f"{identity}|{versions}".encode()).hexdigest()[:40]
-        key = f"fragment:{name}:{get_language()}:{digest}"
+        key = f"fragment:{RELEASE}:{name}:{get_language()}:{digest}"
         html = cache.get(key)
     except Exception:
         logger.warning("The fragment cache is not reachable", exc_info=True)

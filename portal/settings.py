@@ -162,7 +162,19 @@ def _cache(prefix: str) -> dict[str, Any]:
     }
 
 
-CACHES = {"default": _cache("security"), "sessions": _cache("sessions")}
+CACHES = {
+    "default": _cache("security"),
+    "sessions": _cache("sessions"),
+    # The versions of what public fragments show (a few keys), shared by every process...
+    "fragment-versions": _cache("fragment-versions"),
+    # ...and the fragments themselves, in each process's own memory: bounded there, so that no
+    # flood of distinct queries can fill the shared cache that holds the rate limits.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PORTAL_FRAGMENTS_PER_PROCESS", 500)},
+    },
+}
 # Sessions are read from the cache and written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_CACHE_ALIAS = "sessions"
@@ -226,6 +238,9 @@ PORTAL_REQUIRE_STAFF_MFA = env_bool("PORTAL_REQUIRE_STAFF_MFA", not DEMO_MODE)
 # `make run` serves the demo at, on the port it was given.
 _RUN_PORT = env_int("PORT", 8000)
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", f"http://127.0.0.1:{_RUN_PORT}").rstrip("/")
+# The release running (e.g. the git commit): cached page fragments of another release are not used.
+# Without it each process keeps its own, so a deployment never shows fragments of the code before.
+PORTAL_RELEASE = env_str("PORTAL_RELEASE", "")
 
 # --- Email ------------------------------------------------------------------------------------
 

@@ -51,7 +51,7 @@ def _fresh_cache_and_fast_hashing(settings: Settings) -> Iterator[None]:
     """Rate limits live in the cache: give every test its own, so tests cannot trip each other."""
     settings.CACHES = {
         alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
-        for alias in ("default", "sessions")
+        for alias in ("default", "sessions", "fragment-versions", "fragments")
     }
     # Hashing passwords slowly protects production, not tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -121,11 +121,12 @@ def test_a_chosen_reference_option_is_marked_selected(client):
     assert chosen == [("853", "Turku")]
 
 
-def test_a_renamed_municipality_shows_its_new_name_at_once(client):
+def test_a_renamed_municipality_shows_its_new_name_at_once(client, django_capture_on_commit_callbacks):
     turku = Municipality.objects.get(code="853")
     client.get(reverse("organisations:directory"))  # the list is built and kept
-    turku.name_fi = "Turku (uusi nimi)"
-    turku.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        turku.name_fi = "Turku (uusi nimi)"
+        turku.save()
     try:
         html = client.get(reverse("organisations:directory")).content.decode()
         assert ("853", "Turku (uusi nimi)", False) in options(html, "municipality")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -63,7 +63,7 @@ def test_directory_is_paginated(client):
 
 
 def count_queries(client, **filters: str) -> int:
-    cache.clear()  # the queries of rendering the results, not of reading them from the cache
+    caches["fragments"].clear()  # the queries of rendering the results, not of reading them from the cache
     with CaptureQueriesContext(connection) as queries:
         assert client.get(DIRECTORY, filters).status_code == 200
     return len(queries)

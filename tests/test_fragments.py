@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 
 from grants import services
@@ -45,12 +45,13 @@ def test_a_saved_draft_keeps_the_public_lists_but_a_decision_renews_them(
     applied = ApplicationFactory.in_review(call=draft.call, title="Päätettävä hanke", requested_amount=5000)
     decisions = reverse("grants:decisions", kwargs={"code": "05"})
     client.get(decisions)
-    versions = cache.get_many([version_key(topic) for topic in ("decisions", "organisations", "reference")])
+    shared = caches["fragment-versions"]
+    versions = shared.get_many([version_key(topic) for topic in ("decisions", "organisations", "reference")])
     assert len(versions) == 3
     with django_capture_on_commit_callbacks(execute=True):
         draft.title = "Luonnos, tallennettu uudelleen"
         draft.save()
-    assert cache.get_many(list(versions)) == versions  # nothing on a public page changed
+    assert shared.get_many(list(versions)) == versions  # nothing on a public page changed
     coordinator = AreaRoleFactory.coordinator(area=area("05")).user
     with django_capture_on_commit_callbacks(execute=True):
         services.decide(
@@ -79,5 +80,13 @@ def test_without_the_cache_the_lists_are_rendered_as_usual(client, monkeypatch):
 
             return fail
 
-    monkeypatch.setattr("portal.fragments.cache", Unreachable())
+    monkeypatch.setattr("portal.fragments.caches", {"fragment-versions": Unreachable(), "fragments": Unreachable()})
     assert "Aina Näkyvä ry" in directory(client)
+
+
+def test_a_free_text_search_is_not_kept(client):
+    for number in range(5):
+        client.get(reverse("organisations:directory"), {"q": f"haku {number}"})
+    assert len(caches["fragments"]._cache) == 0
+    client.get(reverse("organisations:directory"), {"area": "05", "q": ""})
+    assert len(caches["fragments"]._cache) == 1
