@@ -91,17 +91,15 @@ class AccessibilityFeedbackForm(forms.ModelForm):
             "email": _("We answer to this address."),
             "page": _("For example its address or title."),
         }
+        error_messages = {
+            "email": {"required": _("Write your email address, so that we can answer you.")},
+            "message": {"required": _("Write your feedback.")},
+        }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "message": forms.Textarea(attrs={"rows": 6}),
         }
-
-    def clean_message(self) -> str:
-        message = self.cleaned_data["message"].strip()
-        if not message:
-            raise ValidationError(_("Write your feedback."), code="required")
-        return message
 
 
 class MunicipalitySearchForm(forms.Form):
