@@ -217,7 +217,14 @@ def test_the_front_page_lists_the_open_calls(client):
 
 @pytest.mark.parametrize(
     ("language", "typed", "code"),
-    [("sv", "Esbo", "049"), ("fi", "esbo", "049"), ("fi", "  ESPOO ", "049"), ("sv", "åbo", "853"), ("en", "Turku", "853")],
+    [
+        ("sv", "Esbo", "049"),
+        ("fi", "esbo", "049"),
+        ("fi", "  ESPOO ", "049"),
+        ("sv", "åbo", "853"),
+        ("en", "Turku", "853"),
+        ("fi", "MÄNTTÄ-VILPPULA", "508"),
+    ],
 )
 def test_a_municipality_typed_in_finnish_or_swedish_leads_to_its_page(client, language, typed, code):
     client.cookies["django_language"] = language
