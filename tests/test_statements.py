@@ -272,3 +272,8 @@ def test_the_municipality_page_shows_its_activities_organisations_and_the_areas_
 def test_a_municipality_page_that_does_not_exist_is_not_found(client):
     assert client.get(reverse("municipality", kwargs={"code": "999"})).status_code == 404
     assert client.get("/municipalities/%00/").status_code == 404
+
+
+def test_the_area_page_links_each_municipality_to_its_page_for_families(client):
+    html = page(client, "portal:area_detail", "sv", code="05")
+    assert f'<a href="{reverse("municipality", kwargs={"code": "853"})}">Åbo</a>' in html

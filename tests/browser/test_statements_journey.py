@@ -66,8 +66,9 @@ def test_the_statements_are_reached_from_the_footer_and_feedback_is_confirmed(ne
     page = ui.goto("/organisations/")
     ui.check()
     footer = page.locator("footer")
-    footer.get_by_role("link", name="Tietosuojaseloste" if finnish else "Dataskyddsbeskrivning").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Tietosuojaseloste" if finnish else "Dataskyddsbeskrivning")
+    privacy = "Tietosuojaseloste" if finnish else "Dataskyddsbeskrivning"
+    footer.get_by_role("link", name=privacy).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(privacy)
     expect(page.get_by_text("Tietosuojavaltuutetun toimisto" if finnish else "Dataombudsmannens byrå")).to_be_visible()
     ui.check()
     assert_no_sideways_scroll(page)
@@ -85,7 +86,8 @@ def test_the_statements_are_reached_from_the_footer_and_feedback_is_confirmed(ne
     expect(page.locator(".error-summary")).to_be_visible()
     ui.check()
     page.get_by_label("Sähköpostiosoitteesi" if finnish else "Din e-postadress").fill("maija@example.org")
-    page.get_by_label("Mitä oli vaikea käyttää" if finnish else "Vad var svårt att använda").fill("Kuvat ilman tekstiä.")
+    question = "Mitä oli vaikea käyttää" if finnish else "Vad var svårt att använda"
+    page.get_by_label(question).fill("Kuvat ilman tekstiä.")
     page.get_by_role("button", name=send).click()
     expect(page.get_by_role("status")).to_contain_text("Kiitos." if finnish else "Tack.")
     ui.check()
