@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from portal import emails, personal_data
 from portal.models import AccessibilityFeedback, User
@@ -39,19 +41,50 @@ def record_feedback(feedback: AccessibilityFeedback) -> AccessibilityFeedback:
     return feedback
 
 
+# What the privacy notice calls each section of a person's data (``portal.personal_data``); a test
+# fails when an app declares a section without a name here.
+SECTIONS: dict[str, Promise] = {
+    "email_addresses": _("Your email addresses"),
+    "area_roles": _("Your roles in the wellbeing areas"),
+    "two_factor_authentication": _("Your two-factor authentication"),
+    "forms_sent": _("Records of the forms you sent, which keep a form from being handled twice"),
+    "administration_log": _("What you changed in the administration as an operator"),
+    "memberships": _("Your memberships in organisations"),
+    "join_requests": _("Your requests to join organisations"),
+    "join_requests_decided": _("Requests to join that you decided"),
+    "invitations": _("Invitations you sent or accepted"),
+    "documents_uploaded": _("Documents you uploaded for an organisation"),
+    "coordinator_notes_written": _("Notes you wrote as a coordinator"),
+    "organisations_verified_or_closed": _("Organisations you verified, asked to close or closed"),
+    "applications": _("Applications you created or sent"),
+    "application_events": _("Messages, notes and status changes of applications"),
+    "attachments_uploaded": _("Attachments you uploaded"),
+    "reviews": _("Reviews you were assigned or assigned to others"),
+    "decisions": _("Decisions you recorded or confirmed"),
+    "payments_recorded": _("Payments you recorded"),
+    "reports_on_use_of_funds": _("Reports on the use of funds you sent"),
+    "calls_created": _("Calls for grants you created"),
+    "continuity_reports": _("Continuity reports you requested or published"),
+    "funding_imports": _("Funding history you imported"),
+    "agreements": _("Cooperation agreements you drafted, sent, signed or ended"),
+    "activities_listed": _("Family-centre activities you listed"),
+}
+
+
 @dataclass(frozen=True)
 class Holding:
-    """One kind of row the portal keeps about a person, and what deleting the account does to it."""
+    """One section of what the portal keeps about a person, and what deleting the account does to it."""
 
     what: str
     kept: bool
 
 
 def holdings() -> list[Holding]:
-    """What every app declares it holds about a person (``portal.personal_data``), one line per
-    kind of row, so that the privacy notice lists what the code keeps."""
-    seen: dict[str, bool] = {}
+    """What every app declares it holds about a person (``portal.personal_data``), in the order
+    declared, so that the privacy notice lists what the code keeps."""
+    found: dict[str, Holding] = {}
     for declaration in personal_data.DECLARATIONS:
-        name = str(declaration.model._meta.verbose_name_plural)
-        seen[name] = seen.get(name, False) or declaration.kept
-    return [Holding(name[:1].upper() + name[1:], kept) for name, kept in sorted(seen.items())]
+        if declaration.section not in found:
+            name = str(SECTIONS.get(declaration.section) or declaration.model._meta.verbose_name_plural)
+            found[declaration.section] = Holding(name[:1].upper() + name[1:], declaration.kept)
+    return list(found.values())

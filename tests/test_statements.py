@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import personal_data, statements
 from portal.models import AccessibilityFeedback, ControllerDetails, Municipality
 from tests.factories import (
     FamilyCentreActivityFactory,
@@ -173,8 +174,12 @@ def test_the_privacy_notice_says_what_it_must_and_links_to_the_rights(client):
     for name in ("portal:my_data", "portal:delete_account", "portal:profile"):
         assert f'href="{reverse(name)}"' in html
     # What the apps declare they hold about a person, and what deleting the account does.
-    assert "Memberships deleted" in shown
-    assert "Applications kept, with your name removed" in shown
+    assert "Your memberships in organisations deleted" in shown
+    assert "Applications you created or sent kept, with your name removed" in shown
+
+
+def test_every_section_of_a_persons_data_has_a_name_in_the_privacy_notice():
+    assert {d.section for d in personal_data.DECLARATIONS} - statements.SECTIONS.keys() == set()
 
 
 def test_the_operator_enters_the_controller_and_the_notice_names_it_in_the_readers_language(client):
