@@ -26,7 +26,7 @@ class NavItem:
 def items_for(request: HttpRequest) -> list[NavItem]:
     user = request.user
     items = [
-        NavItem(_("Home"), reverse("portal:home")),
+        NavItem(_("Home"), reverse("home")),
         NavItem(_("Grant calls"), reverse("grants:calls")),
         NavItem(_("Organisations"), reverse("organisations:directory")),
         NavItem(_("Wellbeing areas"), reverse("portal:area_list")),

@@ -23,6 +23,8 @@ workspace_patterns = (
 )
 
 urlpatterns = [
+    path("", views.front_page, name="home"),
+    path("municipalities/<str:code>/", views.municipality_page, name="municipality"),
     path("", include("portal.urls")),
     path("", include(workspace_patterns)),
     path("", include("organisations.urls")),

@@ -1,10 +1,25 @@
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from portal.models import ActivityType, AreaRole, Municipality, Theme, User, WelfareArea
+from portal.models import (
+    AccessibilityFeedback,
+    ActivityType,
+    AreaRole,
+    ControllerDetails,
+    Municipality,
+    Theme,
+    User,
+    WelfareArea,
+)
 
 
 class AreaRoleInline(admin.TabularInline):
@@ -54,3 +69,41 @@ class MunicipalityAdmin(admin.ModelAdmin):
 class ReferenceListAdmin(admin.ModelAdmin):
     list_display = ["code", "name_fi", "name_sv", "name_en"]
     search_fields = ["code", "name_fi", "name_sv", "name_en"]
+
+
+@admin.register(AccessibilityFeedback)
+class AccessibilityFeedbackAdmin(admin.ModelAdmin):
+    """The operators read the feedback here and mark it answered (within 14 days, Act 306/2019)."""
+
+    list_display = ["created_at", "email", "language", "answer_by", "answered_at"]
+    list_filter = [("answered_at", admin.EmptyFieldListFilter), "language"]
+    search_fields = ["email", "name", "message"]
+    readonly_fields = ["created_at", "name", "email", "page", "message", "language"]
+    fields = ["created_at", "name", "email", "language", "page", "message", "answered_at"]
+    actions = ["mark_answered"]
+
+    @admin.display(description=_("answer by"))
+    def answer_by(self, feedback: AccessibilityFeedback) -> datetime.datetime:
+        return feedback.answer_by
+
+    @admin.action(description=_("Mark the chosen feedback answered"))
+    def mark_answered(self, request: HttpRequest, queryset: QuerySet[AccessibilityFeedback]) -> None:
+        count = queryset.filter(answered_at__isnull=True).update(answered_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%(count)s message marked answered.", "%(count)s messages marked answered.", count)
+            % {"count": count},
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # feedback comes from the form
+
+
+@admin.register(ControllerDetails)
+class ControllerDetailsAdmin(admin.ModelAdmin):
+    """The controller named by the privacy notice: one row."""
+
+    list_display = ["name_fi", "email", "dpo_email", "updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not ControllerDetails.objects.exists()

@@ -10,7 +10,8 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import User
+from portal.models import AccessibilityFeedback, Municipality, User
+from portal.municipalities import find_by_name
 
 # The largest key a database integer column holds.
 LARGEST_KEY = 2**63 - 1
@@ -76,3 +77,53 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."), code="wrong_password")
         return password
+
+
+class AccessibilityFeedbackForm(forms.ModelForm):
+    """Feedback on the portal's accessibility: the sender's email is required, to answer it."""
+
+    class Meta:
+        model = AccessibilityFeedback
+        fields = ["name", "email", "page", "message"]
+        labels = {
+            "name": _("Your name"),
+            "email": _("Your email address"),
+            "page": _("The page or service your feedback is about"),
+            "message": _("What did you find difficult to use, or what content could you not reach?"),
+        }
+        help_texts = {
+            "email": _("We answer to this address."),
+            "page": _("For example its address or title."),
+        }
+        error_messages = {
+            "email": {"required": _("Write your email address, so that we can answer you.")},
+            "message": {"required": _("Write your feedback.")},
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "message": forms.Textarea(attrs={"rows": 6}),
+        }
+
+
+class MunicipalitySearchForm(forms.Form):
+    """The front page's question: where do you live? A municipality's Finnish or Swedish name."""
+
+    municipality = forms.CharField(
+        label=_("Your municipality"),
+        max_length=100,
+        help_text=_("In Finnish or in Swedish, for example Espoo or Esbo."),
+        error_messages={"required": _("Write the name of your municipality.")},
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2", "list": "municipality-names"}),
+    )
+
+    def clean_municipality(self) -> Municipality:
+        typed = self.cleaned_data["municipality"]
+        found = find_by_name(typed)
+        if found is None:
+            raise ValidationError(
+                _("No municipality is called “%(name)s”. Check the spelling, or choose a name from the list."),
+                code="unknown",
+                params={"name": typed.strip()},
+            )
+        return found

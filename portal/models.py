@@ -237,3 +237,63 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class AccessibilityFeedback(models.Model):
+    """A message sent with the accessibility statement's feedback form (Act 306/2019 § 15). The
+    operators are emailed and must answer within 14 days."""
+
+    ANSWER_WITHIN = datetime.timedelta(days=14)
+
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), max_length=254)
+    message = models.TextField(_("message"), max_length=5000)
+    page = models.CharField(_("page the feedback is about"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("accessibility feedback")
+        verbose_name_plural = _("accessibility feedback")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.email}"
+
+    @property
+    def answer_by(self) -> datetime.datetime:
+        return self.created_at + self.ANSWER_WITHIN
+
+
+class ControllerDetails(models.Model):
+    """Who is the controller of the portal's personal data (the wellbeing services county that
+    operates it), as the privacy notice names it. One row, kept by the operators in the admin; the
+    notice shows general wording until it is filled in."""
+
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200)
+    business_id = models.CharField(_("Business ID"), max_length=9, blank=True)
+    address = models.TextField(_("postal address"), max_length=500, blank=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    dpo_name = models.CharField(_("data protection officer"), max_length=200, blank=True)
+    dpo_email = models.EmailField(_("data protection officer's email"), max_length=254, blank=True)
+    dpo_phone = models.CharField(_("data protection officer's phone"), max_length=50, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("controller's details")
+        verbose_name_plural = _("controller's details")
+
+    def __str__(self) -> str:
+        return self.name_fi
+
+    @property
+    def name(self) -> str:
+        return localized(self)
+
+    @classmethod
+    def current(cls) -> ControllerDetails | None:
+        """The operator's row, or None while nothing has been entered."""
+        return cls.objects.order_by("pk").first()

@@ -9,6 +9,7 @@ in the others within that time).
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -90,6 +91,32 @@ for _model in (Municipality, WelfareArea):
     post_delete.connect(forget, sender=_model, dispatch_uid=f"forget-area-groups-{_model.__name__}-delete")
 # Migrations (and the test database being emptied) replace the reference data wholesale.
 post_migrate.connect(forget, dispatch_uid="forget-area-groups-migrate")
+
+
+def _comparable(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).casefold().replace("-", " - ").split())
+
+
+def find_by_name(text: str, language: str | None = None) -> Municipality | None:
+    """The municipality named ``text`` in Finnish or in Swedish, whatever its case and spacing
+    ("esbo", "ESPOO", "Mänttä-Vilppula"). A name written the same in both languages is one town;
+    where a name could mean two, the one named so in ``language`` (the active one) wins."""
+    wanted = _comparable(text)
+    if not wanted:
+        return None
+    own = f"name_{(language or get_language() or 'fi')[:2]}"
+    found = [
+        m
+        for m in Municipality.objects.select_related("area")
+        if wanted in (_comparable(m.name_fi), _comparable(m.name_sv))
+    ]
+    found.sort(key=lambda m: _comparable(getattr(m, own, "") or m.name_fi) != wanted)
+    return found[0] if found else None
+
+
+def names(language: str | None = None) -> list[str]:
+    """Every municipality's name in ``language`` (Finnish where it has none), in alphabetical order."""
+    return sorted((name for group in area_groups(language) for _key, name in group.municipalities), key=_sort_key)
 
 
 class MunicipalityPicker(forms.Widget):

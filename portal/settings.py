@@ -206,7 +206,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # a login (an invitation) is opened after it.
 ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_LOGOUT_REDIRECT_URL = "portal:home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Järjestöportaali] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Spelled out so that nobody switches them off by accident; the values are allauth's defaults.
@@ -220,6 +220,8 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/300s/key",
     "confirm_email": "1/180s/key",
+    # Not allauth's: the accessibility statement's feedback form (portal.views).
+    "accessibility_feedback": "5/h/ip",
 }
 # Behind the reverse proxy every request comes from the proxy's address: rate limits must count the
 # client's address, which the proxy appends to X-Forwarded-For. The number of proxies in front of

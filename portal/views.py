@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -14,21 +15,18 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from portal import health, personal_data
-from portal.forms import DeleteAccountForm, ProfileForm
+from portal import health, personal_data, statements
+from portal.forms import AccessibilityFeedbackForm, DeleteAccountForm, ProfileForm
 from portal.http import AuthenticatedHttpRequest
-from portal.models import AreaRole, WelfareArea
+from portal.models import AreaRole, ControllerDetails, WelfareArea
 from portal.storage import StorageUnavailable
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
 
 
 def area_list(request: HttpRequest) -> HttpResponse:
@@ -44,6 +42,39 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
         "portal/area_detail.html",
         {"area": area, "municipalities": area.municipalities.all(), "coordinators": coordinators},
     )
+
+
+TOO_MANY_FEEDBACK = gettext_lazy(
+    "You have sent several messages in a short time. Try again in an hour, or write to the supervising authority."
+)
+FEEDBACK_SENT = gettext_lazy(
+    "Thank you. Your feedback was sent to the portal's operators. They answer it by %(date)s at the latest."
+)
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement, with its feedback form to the operators."""
+    form = AccessibilityFeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.consume(request, action="accessibility_feedback"):
+            form.add_error(None, TOO_MANY_FEEDBACK)
+        else:
+            form.instance.language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+            feedback = statements.record_feedback(form.instance)
+            answer_by = formats.date_format(timezone.localtime(feedback.answer_by), "SHORT_DATE_FORMAT")
+            messages.success(request, FEEDBACK_SENT % {"date": answer_by})
+            return redirect("portal:accessibility")
+    context = {
+        "form": form,
+        "last_assessed": statements.LAST_ASSESSED,
+        "prepared": statements.STATEMENT_PREPARED,
+    }
+    return render(request, "portal/accessibility.html", context)
+
+
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    context = {"controller": ControllerDetails.current(), "holdings": statements.holdings()}
+    return render(request, "portal/privacy.html", context)
 
 
 @login_required
@@ -77,7 +108,7 @@ def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             logout(request)
             messages.success(request, _("Your account was deleted."))
-            return redirect("portal:home")
+            return redirect("home")
     blocking = personal_data.obligations_before_leaving(request.user)
     return render(request, "portal/delete_account.html", {"form": form, "blocking": blocking})
 

@@ -212,7 +212,10 @@ def flow_step(name: str) -> Entry:
 
 MATRIX: dict[str, Entry] = {
     # Public pages.
-    "portal:home": public("portal:home"),
+    "home": public("home"),
+    "municipality": public("municipality", code="853"),
+    "portal:accessibility": public("portal:accessibility"),
+    "portal:privacy": public("portal:privacy"),
     "portal:area_list": public("portal:area_list"),
     "portal:area_detail": public("portal:area_detail", code="05"),
     "healthz": public("healthz"),

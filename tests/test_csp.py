@@ -37,7 +37,7 @@ def page_templates() -> list[Path]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url_name", ["portal:home", "organisations:directory", "account_login"])
+@pytest.mark.parametrize("url_name", ["home", "organisations:directory", "account_login"])
 def test_pages_are_sent_with_a_policy_that_allows_no_inline_code(client, url_name):
     policy = client.get(reverse(url_name))["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())

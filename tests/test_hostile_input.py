@@ -441,7 +441,7 @@ def shown_on(name: str, *keep: str) -> Callable[[str], str]:
 
 
 def home_page(target: str) -> str:
-    return reverse("portal:home")
+    return reverse("home")
 
 
 def fresh_organisation_to_join(world: World) -> str:
@@ -524,6 +524,8 @@ FORMS: list[Case] = [
     Case("portal:set_language", persona("ngo_member"), page=home_page, baseline={"language": "sv"}),
     Case("portal:profile", persona("ngo_member")),
     Case("portal:delete_account", fresh_member, baseline={"password": PASSWORD}, reopen=True),
+    # The accessibility statement's feedback, from anyone.
+    Case("portal:accessibility", anonymous, baseline={"email": "palaute@example.org", "message": "Lomake ei toimi."}),
     # Organisations.
     Case(
         "organisations:register",
@@ -1178,6 +1180,7 @@ class Listing:
 
 
 GET_PAGES: list[Listing] = [
+    Listing("home"),
     Listing("organisations:directory", ("page",)),
     Listing("organisations:area_organisations", ("page",)),
     Listing("grants:calls"),

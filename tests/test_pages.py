@@ -106,7 +106,7 @@ def test_navigation_shows_each_role_what_it_can_do(client, world, persona, visib
     if persona != "anonymous":
         client.force_login(getattr(world, persona))
     client.cookies["django_language"] = "en"
-    html = client.get(reverse("portal:home")).content.decode()
+    html = client.get(reverse("home")).content.decode()
     for label in visible:
         assert label in html, label
     for label in hidden:
