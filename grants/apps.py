@@ -16,8 +16,6 @@ class GrantsConfig(AppConfig):
 
         # The published decisions show each decision with its call and its application's title
         # (a draft, which the applicant saves again and again, is on no public page).
-        fragments.track(Decision, "decisions")
-        fragments.track(GrantCall, "decisions")
-        fragments.track(
-            Application, "decisions", when=lambda application: getattr(application, "status", "") != "draft"
-        )
+        fragments.track(Decision, "grants")
+        fragments.track(GrantCall, "grants")
+        fragments.track(Application, "grants", when=lambda application: getattr(application, "status", "") != "draft")

@@ -803,7 +803,7 @@ def decisions(request: HttpRequest, code: str) -> HttpResponse:
     results = fragments.cached(
         f"decisions:{area.code}",
         request.GET,
-        ["decisions", "organisations", "reference"],
+        ["grants", "organisations", "reference"],
         lambda: render_to_string("grants/includes/decisions.html", _decisions_context(request, area)),
         vary_on=("year", "page"),
     )

@@ -138,6 +138,6 @@ def sections(area: WelfareArea, year: int) -> dict[str, SafeString]:
             f"dashboard-organisations:{area.code}", no_query, ["organisations", "reference"], organisations_section
         ),
         "grants_section": fragments.cached(
-            f"dashboard-grants:{area.code}:{year}", no_query, ["decisions"], grants_section
+            f"dashboard-grants:{area.code}:{year}", no_query, ["grants"], grants_section
         ),
     }

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -64,10 +64,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         Organisation.objects.select_related("home_municipality", "parent", "verified_by"), pk=pk
     )
     user = request.user
+
+    def public_lists() -> str:
+        lists = {
+            "organisation": organisation,
+            "branches": organisation.branches.select_related("home_municipality"),
+            "municipalities": organisation.municipalities.all(),
+        }
+        return render_to_string("organisations/includes/public_lists.html", lists)
+
     context = {
         "organisation": organisation,
-        "branches": organisation.branches.select_related("home_municipality"),
-        "municipalities": organisation.municipalities.all(),
+        # Its themes, municipalities and branches are the same for everyone: kept until an
+        # organisation or a reference list changes.
+        "public_lists": fragments.cached(
+            f"organisation:{organisation.pk}", QueryDict(), ["organisations", "reference"], public_lists
+        ),
         "is_member": permissions.is_member(user, organisation),
         "can_edit": permissions.can_edit_organisation(user, organisation),
         "can_edit_activity": permissions.can_edit_activity(user, organisation),

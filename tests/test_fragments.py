@@ -46,7 +46,7 @@ def test_a_saved_draft_keeps_the_public_lists_but_a_decision_renews_them(
     decisions = reverse("grants:decisions", kwargs={"code": "05"})
     client.get(decisions)
     shared = caches["fragment-versions"]
-    versions = shared.get_many([version_key(topic) for topic in ("decisions", "organisations", "reference")])
+    versions = shared.get_many([version_key(topic) for topic in ("grants", "organisations", "reference")])
     assert len(versions) == 3
     with django_capture_on_commit_callbacks(execute=True):
         draft.title = "Luonnos, tallennettu uudelleen"
