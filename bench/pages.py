@@ -132,7 +132,7 @@ def pages() -> list[Page]:
             coordinator,
         ),
         measure("application_as_coordinator", f"/applications/{busiest_application(area)}/", coordinator),
-        measure("reviewer_list", "/workspace/reviews/", busiest_reviewer(area)),
+        measure("reviewer_list", "/workspace/reviews/?show=done", busiest_reviewer(area)),
         measure("organisation_applications", f"/organisations/{organisation}/applications/", admin),
         measure("area_dashboard", f"/workspace/areas/{area.code}/dashboard/", coordinator),
         measure("open_data_json", "/open-data/grants.json", None),

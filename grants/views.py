@@ -315,14 +315,17 @@ def _detail_page(
         else None
     )
     report = UseOfFundsReport.objects.filter(application=application).first()
+    budget_lines = list(application.budget_lines.all())  # shown, and summed for the totals
     context = {
         "application": application,
         "call": application.call,
         "events": events,
         "transitions": transitions,
         "can_submit": any(t.name == "submit" for t in available),
-        "budget_lines": application.budget_lines.all(),
-        "totals": budgets.saved_budget_totals(application),
+        "budget_lines": budget_lines,
+        "totals": budgets.budget_totals(
+            [(line.kind, line.amount) for line in budget_lines], application.requested_amount, application.call
+        ),
         "other_funding": application.other_funding.all(),
         "attachments": application.attachments.all(),
         "decision": decision,
