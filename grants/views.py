@@ -68,6 +68,9 @@ from portal.models import WelfareArea
 from portal.workflow import Refusal, show_refusal
 
 PAGE_SIZE = 25
+# The work list's filters that choose from fixed lists, its order and the page (a free-text search
+# and amounts are not kept).
+WORK_LIST_CHOICES = ("call", "status", "theme", "municipality", "sort", "page")
 DECISIONS_PER_PAGE = 50
 
 
@@ -191,19 +194,31 @@ def work_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     )
     if request.GET.get("format") == "csv":
         return work_list_csv(filters.qs)
-    applications = filters.qs if filters.qs.query.order_by else filters.qs.order_by("-submitted_at")
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "grants/work_list.html",
-        {
+    can_assign = permissions.can_manage_calls(request.user, area)
+
+    def body() -> str:
+        ordered = filters.qs if filters.qs.query.order_by else filters.qs.order_by("-submitted_at")
+        context = {
             "area": area,
             "filter": filters,
-            "page": page,
+            "page": Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page")),
             "reviewers": services.reviewers_of_area(area),
-            "can_assign": permissions.can_manage_calls(request.user, area),
-        },
+            "can_assign": can_assign,
+            "request": request,
+        }
+        return render_to_string("grants/includes/work_list_body.html", context)
+
+    # The filters and the list are the same for every coordinator of the area (the access check
+    # above runs every time; the form's CSRF token is outside): kept until a call, a submitted
+    # application, an organisation, a role or a reference list changes.
+    results = fragments.cached(
+        f"work-list:{area.code}:{int(can_assign)}",
+        request.GET,
+        ["grants", "organisations", "roles", "reference"],
+        body,
+        vary_on=WORK_LIST_CHOICES,
     )
+    return render(request, "grants/work_list.html", {"area": area, "results": results, "can_assign": can_assign})
 
 
 def work_list_csv(applications: QuerySet[Application]) -> HttpResponse:

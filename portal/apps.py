@@ -10,8 +10,9 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import fragments
-        from portal.models import Municipality, Theme, WelfareArea
+        from portal.models import AreaRole, Municipality, Theme, WelfareArea
 
         # Public fragments that show names of areas, municipalities or themes.
         for model in (WelfareArea, Municipality, Theme):
             fragments.track(model, "reference")
+        fragments.track(AreaRole, "roles")  # the reviewers offered on a work list

@@ -229,6 +229,7 @@ class FormParser(HTMLParser):
         self.option_text = ""
         self.textarea: FormField | None = None
         self.templates = 0  # inside a <template>: markup a script may use, never submitted
+        self.by_id: dict[str, HtmlForm] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -240,14 +241,19 @@ class FormParser(HTMLParser):
             action = urlsplit(a.get("action") or self.page).path
             self.form = HtmlForm((a.get("method") or "get").lower(), action)
             self.forms.append(self.form)
-        elif self.form is None:
+            if a.get("id"):
+                self.by_id[a["id"]] = self.form
             return
-        elif tag == "input" and a.get("name"):
+        # A field belongs to the form around it, or to the one its form attribute names.
+        form = self.by_id.get(a["form"] or "") if "form" in a else self.form
+        if form is None:
+            return
+        if tag == "input" and a.get("name"):
             kind = (a.get("type") or "text").lower()
             if kind in ("reset", "image"):
                 return
             kind = "button" if kind == "submit" else kind
-            form_field = self.form.add(a["name"], kind)
+            form_field = form.add(a["name"], kind)
             form_field.bounded = "maxlength" in a
             value = a.get("value")
             if kind in ("checkbox", "radio", "button"):
@@ -257,13 +263,13 @@ class FormParser(HTMLParser):
             elif kind != "file":
                 form_field.initial.append(value or "")
         elif tag == "button" and a.get("name") and (a.get("type") or "submit") == "submit":
-            self.form.add(a["name"], "button").options.append(a.get("value") or "")
+            form.add(a["name"], "button").options.append(a.get("value") or "")
         elif tag == "select" and a.get("name"):
-            self.select = self.form.add(a["name"], "select-multiple" if "multiple" in a else "select")
+            self.select = form.add(a["name"], "select-multiple" if "multiple" in a else "select")
         elif tag == "option" and self.select is not None:
             self.option, self.option_text = (a.get("value"), "selected" in a), ""
         elif tag == "textarea" and a.get("name"):
-            self.textarea = self.form.add(a["name"], "textarea")
+            self.textarea = form.add(a["name"], "textarea")
             self.textarea.bounded = "maxlength" in a
             self.textarea.initial.append("")
 
