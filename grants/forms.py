@@ -51,14 +51,22 @@ class GrantCallForm(OncePerSubmissionForm, forms.ModelForm):
             "opens_at",
             "closes_at",
             "required_attachments",
+            "terms_fi",
+            "terms_sv",
         ]
         widgets = {
             "opens_at": DATETIME_WIDGET,
             "closes_at": DATETIME_WIDGET,
             "description_fi": forms.Textarea(attrs={"rows": 5}),
             "description_sv": forms.Textarea(attrs={"rows": 5}),
+            "terms_fi": forms.Textarea(attrs={"rows": 5}),
+            "terms_sv": forms.Textarea(attrs={"rows": 5}),
         }
-        help_texts = {"opens_at": _("Finnish time."), "closes_at": _("Finnish time. Submissions end at this moment.")}
+        help_texts = {
+            "opens_at": _("Finnish time."),
+            "closes_at": _("Finnish time. Submissions end at this moment."),
+            "terms_fi": _("The terms of the grants of this call. They are printed on every decision document."),
+        }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -323,9 +331,10 @@ class DecisionForm(OncePerSubmissionForm, forms.ModelForm):
     class Meta:
         model = Decision
         formfield_callback = staticmethod(money_formfield)
-        fields = ["outcome", "amount", "conditions", "rationale", "reference", "report_due_on"]
+        fields = ["outcome", "amount", "conditions", "rationale", "reference", "report_due_on", "payment_schedule"]
         widgets = {
             "conditions": forms.Textarea(attrs={"rows": 3}),
+            "payment_schedule": forms.Textarea(attrs={"rows": 2}),
             "rationale": forms.Textarea(attrs={"rows": 4}),
             "report_due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }

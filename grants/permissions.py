@@ -65,6 +65,11 @@ def can_view_application(user: AnyUser, application: Application) -> bool:
     return _deciding_staff(user, application) or is_assigned_reviewer(user, application)
 
 
+def can_open_decision_documents(user: AnyUser, application: Application) -> bool:
+    """The organisation's members and the area's coordinators and decision-makers."""
+    return organisation_permissions.is_member(user, application.organisation) or _deciding_staff(user, application)
+
+
 def can_edit_application(user: AnyUser, application: Application) -> bool:
     return organisation_permissions.is_member(user, application.organisation) and application.status == Status.DRAFT
 

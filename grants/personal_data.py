@@ -10,6 +10,7 @@ from grants.models import (
     ApplicationAttachment,
     ApplicationEvent,
     Decision,
+    DecisionDocument,
     GrantCall,
     Payment,
     ReviewAssignment,
@@ -97,6 +98,16 @@ declare(
         for d in Decision.objects.filter(Q(decided_by=user) | Q(unverified_confirmed_by=user)).select_related(
             "application"
         )
+    ],
+    kept=True,
+)
+declare(
+    DecisionDocument,
+    "first_opened_by",
+    section="decision_documents_opened",
+    export=lambda user: [
+        {"application": d.decision.application.title, "kind": d.kind, "first_opened_at": iso(d.first_opened_at)}
+        for d in DecisionDocument.objects.filter(first_opened_by=user).select_related("decision__application")
     ],
     kept=True,
 )

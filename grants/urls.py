@@ -31,6 +31,11 @@ urlpatterns = [
         views.download_attachment,
         name="download_attachment",
     ),
+    path(
+        "applications/<int:pk>/decision-documents/<int:document_pk>/",
+        views.decision_document,
+        name="decision_document",
+    ),
     path("applications/<int:pk>/steps/<slug:name>/", views.transition, name="transition"),
     path("applications/<int:pk>/messages/", views.add_message, name="message"),
     path("applications/<int:pk>/assign/", views.assign, name="assign"),

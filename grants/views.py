@@ -21,7 +21,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from grants import budgets, opendata, permissions, services, workflow
+from grants import budgets, documents, opendata, permissions, services, workflow
 from grants.filters import ApplicationFilter
 from grants.forms import (
     AnswerForm,
@@ -48,6 +48,7 @@ from grants.models import (
     ApplicationAttachment,
     AttachmentKind,
     Decision,
+    DecisionDocument,
     GrantCall,
     OpenDataRelease,
     ReviewAssignment,
@@ -508,6 +509,21 @@ def _attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Applicatio
 def download_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     attachment = _attachment(request, pk, attachment_pk)
     return uploads.download_response(attachment.file, attachment.original_name)
+
+
+@login_required
+def decision_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """A decision document as it was sent; the first opening by the organisation is recorded."""
+    application = _application(request, pk)
+    access.require(permissions.can_open_decision_documents(request.user, application))
+    document = get_object_or_404(
+        DecisionDocument.objects.select_related("decision"),
+        pk=document_pk,
+        decision__application=application,
+        sent_at__isnull=False,
+    )
+    documents.record_opening(document, request.user)
+    return uploads.download_response(document.pdf, document.download_name())
 
 
 @login_required

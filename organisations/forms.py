@@ -102,6 +102,7 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
             "themes",
             "activity_types",
             "languages",
+            "decision_language",
             "contact_email",
             "phone",
             "website",
@@ -131,6 +132,7 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
         "parent",
         "home_municipality",
         "municipalities",
+        "decision_language",
         "contact_email",
         "phone",
         "website",
@@ -151,6 +153,7 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
             return
         for name in ("name_fi", "name_sv", "phone"):
             self.fields[name].validators.append(no_control_characters)
+        self.fields["decision_language"].required = False  # left out: kept as it is (Finnish at first)
         self.fields["home_municipality"].queryset = Municipality.objects.order_by("name_fi")
         parents = Organisation.objects.filter(kind__in=[Organisation.Kind.NATIONAL, Organisation.Kind.DISTRICT])
         if self.instance.pk:
@@ -165,6 +168,9 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
 
     def clean_register_number(self) -> str | None:
         return normalise_register_number(self.cleaned_data["register_number"])
+
+    def clean_decision_language(self) -> str:
+        return self.cleaned_data["decision_language"] or self.instance.decision_language or "fi"
 
     def clean_iban(self) -> str:
         value = self.cleaned_data["iban"]
