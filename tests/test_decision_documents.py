@@ -304,7 +304,7 @@ def test_the_archive_command_writes_each_current_pdf_and_the_csv(
     assert finnish["notified_on"] == document.notified_on.isoformat()
     assert finnish["review_deadline"] == document.review_deadline.isoformat()
     assert datetime.datetime.fromisoformat(finnish["sent_at"]) == document.sent_at.replace(microsecond=0)
-    assert finnish["sent_at"].endswith("+02:00")  # Finnish time
+    assert finnish["sent_at"][-6:] in ("+02:00", "+03:00")  # Finnish time
     for row in rows:
         assert (tmp_path / row["document"]).read_bytes().startswith(b"%PDF")
 
