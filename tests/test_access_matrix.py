@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from funding.models import ContinuityReport, FundingImport
 from grants import opendata
+from grants.models import DecisionDocument
 from organisations.models import Invitation, JoinRequest
 from tests.conftest import World, once
 from tests.factories import (
@@ -110,6 +111,16 @@ def application_url(
         return reverse(url_name, kwargs={"pk": application.pk, **extra})
 
     return build
+
+
+def sent_decision_document(world: World, application: object) -> int:
+    """A decision document as the job sends it, for a decided application."""
+    decision = application.decision
+    return DecisionDocument.objects.create(
+        decision=decision, language="fi", pdf=ContentFile(PDF_BYTES, name="d.pdf"), sha256="0" * 64,
+        decision_decided_at=decision.decided_at, sent_at=timezone.now(), notified_on=timezone.localdate(),
+        review_deadline=timezone.localdate(),
+    ).pk  # fmt: skip
 
 
 def call_url(name: str) -> Callable[[World], str]:
@@ -317,6 +328,10 @@ MATRIX: dict[str, Entry] = {
     ),
     "grants:budget_totals": members_only(application_url("grants:budget_totals")),
     "grants:submit": members_only(application_url("grants:submit")),
+    # The decision document: the organisation and the area's deciding staff (tests/test_decision_documents.py).
+    "grants:decision_document": members_only(
+        application_url("grants:decision_document", "decided", document_pk=sent_decision_document)
+    ),
     "grants:submitted_pdf": members_only(application_url("grants:submitted_pdf", "submitted"), expect=REDIRECT),
     "grants:transition": members_only(
         application_url("grants:transition", name=lambda w, a: "withdraw"), expect=REDIRECT, method="post"
