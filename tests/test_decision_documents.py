@@ -19,7 +19,16 @@ from grants import documents, services
 from grants.models import Decision, DecisionDocument
 from organisations.demo import business_id
 from portal.timelimits import deemed_notified, is_working_day, review_deadline
-from tests.factories import GROUNDS, ApplicationFactory, AreaRoleFactory, MembershipFactory, area
+from tests.conftest import once
+from tests.factories import (
+    GROUNDS,
+    ApplicationFactory,
+    AreaRoleFactory,
+    GrantCallFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    area,
+)
 
 D = datetime.date
 
@@ -311,3 +320,42 @@ def test_the_archive_command_writes_each_current_pdf_and_the_csv(
     empty = tmp_path / "other-year"
     call_command("decision_documents", "--area", "05", "--year", str(year - 5), "--out", str(empty))
     assert (empty / "decisions.csv").read_text(encoding="utf-8").count("\n") == 1  # the header only
+
+
+# --- What the areas and the organisations edit ------------------------------------------------------
+
+
+def test_an_admin_chooses_swedish_for_the_organisations_decisions_and_leaving_it_out_keeps_it(client, db):
+    organisation = OrganisationFactory.in_area("05")
+    assert organisation.decision_language == "fi"  # by default
+    client.force_login(MembershipFactory.admin(organisation=organisation).user)
+    client.cookies["django_language"] = "en"
+    edit = reverse("organisations:edit", kwargs={"pk": organisation.pk})
+    page = client.get(edit).content.decode()
+    assert "Language of decisions" in page and 'name="decision_language"' in page
+    data = {
+        "name_fi": organisation.name_fi, "register_number": organisation.register_number, "kind": organisation.kind,
+        "home_municipality": organisation.home_municipality_id,
+    }  # fmt: skip
+    assert client.post(edit, {**data, "decision_language": "sv", **once()}).status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.decision_language == "sv"
+    assert client.post(edit, {**data, **once()}).status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.decision_language == "sv"
+
+
+def test_the_coordinator_writes_the_calls_grant_terms_in_the_call_form(client, coordinator):
+    call = GrantCallFactory()
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("grants:call_edit", kwargs={"pk": call.pk})).content.decode()
+    assert "Grant terms in Finnish" in page and "printed on every decision document" in page
+    assert 'name="terms_sv"' in page
+
+
+def test_the_area_board_decides_requests_for_review_unless_the_area_names_another_body(db):
+    with translation.override("fi"):
+        assert area("05").review_body == "Varsinais-Suomen hyvinvointialueen aluehallitus"
+        assert area("90").review_body == "Helsingin kaupungin sosiaali-, terveys- ja pelastuslautakunta"
+    with translation.override("sv"):
+        assert area("05").review_body == "Egentliga Finlands välfärdsområdes områdesstyrelse"
