@@ -156,8 +156,9 @@ def tell_organisation(document: DecisionDocument) -> None:
     link = settings.PORTAL_BASE_URL + reverse(
         "grants:decision_document", kwargs={"pk": application.pk, "document_pk": document.pk}
     )
-    admins = Membership.objects.filter(organisation=application.organisation).admins().select_related("user")
-    for membership in admins:
+    members = Membership.objects.filter(organisation=application.organisation).select_related("user")
+    # Its administrators; every member when it has none (the decision must reach someone).
+    for membership in members.admins() or members:
         person = membership.user
         emails.send_later(
             person.email,
