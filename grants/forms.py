@@ -430,3 +430,9 @@ class StartApplicationForm(OncePerSubmissionForm, forms.Form):
     def __init__(self, *args: object, organisations: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+class WaiverForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for waiving the return"), max_length=2000, validators=[no_control_characters]
+    )

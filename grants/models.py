@@ -534,6 +534,40 @@ class UseOfFundsReport(models.Model):
         return f"{self.application}: {self.amount_used} €"
 
 
+class FundsReturn(models.Model):
+    """Unused money of an accepted report on the use of funds: what was paid and not used is to be
+    returned, unless a coordinator waives it with a reason. The funding ledger holds the final
+    amount (``final_amount``), so that continuity counts money actually used."""
+
+    class State(models.TextChoices):
+        DUE = "due", _("To be returned")
+        WAIVED = "waived", _("Return waived")
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="funds_return")
+    paid = models.DecimalField(_("paid (EUR)"), **MONEY)
+    used = models.DecimalField(_("used (EUR)"), **MONEY)
+    amount = models.DecimalField(_("amount to return (EUR)"), validators=POSITIVE_MONEY, **MONEY)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DUE)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    waived_at = models.DateTimeField(_("waived"), null=True, blank=True)
+    waiver_reason = models.TextField(_("reason for waiving the return"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("return of unused funds")
+        verbose_name_plural = _("returns of unused funds")
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.amount} € ({self.get_state_display()})"
+
+    @property
+    def final_amount(self) -> Decimal:
+        """What the organisation keeps of the grant: what was paid, less what it returns."""
+        return self.paid - self.amount if self.state == self.State.DUE else self.paid
+
+
 def open_data_upload_to(instance: OpenDataRelease, filename: str) -> str:
     return uploads.random_name("grants/open-data", filename)
 

@@ -83,6 +83,10 @@ def can_manage_application(user: AnyUser, application: Application) -> bool:
     return application.status != Status.DRAFT and Role.COORDINATOR in staff_roles_for(user, application)
 
 
+def can_waive_return(user: AnyUser, application: Application) -> bool:
+    return can_manage_application(user, application)
+
+
 def can_decide(user: AnyUser, application: Application) -> bool:
     return application.status != Status.DRAFT and _deciding_staff(user, application)
 

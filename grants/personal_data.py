@@ -11,6 +11,7 @@ from grants.models import (
     ApplicationEvent,
     Decision,
     DecisionDocument,
+    FundsReturn,
     GrantCall,
     Payment,
     ReviewAssignment,
@@ -108,6 +109,16 @@ declare(
     export=lambda user: [
         {"application": d.decision.application.title, "kind": d.kind, "first_opened_at": iso(d.first_opened_at)}
         for d in DecisionDocument.objects.filter(first_opened_by=user).select_related("decision__application")
+    ],
+    kept=True,
+)
+declare(
+    FundsReturn,
+    "waived_by",
+    section="returns_waived",
+    export=lambda user: [
+        {"application": r.application.title, "amount": str(r.amount), "reason": r.waiver_reason, "at": iso(r.waived_at)}
+        for r in FundsReturn.objects.filter(waived_by=user).select_related("application")
     ],
     kept=True,
 )

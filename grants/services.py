@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from grants import budgets, documents, opendata, workflow
+from grants import budgets, documents, opendata, returns, workflow
 from grants.models import (
     REPORT_EDITABLE,
     Application,
@@ -138,6 +138,8 @@ def after_step(event: ApplicationEvent, transition: workflow.Transition) -> None
     """What follows a step of the workflow once it is saved: the emails, and for a submission its
     receipt and the document of what was submitted."""
     notify(event, transition)
+    if transition.name == "accept_report":
+        returns.settle(event.application)  # unused money is to be returned
     if transition.name == "submit":
         send_receipt(event)
         from grants.tasks import render_submitted_application

@@ -42,6 +42,7 @@ urlpatterns = [
     path("applications/<int:pk>/decision/", views.decision, name="decision"),
     path("applications/<int:pk>/payments/", views.add_payment, name="payment"),
     path("applications/<int:pk>/use-of-funds/", views.use_of_funds, name="use_of_funds"),
+    path("applications/<int:pk>/unused-funds/waive/", views.waive_return, name="waive_return"),
     path("areas/<str:code>/decisions/", views.decisions, name="decisions"),
     path("open-data/grants.json", views.open_data_json, name="open_data_json"),
     path("open-data/grants.csv", views.open_data_csv, name="open_data_csv"),

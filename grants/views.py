@@ -21,7 +21,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from grants import budgets, documents, opendata, permissions, services, workflow
+from grants import budgets, documents, opendata, permissions, returns, services, workflow
 from grants.filters import ApplicationFilter
 from grants.forms import (
     AnswerForm,
@@ -41,6 +41,7 @@ from grants.forms import (
     StartApplicationForm,
     TransitionForm,
     UseOfFundsForm,
+    WaiverForm,
     budget_rows,
 )
 from grants.models import (
@@ -49,6 +50,7 @@ from grants.models import (
     AttachmentKind,
     Decision,
     DecisionDocument,
+    FundsReturn,
     GrantCall,
     OpenDataRelease,
     ReviewAssignment,
@@ -509,6 +511,26 @@ def _attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Applicatio
 def download_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     attachment = _attachment(request, pk, attachment_pk)
     return uploads.download_response(attachment.file, attachment.original_name)
+
+
+@login_required
+@require_POST
+def waive_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator lets the organisation keep an accepted report's unused money, with a reason."""
+    application = _application(request, pk)
+    access.require(permissions.can_waive_return(request.user, application))
+    funds_return = get_object_or_404(FundsReturn, application=application)
+    form = WaiverForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        returns.waive(funds_return, request.user, form.cleaned_data["reason"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(reverse("grants:application", kwargs={"pk": pk}) + "#funds-return")
+    messages.success(request, _("The return of unused funds was waived."))
+    return redirect("grants:application", pk=pk)
 
 
 @login_required

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from funding.models import ContinuityReport, FundingImport
 from grants import opendata
-from grants.models import DecisionDocument
+from grants.models import DecisionDocument, FundsReturn
 from organisations.models import Invitation, JoinRequest
 from tests.conftest import World, once
 from tests.factories import (
@@ -121,6 +121,17 @@ def sent_decision_document(world: World, application: object) -> int:
         decision_decided_at=decision.decided_at, sent_at=timezone.now(), notified_on=timezone.localdate(),
         review_deadline=timezone.localdate(),
     ).pk  # fmt: skip
+
+
+def unused_funds_url(name: str) -> Callable[[World], str]:
+    """A URL about a closed application of ``world.organisation`` with unused funds to return."""
+
+    def build(world: World) -> str:
+        application = ApplicationFactory.in_state("closed", organisation=world.organisation)
+        FundsReturn.objects.create(application=application, paid=20000, used=15000, amount=5000)
+        return reverse(name, kwargs={"pk": application.pk})
+
+    return build
 
 
 def call_url(name: str) -> Callable[[World], str]:
@@ -348,6 +359,12 @@ MATRIX: dict[str, Entry] = {
     "grants:work_list": area_staff(url("grants:work_list", code="05")),
     "grants:bulk_assign": area_staff(url("grants:bulk_assign", code="05"), expect=REDIRECT, method="post"),
     "grants:assign": area_staff(application_url("grants:assign", "submitted"), expect=REDIRECT, method="post"),
+    "grants:waive_return": area_staff(
+        unused_funds_url("grants:waive_return"),
+        expect=REDIRECT,
+        method="post",
+        data={"reason": "Kulut siirtyivät alkuvuodelle."},
+    ),
     "grants:decision": area_staff(application_url("grants:decision", "in_review"), "decision_maker"),
     "grants:payment": area_staff(
         application_url("grants:payment", "decided"),

@@ -673,6 +673,13 @@ FORMS: list[Case] = [
         baseline={"amount": "100"},
     ),
     Case(
+        "grants:waive_return",
+        persona("coordinator"),
+        page=shown_on("grants:application", "pk"),
+        baseline={"reason": "Kulut siirtyivät alkuvuodelle."},
+        reopen=True,  # a waiver is given once: a fresh return to waive
+    ),
+    Case(
         "grants:review",
         persona("reviewer"),
         baseline={"score_*": "3", "recommended_outcome": first_option, "comment": "Selkeä suunnitelma."},
