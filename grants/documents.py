@@ -126,8 +126,10 @@ def send(decision_id: int) -> DecisionDocument | None:
     sent_at = timezone.now()
     context = document_context(decision, sent_at, previous)
     pdf = render_pdf(context, language)
+    copy = render_pdf({**context, "unofficial": True}, "en")
     storage = DecisionDocument._meta.get_field("pdf").storage
     name = storage.save(uploads.random_name("grants/decisions", "decision.pdf"), ContentFile(pdf))
+    copy_name = storage.save(uploads.random_name("grants/decisions", "decision.pdf"), ContentFile(copy))
     try:
         with transaction.atomic():
             document = DecisionDocument.objects.create(
@@ -135,6 +137,7 @@ def send(decision_id: int) -> DecisionDocument | None:
                 kind=DecisionDocument.Kind.CORRECTION if previous else DecisionDocument.Kind.ORIGINAL,
                 language=language,
                 pdf=name,
+                unofficial_copy=copy_name,
                 sha256=hashlib.sha256(pdf).hexdigest(),
                 decision_decided_at=decision.decided_at,
                 sent_at=sent_at,
@@ -145,6 +148,7 @@ def send(decision_id: int) -> DecisionDocument | None:
             tell_organisation(document)
     except IntegrityError:  # another run sent this version first
         storage.delete(name)
+        storage.delete(copy_name)
         return None
     return document
 

@@ -474,6 +474,8 @@ class DecisionDocument(models.Model):
     language = models.CharField(_("language"), max_length=2)
     pdf = models.FileField(upload_to=decision_document_upload_to, max_length=200)
     sha256 = models.CharField(max_length=64)
+    # An English translation for reading, rendered with the document; only the document binds.
+    unofficial_copy = models.FileField(upload_to=decision_document_upload_to, max_length=200, blank=True)
     decision_decided_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
@@ -503,6 +505,9 @@ class DecisionDocument(models.Model):
     def download_name(self) -> str:
         reference = "".join(c if c.isalnum() else "-" for c in self.decision.reference).strip("-")
         return f"paatos-{reference or self.decision.application_id}-{self.pk}.pdf"
+
+    def unofficial_copy_name(self) -> str:
+        return self.download_name().replace(".pdf", "-en-unofficial.pdf")
 
 
 class Payment(models.Model):

@@ -535,7 +535,8 @@ def waive_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
-    """A decision document as it was sent; the first opening by the organisation is recorded."""
+    """A decision document as it was sent (``?copy=en``: its unofficial English translation); the
+    first opening of the document by the organisation is recorded."""
     application = _application(request, pk)
     access.require(permissions.can_open_decision_documents(request.user, application))
     document = get_object_or_404(
@@ -544,6 +545,8 @@ def decision_document(request: HttpRequest, pk: int, document_pk: int) -> FileRe
         decision__application=application,
         sent_at__isnull=False,
     )
+    if request.GET.get("copy") == "en" and document.unofficial_copy:
+        return uploads.download_response(document.unofficial_copy, document.unofficial_copy_name())
     documents.record_opening(document, request.user)
     return uploads.download_response(document.pdf, document.download_name())
 

@@ -359,3 +359,25 @@ def test_the_area_board_decides_requests_for_review_unless_the_area_names_anothe
         assert area("90").review_body == "Helsingin kaupungin sosiaali-, terveys- ja pelastuslautakunta"
     with translation.override("sv"):
         assert area("05").review_body == "Egentliga Finlands välfärdsområdes områdesstyrelse"
+
+
+def test_an_unofficial_english_translation_comes_with_the_document_and_does_not_count_as_receipt(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    decision = decided("sv")
+    document = publish(client, decision, django_capture_on_commit_callbacks)
+    with document.unofficial_copy.open("rb") as handle, pdfplumber.open(io.BytesIO(handle.read())) as pdf:
+        text = " ".join(" ".join(page.extract_text() or "" for page in pdf.pages).replace("\u00a0", " ").split())
+    assert "Unofficial English translation." in text and "only that document has legal effect" in text
+    assert "Instructions for requesting a review" in text and "20,000.00 €" in text and "§ 123/2026" in text
+
+    member = decision.application.organisation.memberships.get(role="member").user
+    client.force_login(member)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("grants:application", kwargs={"pk": decision.application_id})).content.decode()
+    url = reverse("grants:decision_document", kwargs={"pk": decision.application_id, "document_pk": document.pk})
+    assert f'href="{url}?copy=en"' in page and "unofficial English translation" in page
+    response = client.get(url + "?copy=en")
+    assert response.status_code == 200 and "en-unofficial" in response["Content-Disposition"]
+    document.refresh_from_db()
+    assert document.first_opened_at is None  # only the document itself is the proof of receipt

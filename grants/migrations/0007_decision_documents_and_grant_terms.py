@@ -51,6 +51,10 @@ class Migration(migrations.Migration):
                 ("language", models.CharField(max_length=2, verbose_name="language")),
                 ("pdf", models.FileField(max_length=200, upload_to=grants.models.decision_document_upload_to)),
                 ("sha256", models.CharField(max_length=64)),
+                (
+                    "unofficial_copy",
+                    models.FileField(blank=True, max_length=200, upload_to=grants.models.decision_document_upload_to),
+                ),
                 ("decision_decided_at", models.DateTimeField()),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
                 ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
