@@ -297,6 +297,8 @@ class FormParser(HTMLParser):
 
 
 def forms_on(response: HttpResponse, page: str) -> list[HtmlForm]:
+    if response.streaming:  # a download has no forms
+        return []
     parser = FormParser(page)
     parser.feed(response.content.decode())
     return parser.forms
@@ -1193,6 +1195,8 @@ GET_PAGES: list[Listing] = [
     Listing("grants:my_reviews", ("show", "page")),
     Listing("workspace:dashboard", ("year",)),
     Listing("funding:funding_imports", ("checked",)),
+    # The first plain GET records the organisation's first opening; the hostile ones write nothing.
+    Listing("grants:decision_document", ("copy",)),
     Listing("grants:budget_totals", ("budget-TOTAL_FORMS", "budget-0-amount", "budget-0-kind", "requested_amount")),
     Listing("familycentre:area_centres"),
     Listing("familycentre:centre"),
