@@ -9,8 +9,8 @@ from django.dispatch import receiver
 
 from funding import figures
 from funding.models import FundingRecord
-from grants.models import Decision
-from grants.signals import decision_recorded
+from grants.models import Decision, FundsReturn
+from grants.signals import decision_recorded, funds_settled
 
 
 @receiver(decision_recorded, dispatch_uid="funding.ledger.record_decision")
@@ -36,3 +36,16 @@ def record_decision(sender: type[Decision], decision: Decision, **kwargs: Any) -
             "source": FundingRecord.Source.DECISION,
         },
     )
+
+
+@receiver(funds_settled, dispatch_uid="funding.ledger.settle_funds")
+def settle_funds(sender: type[FundsReturn], funds_return: FundsReturn, **kwargs: Any) -> None:
+    """After an accepted report: the row holds what the organisation keeps (paid, less what it
+    returns), so continuity counts money actually used. Nothing kept, no row."""
+    application = funds_return.application
+    figures.schedule_refresh(application.call.area, [application.call.funding_year])
+    final = funds_return.final_amount
+    if final <= 0:
+        FundingRecord.objects.filter(application=application).delete()
+    else:
+        FundingRecord.objects.filter(application=application).update(amount=final)

@@ -9,7 +9,7 @@ from itertools import cycle
 
 from django.utils import timezone
 
-from grants import services
+from grants import documents, services
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -98,6 +98,24 @@ def seed(coordinator: User, reviewer: User, decision_maker: User) -> None:
         organisations = Organisation.objects.operating_in(area).order_by("pk")
         for organisation in organisations:
             _application(call, organisation, next(states), coordinator, reviewer, decision_maker)
+    _decision_documents()
+
+
+# The demo registry of area 05, for the review instructions of its decision documents.
+DEMO_REGISTRY = {
+    "registry_email": "kirjaamo@hyvinvointialue.example",
+    "registry_address": "Varsinais-Suomen hyvinvointialue, kirjaamo\nPL 52\n20521 Turku",
+}
+
+
+def _decision_documents() -> None:
+    """Area 05's registry, and the documents of its latest published decisions, sent by the job
+    (in ``make run`` the worker renders them a moment after seeding)."""
+    WelfareArea.objects.filter(code="05", registry_email="").update(**DEMO_REGISTRY)
+    latest = Decision.objects.filter(application__call__area__code="05", published_at__isnull=False).order_by(
+        "-decided_at", "-pk"
+    )[:4]
+    documents.schedule(decision.pk for decision in latest if not decision.documents.exists())
 
 
 def _application(call: GrantCall, organisation: Organisation, state: Status, coordinator: User, reviewer: User,

@@ -58,14 +58,22 @@ class GrantCallForm(OncePerSubmissionForm, forms.ModelForm):
             "opens_at",
             "closes_at",
             "required_attachments",
+            "terms_fi",
+            "terms_sv",
         ]
         widgets = {
             "opens_at": DATETIME_WIDGET,
             "closes_at": DATETIME_WIDGET,
             "description_fi": forms.Textarea(attrs={"rows": 5}),
             "description_sv": forms.Textarea(attrs={"rows": 5}),
+            "terms_fi": forms.Textarea(attrs={"rows": 5}),
+            "terms_sv": forms.Textarea(attrs={"rows": 5}),
         }
-        help_texts = {"opens_at": _("Finnish time."), "closes_at": _("Finnish time. Submissions end at this moment.")}
+        help_texts = {
+            "opens_at": _("Finnish time."),
+            "closes_at": _("Finnish time. Submissions end at this moment."),
+            "terms_fi": _("The terms of the grants of this call. They are printed on every decision document."),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -338,9 +346,10 @@ class DecisionForm(OncePerSubmissionForm, forms.ModelForm):
     class Meta:
         model = Decision
         formfield_callback = staticmethod(money_formfield)
-        fields = ["outcome", "amount", "conditions", "rationale", "reference", "report_due_on"]
+        fields = ["outcome", "amount", "conditions", "rationale", "reference", "report_due_on", "payment_schedule"]
         widgets = {
             "conditions": forms.Textarea(attrs={"rows": 3}),
+            "payment_schedule": forms.Textarea(attrs={"rows": 2}),
             "rationale": forms.Textarea(attrs={"rows": 4}),
             "report_due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
@@ -440,3 +449,9 @@ class StartApplicationForm(OncePerSubmissionForm, forms.Form):
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+
+
+class WaiverForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for waiving the return"), max_length=2000, validators=[no_control_characters]
+    )

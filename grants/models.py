@@ -98,6 +98,9 @@ class GrantCall(models.Model):
         _("largest grant (EUR)"), null=True, blank=True, validators=POSITIVE_MONEY, **MONEY
     )
     required_attachments = models.JSONField(_("required attachments"), default=list, blank=True)
+    # The area's terms for the grants of this call, printed on every decision document.
+    terms_fi = models.TextField(_("grant terms in Finnish"), max_length=20000, blank=True)
+    terms_sv = models.TextField(_("grant terms in Swedish"), max_length=20000, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -122,6 +125,10 @@ class GrantCall(models.Model):
     @property
     def description(self) -> str:
         return localized(self, "description")
+
+    @property
+    def terms(self) -> str:
+        return localized(self, "terms")
 
     def is_open(self, at: datetime.datetime | None = None) -> bool:
         now = at or timezone.now()
@@ -411,6 +418,12 @@ class Decision(models.Model):
     rationale = models.TextField(_("rationale"), max_length=10000)
     reference = models.CharField(_("decision reference"), max_length=50, blank=True)
     report_due_on = models.DateField(_("report on use of funds due"), null=True, blank=True)
+    payment_schedule = models.TextField(
+        _("payment schedule"),
+        max_length=2000,
+        blank=True,
+        help_text=_("When and in what instalments the grant is paid. Printed on the decision document."),
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -435,6 +448,74 @@ class Decision(models.Model):
     @property
     def is_grant(self) -> bool:
         return self.outcome != self.Outcome.REJECTED
+
+    @property
+    def use_period(self) -> tuple[datetime.date, datetime.date]:
+        """The grant is for the call's funding year."""
+        year = self.application.call.funding_year
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+    def sent_documents(self) -> list[DecisionDocument]:
+        """The decision's documents as sent, the current one first."""
+        return list(self.documents.filter(sent_at__isnull=False).select_related("first_opened_by"))
+
+
+def decision_document_upload_to(instance: DecisionDocument, filename: str) -> str:
+    return uploads.random_name("grants/decisions", filename)
+
+
+class DecisionDocument(models.Model):
+    """The decision as a document sent to the applicant (päätös / beslut), rendered by a job.
+
+    Once sent, a document never changes: a changed decision gets a correction, a new document
+    that names the one it replaces. ``decision_decided_at`` is the version of the decision the
+    document shows, so a job run twice sends one document. Only the first opening by a member of
+    the organisation is written later, as the proof of when it was received.
+    """
+
+    class Kind(models.TextChoices):
+        ORIGINAL = "original", _("Decision")
+        CORRECTION = "correction", _("Corrected decision")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ORIGINAL)
+    language = models.CharField(_("language"), max_length=2)
+    pdf = models.FileField(upload_to=decision_document_upload_to, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    # An English translation for reading, rendered with the document; only the document binds.
+    unofficial_copy = models.FileField(upload_to=decision_document_upload_to, max_length=200, blank=True)
+    decision_decided_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    notified_on = models.DateField(_("notification day"), null=True, blank=True)
+    review_deadline = models.DateField(_("last day for a request for review"), null=True, blank=True)
+    first_opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
+    first_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+
+    class Meta:
+        verbose_name = _("decision document")
+        verbose_name_plural = _("decision documents")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "decision_decided_at"], name="one_document_per_decision_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} ({self.get_kind_display()}, {self.created_at:%Y-%m-%d})"
+
+    def download_name(self) -> str:
+        reference = "".join(c if c.isalnum() else "-" for c in self.decision.reference).strip("-")
+        return f"paatos-{reference or self.decision.application_id}-{self.pk}.pdf"
+
+    def unofficial_copy_name(self) -> str:
+        return self.download_name().replace(".pdf", "-en-unofficial.pdf")
 
 
 class Payment(models.Model):
@@ -464,6 +545,40 @@ class UseOfFundsReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.amount_used} €"
+
+
+class FundsReturn(models.Model):
+    """Unused money of an accepted report on the use of funds: what was paid and not used is to be
+    returned, unless a coordinator waives it with a reason. The funding ledger holds the final
+    amount (``final_amount``), so that continuity counts money actually used."""
+
+    class State(models.TextChoices):
+        DUE = "due", _("To be returned")
+        WAIVED = "waived", _("Return waived")
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="funds_return")
+    paid = models.DecimalField(_("paid (EUR)"), **MONEY)
+    used = models.DecimalField(_("used (EUR)"), **MONEY)
+    amount = models.DecimalField(_("amount to return (EUR)"), validators=POSITIVE_MONEY, **MONEY)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DUE)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    waived_at = models.DateTimeField(_("waived"), null=True, blank=True)
+    waiver_reason = models.TextField(_("reason for waiving the return"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("return of unused funds")
+        verbose_name_plural = _("returns of unused funds")
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.amount} € ({self.get_state_display()})"
+
+    @property
+    def final_amount(self) -> Decimal:
+        """What the organisation keeps of the grant: what was paid, less what it returns."""
+        return self.paid - self.amount if self.state == self.State.DUE else self.paid
 
 
 def open_data_upload_to(instance: OpenDataRelease, filename: str) -> str:

@@ -66,6 +66,11 @@ def can_view_application(user: AnyUser, application: Application) -> bool:
     return _deciding_staff(user, application) or is_assigned_reviewer(user, application)
 
 
+def can_open_decision_documents(user: AnyUser, application: Application) -> bool:
+    """The organisation's members and the area's coordinators and decision-makers."""
+    return organisation_permissions.is_member(user, application.organisation) or _deciding_staff(user, application)
+
+
 def can_edit_application(user: AnyUser, application: Application) -> bool:
     return organisation_permissions.is_member(user, application.organisation) and application.status == Status.DRAFT
 
@@ -77,6 +82,10 @@ def can_write_report(user: AnyUser, application: Application) -> bool:
 
 def can_manage_application(user: AnyUser, application: Application) -> bool:
     return application.status != Status.DRAFT and Role.COORDINATOR in staff_roles_for(user, application)
+
+
+def can_waive_return(user: AnyUser, application: Application) -> bool:
+    return can_manage_application(user, application)
 
 
 def can_decide(user: AnyUser, application: Application) -> bool:

@@ -10,6 +10,8 @@ from grants.models import (
     ApplicationAttachment,
     ApplicationEvent,
     Decision,
+    DecisionDocument,
+    FundsReturn,
     GrantCall,
     Payment,
     ReviewAssignment,
@@ -97,6 +99,26 @@ declare(
         for d in Decision.objects.filter(Q(decided_by=user) | Q(unverified_confirmed_by=user)).select_related(
             "application"
         )
+    ],
+    kept=True,
+)
+declare(
+    DecisionDocument,
+    "first_opened_by",
+    section="decision_documents_opened",
+    export=lambda user: [
+        {"application": d.decision.application.title, "kind": d.kind, "first_opened_at": iso(d.first_opened_at)}
+        for d in DecisionDocument.objects.filter(first_opened_by=user).select_related("decision__application")
+    ],
+    kept=True,
+)
+declare(
+    FundsReturn,
+    "waived_by",
+    section="returns_waived",
+    export=lambda user: [
+        {"application": r.application.title, "amount": str(r.amount), "reason": r.waiver_reason, "at": iso(r.waived_at)}
+        for r in FundsReturn.objects.filter(waived_by=user).select_related("application")
     ],
     kept=True,
 )

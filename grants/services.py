@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from grants import budgets, opendata, workflow
+from grants import budgets, documents, opendata, returns, workflow
 from grants.models import (
     REPORT_EDITABLE,
     Application,
@@ -141,6 +141,8 @@ def after_step(event: ApplicationEvent, transition: workflow.Transition) -> None
     """What follows a step of the workflow once it is saved: the emails, and for a submission its
     receipt and the document of what was submitted."""
     notify(event, transition)
+    if transition.name == "accept_report":
+        returns.settle(event.application)  # unused money is to be returned
     if transition.name == "submit":
         send_receipt(event)
         from grants.tasks import render_submitted_application
@@ -399,6 +401,8 @@ def record_decision(
     decision_recorded.send(sender=Decision, decision=decision)
     if decision.published_at is not None:  # a published decision changed: the open data follows
         opendata.schedule_build()
+        if existing is not None and documents.current_document(decision) is not None:
+            documents.schedule([decision.pk])  # and the applicant receives a corrected document
     event = ApplicationEvent.objects.create(
         application=application,
         kind=ApplicationEvent.Kind.DECISION,
@@ -441,13 +445,16 @@ def set_reference(decisions: Iterable[Decision], reference: str) -> int:
 
 @transaction.atomic
 def publish_decisions(call: GrantCall) -> int:
-    """Publish the call's decisions that are confirmed (the application has left review), and
-    have the open data rebuilt."""
-    published = Decision.objects.filter(
+    """Publish the call's decisions that are confirmed (the application has left review), have
+    the open data rebuilt, and send each applicant its decision document."""
+    to_publish = Decision.objects.filter(
         application__call=call, published_at__isnull=True, application__status__in=CONFIRMED
-    ).update(published_at=timezone.now())
+    )
+    ids = list(to_publish.values_list("pk", flat=True))
+    published = Decision.objects.filter(pk__in=ids).update(published_at=timezone.now())
     if published:
         opendata.schedule_build()
+        documents.schedule(ids)  # each decision is sent to its applicant as a document
     return published
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from grants import opendata, services
+from grants import documents, opendata, services
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
@@ -15,3 +15,9 @@ def build_open_data() -> int:
     """The open data files of what is published now (after publishing, and nightly)."""
     opendata.start_build()
     return opendata.build_release().grants
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+def send_decision_document(decision_id: int) -> bool:
+    """Render and send the decision's document as the decision stands (once per version)."""
+    return documents.send(decision_id) is not None

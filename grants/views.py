@@ -24,7 +24,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from grants import budgets, opendata, permissions, services, workflow
+from grants import budgets, documents, opendata, permissions, returns, services, workflow
 from grants.filters import ApplicationFilter
 from grants.forms import (
     AnswerForm,
@@ -44,6 +44,7 @@ from grants.forms import (
     StartApplicationForm,
     TransitionForm,
     UseOfFundsForm,
+    WaiverForm,
     budget_rows,
 )
 from grants.models import (
@@ -51,6 +52,8 @@ from grants.models import (
     ApplicationAttachment,
     AttachmentKind,
     Decision,
+    DecisionDocument,
+    FundsReturn,
     GrantCall,
     OpenDataRelease,
     ReviewAssignment,
@@ -531,6 +534,44 @@ def _attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Applicatio
 def download_attachment(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     attachment = _attachment(request, pk, attachment_pk)
     return uploads.download_response(attachment.file, attachment.original_name)
+
+
+@login_required
+@require_POST
+def waive_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A coordinator lets the organisation keep an accepted report's unused money, with a reason."""
+    application = _application(request, pk)
+    access.require(permissions.can_waive_return(request.user, application))
+    funds_return = get_object_or_404(FundsReturn, application=application)
+    form = WaiverForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(list(form.errors["reason"]))
+        returns.waive(funds_return, request.user, form.cleaned_data["reason"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(reverse("grants:application", kwargs={"pk": pk}) + "#funds-return")
+    messages.success(request, _("The return of unused funds was waived."))
+    return redirect("grants:application", pk=pk)
+
+
+@login_required
+def decision_document(request: AuthenticatedHttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """A decision document as it was sent (``?copy=en``: its unofficial English translation); the
+    first opening of the document by the organisation is recorded."""
+    application = _application(request, pk)
+    access.require(permissions.can_open_decision_documents(request.user, application))
+    document = get_object_or_404(
+        DecisionDocument.objects.select_related("decision"),
+        pk=document_pk,
+        decision__application=application,
+        sent_at__isnull=False,
+    )
+    if request.GET.get("copy") == "en" and document.unofficial_copy:
+        return uploads.download_response(document.unofficial_copy, document.unofficial_copy_name())
+    documents.record_opening(document, request.user)
+    return uploads.download_response(document.pdf, document.download_name())
 
 
 @login_required

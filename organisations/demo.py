@@ -90,6 +90,8 @@ def seed(admin: User, member: User, coordinator: User) -> list[Organisation]:
                 "verified_at": None if name == NOT_VERIFIED else timezone.now(),
                 "verified_by": None if name == NOT_VERIFIED else coordinator,
                 **{f"serves_{code}": code in languages for code in ("fi", "sv", "en", "other")},
+                # A Swedish-speaking association (rf) receives its decisions in Swedish.
+                "decision_language": "sv" if name.endswith(" rf") else "fi",
             },
         )
         organisation.themes.set(Theme.objects.filter(code__in=themes))

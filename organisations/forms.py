@@ -104,6 +104,7 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
             "themes",
             "activity_types",
             "languages",
+            "decision_language",
             "contact_email",
             "phone",
             "website",
@@ -133,6 +134,7 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
         "parent",
         "home_municipality",
         "municipalities",
+        "decision_language",
         "contact_email",
         "phone",
         "website",
@@ -153,6 +155,7 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
             return
         for name in ("name_fi", "name_sv", "phone"):
             self.fields[name].validators.append(no_control_characters)
+        self.fields["decision_language"].required = False  # left out: kept as it is (Finnish at first)
         cast(forms.ModelChoiceField, self.fields["home_municipality"]).queryset = Municipality.objects.order_by(
             "name_fi"
         )
@@ -169,6 +172,9 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
 
     def clean_register_number(self) -> str | None:
         return normalise_register_number(self.cleaned_data["register_number"])
+
+    def clean_decision_language(self) -> str:
+        return self.cleaned_data["decision_language"] or self.instance.decision_language or "fi"
 
     def clean_iban(self) -> str:
         value = self.cleaned_data["iban"]

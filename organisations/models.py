@@ -146,6 +146,14 @@ class Organisation(models.Model):
     serves_sv = models.BooleanField(_("serves in Swedish"), default=False)
     serves_en = models.BooleanField(_("serves in English"), default=False)
     serves_other = models.BooleanField(_("serves in other languages"), default=False)
+    # The official language the organisation deals with the areas in: its decisions are written in it.
+    decision_language = models.CharField(
+        _("language of decisions"),
+        max_length=2,
+        choices=[("fi", _("Finnish")), ("sv", _("Swedish"))],
+        default="fi",
+        help_text=_("The areas write their decisions to the organisation in this language."),
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)

@@ -46,7 +46,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(AreaRole)
 class AreaRoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "area", "role", "valid_from", "valid_to"]
+    list_display = ["user", "area", "role", "title", "valid_from", "valid_to"]
     list_filter = ["role", "area"]
     search_fields = ["user__email", "user__full_name", "area__name_fi"]
     autocomplete_fields = ["user", "area"]

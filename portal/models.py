@@ -76,6 +76,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+def default_review_body(name_fi: str, name_sv: str) -> tuple[str, str]:
+    """The area board (aluehallitus / områdesstyrelse) decides requests for review of its officials'
+    decisions unless the area names another body; Helsinki's is its social, health care and rescue
+    services committee."""
+    if name_fi.endswith("kaupunki"):  # Helsingin kaupunki
+        return (
+            f"{name_fi.removesuffix('kaupunki')}kaupungin sosiaali-, terveys- ja pelastuslautakunta",
+            f"{name_sv}s social-, hälsovårds- och räddningsnämnd",
+        )
+    return f"{name_fi}en aluehallitus", f"{name_sv}s områdesstyrelse"
+
+
 class WelfareArea(models.Model):
     """A wellbeing services county (hyvinvointialue), or the City of Helsinki (code 90)."""
 
@@ -83,6 +95,11 @@ class WelfareArea(models.Model):
     name_fi = models.CharField(_("name in Finnish"), max_length=200)
     name_sv = models.CharField(_("name in Swedish"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200)
+    # Where a request for review of the area's decisions goes, as the decision documents say it.
+    review_body_fi = models.CharField(_("body deciding requests for review, in Finnish"), max_length=200, blank=True)
+    review_body_sv = models.CharField(_("body deciding requests for review, in Swedish"), max_length=200, blank=True)
+    registry_email = models.EmailField(_("registry email"), blank=True)
+    registry_address = models.TextField(_("registry postal address"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("wellbeing services county")
@@ -95,6 +112,13 @@ class WelfareArea(models.Model):
     @property
     def name(self) -> str:
         return localized(self)
+
+    @property
+    def review_body(self) -> str:
+        if self.review_body_fi:
+            return localized(self, "review_body")
+        finnish, swedish = default_review_body(self.name_fi, self.name_sv)
+        return swedish if (get_language() or "")[:2] == "sv" else finnish
 
 
 class Municipality(models.Model):
@@ -195,6 +219,8 @@ class AreaRole(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    # The person's title in this role, as decision documents name the decision-maker.
+    title = models.CharField(_("title"), max_length=200, blank=True)
 
     objects = AreaRoleQuerySet.as_manager()
 

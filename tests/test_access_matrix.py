@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from funding.models import ContinuityReport, FundingImport
 from grants import opendata
+from grants.models import DecisionDocument, FundsReturn
 from organisations.models import Invitation, JoinRequest
 from tests.conftest import World, once
 from tests.factories import (
@@ -108,6 +109,27 @@ def application_url(
         application = ApplicationFactory.in_state(status, organisation=world.organisation)
         extra = {key: make(world, application) for key, make in kwargs.items()}
         return reverse(url_name, kwargs={"pk": application.pk, **extra})
+
+    return build
+
+
+def sent_decision_document(world: World, application: object) -> int:
+    """A decision document as the job sends it, for a decided application."""
+    decision = application.decision
+    return DecisionDocument.objects.create(
+        decision=decision, language="fi", pdf=ContentFile(PDF_BYTES, name="d.pdf"), sha256="0" * 64,
+        decision_decided_at=decision.decided_at, sent_at=timezone.now(), notified_on=timezone.localdate(),
+        review_deadline=timezone.localdate(),
+    ).pk  # fmt: skip
+
+
+def unused_funds_url(name: str) -> Callable[[World], str]:
+    """A URL about a closed application of ``world.organisation`` with unused funds to return."""
+
+    def build(world: World) -> str:
+        application = ApplicationFactory.in_state("closed", organisation=world.organisation)
+        FundsReturn.objects.create(application=application, paid=20000, used=15000, amount=5000)
+        return reverse(name, kwargs={"pk": application.pk})
 
     return build
 
@@ -320,6 +342,10 @@ MATRIX: dict[str, Entry] = {
     ),
     "grants:budget_totals": members_only(application_url("grants:budget_totals")),
     "grants:submit": members_only(application_url("grants:submit")),
+    # The decision document: the organisation and the area's deciding staff (tests/test_decision_documents.py).
+    "grants:decision_document": members_only(
+        application_url("grants:decision_document", "decided", document_pk=sent_decision_document)
+    ),
     "grants:submitted_pdf": members_only(application_url("grants:submitted_pdf", "submitted"), expect=REDIRECT),
     "grants:transition": members_only(
         application_url("grants:transition", name=lambda w, a: "withdraw"), expect=REDIRECT, method="post"
@@ -336,6 +362,12 @@ MATRIX: dict[str, Entry] = {
     "grants:work_list": area_staff(url("grants:work_list", code="05")),
     "grants:bulk_assign": area_staff(url("grants:bulk_assign", code="05"), expect=REDIRECT, method="post"),
     "grants:assign": area_staff(application_url("grants:assign", "submitted"), expect=REDIRECT, method="post"),
+    "grants:waive_return": area_staff(
+        unused_funds_url("grants:waive_return"),
+        expect=REDIRECT,
+        method="post",
+        data={"reason": "Kulut siirtyivät alkuvuodelle."},
+    ),
     "grants:decision": area_staff(application_url("grants:decision", "in_review"), "decision_maker"),
     "grants:payment": area_staff(
         application_url("grants:payment", "decided"),

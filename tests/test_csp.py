@@ -15,6 +15,7 @@ PDF_TEMPLATES = {
     "funding/report/pdf.html",
     "funding/report/national.html",
     "grants/application_pdf.html",
+    "grants/decision_pdf.html",
     "familycentre/agreement_pdf.html",
 }
 INLINE_CODE = [

@@ -303,6 +303,8 @@ class FormParser(HTMLParser):
 
 
 def forms_on(response: HttpResponse, page: str) -> list[HtmlForm]:
+    if response.streaming:  # a download has no forms
+        return []
     parser = FormParser(page)
     parser.feed(response.content.decode())
     return parser.forms
@@ -679,6 +681,13 @@ FORMS: list[Case] = [
         persona("coordinator"),
         page=shown_on("grants:application", "pk"),
         baseline={"amount": "100"},
+    ),
+    Case(
+        "grants:waive_return",
+        persona("coordinator"),
+        page=shown_on("grants:application", "pk"),
+        baseline={"reason": "Kulut siirtyivät alkuvuodelle."},
+        reopen=True,  # a waiver is given once: a fresh return to waive
     ),
     Case(
         "grants:review",
@@ -1195,6 +1204,8 @@ GET_PAGES: list[Listing] = [
     Listing("grants:my_reviews", ("show", "page")),
     Listing("workspace:dashboard", ("year",)),
     Listing("funding:funding_imports", ("checked",)),
+    # The first plain GET records the organisation's first opening; the hostile ones write nothing.
+    Listing("grants:decision_document", ("copy",)),
     Listing("grants:budget_totals", ("budget-TOTAL_FORMS", "budget-0-amount", "budget-0-kind", "requested_amount")),
     Listing("familycentre:area_centres"),
     Listing("familycentre:centre"),

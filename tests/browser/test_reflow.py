@@ -32,6 +32,7 @@ NOT_PAGES = {
     "grants:download_attachment",
     "funding:report_download",
     "grants:submitted_pdf",
+    "grants:decision_document",
 }
 PAGES = sorted(
     key

@@ -1,0 +1,247 @@
+"""Decision documents: the decision as the applicant receives it, with its grounds and the
+instructions for requesting a review, rendered by a job, sent, and never changed afterwards.
+
+- Sending: publishing a call's decisions has a job render each decision's document in the
+  organisation's language, store it, record when it was sent and when it is deemed received
+  (``portal.timelimits``), and email the organisation's administrators a link to it.
+- Corrections: when a published decision with a sent document is changed, the job sends a new
+  document (kind ``correction``) that names the one it replaces. The earlier one stays as it was.
+- Opening: the first time a member of the organisation opens a document in the portal is
+  recorded, as the proof of when it was received.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import functools
+import hashlib
+import logging
+from typing import TYPE_CHECKING, cast
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from grants.models import Decision, DecisionDocument
+from organisations.models import Membership
+from portal import emails, timelimits, uploads
+from portal.csvsafe import safe_row
+from portal.models import AreaRole
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from portal.models import User, WelfareArea
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("fi", "sv")
+
+
+def schedule(decision_ids: Iterable[int]) -> None:
+    """Have a job send the documents of these decisions once the transaction commits."""
+    from grants.tasks import send_decision_document
+
+    for decision_id in list(decision_ids):
+        transaction.on_commit(functools.partial(send_decision_document.delay, decision_id))
+
+
+def current_document(decision: Decision) -> DecisionDocument | None:
+    """The latest sent document of the decision: the one in force."""
+    return decision.documents.filter(sent_at__isnull=False).order_by("-sent_at", "-pk").first()
+
+
+def decision_maker_title(decision: Decision) -> str:
+    """The title the decision-maker holds in the area, when one is recorded on their role."""
+    if decision.decided_by_id is None:
+        return ""
+    role = (
+        AreaRole.objects.active(timezone.localdate(decision.decided_at))
+        .in_area(decision.application.call.area)
+        .with_role(AreaRole.Role.DECISION_MAKER, AreaRole.Role.COORDINATOR)
+        .filter(user_id=decision.decided_by_id)
+        .exclude(title="")
+        .order_by("role")  # a decision-maker's title before a coordinator's
+        .first()
+    )
+    return role.title if role else ""
+
+
+def document_context(
+    decision: Decision, sent_at: datetime.datetime, previous: DecisionDocument | None
+) -> dict[str, object]:
+    application = decision.application
+    sent_on = timezone.localdate(sent_at)
+    notified_on = timelimits.deemed_notified(sent_on)
+    return {
+        "decision": decision,
+        "application": application,
+        "call": application.call,
+        "area": application.call.area,
+        "organisation": application.organisation,
+        "decision_maker": decision.decided_by,
+        "decision_maker_title": decision_maker_title(decision),
+        "decided_on": timezone.localdate(decision.decided_at),
+        "use_from": decision.use_period[0],
+        "use_until": decision.use_period[1],
+        "payments": list(decision.payments.all()),
+        "sent_at": sent_at,
+        "notified_on": notified_on,
+        "review_deadline": timelimits.review_deadline(notified_on),
+        "review_days": timelimits.REVIEW_PERIOD_DAYS,
+        "previous": previous,
+        "portal_url": settings.PORTAL_BASE_URL,
+    }
+
+
+def render_pdf(context: dict[str, object], language: str) -> bytes:
+    from weasyprint import HTML
+
+    with translation.override(language):
+        html = render_to_string("grants/decision_pdf.html", context)
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def language_of(decision: Decision) -> str:
+    language = decision.application.organisation.decision_language
+    return language if language in LANGUAGES else "fi"
+
+
+def send(decision_id: int) -> DecisionDocument | None:
+    """Render, store and send the document of the decision as it stands now. Nothing to do when
+    that version was sent already (a job run twice), or the decision is not published."""
+    decision = Decision.objects.select_related(
+        "application__call__area", "application__organisation", "decided_by"
+    ).get(pk=decision_id)
+    if decision.published_at is None:
+        return None
+    if decision.documents.filter(decision_decided_at=decision.decided_at).exists():
+        return None
+    previous = current_document(decision)
+    language = language_of(decision)
+    sent_at = timezone.now()
+    context = document_context(decision, sent_at, previous)
+    pdf = render_pdf(context, language)
+    copy = render_pdf({**context, "unofficial": True}, "en")
+    storage = DecisionDocument._meta.get_field("pdf").storage
+    name = storage.save(uploads.random_name("grants/decisions", "decision.pdf"), ContentFile(pdf))
+    copy_name = storage.save(uploads.random_name("grants/decisions", "decision.pdf"), ContentFile(copy))
+    try:
+        with transaction.atomic():
+            document = DecisionDocument.objects.create(
+                decision=decision,
+                kind=DecisionDocument.Kind.CORRECTION if previous else DecisionDocument.Kind.ORIGINAL,
+                language=language,
+                pdf=name,
+                unofficial_copy=copy_name,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                decision_decided_at=decision.decided_at,
+                sent_at=sent_at,
+                notified_on=cast(datetime.date, context["notified_on"]),
+                review_deadline=cast(datetime.date, context["review_deadline"]),
+                supersedes=previous,
+            )
+            tell_organisation(document)
+    except IntegrityError:  # another run sent this version first
+        storage.delete(name)
+        storage.delete(copy_name)
+        return None
+    return document
+
+
+def tell_organisation(document: DecisionDocument) -> None:
+    """Email the organisation's administrators a link to the document, each in their language."""
+    decision = document.decision
+    application = decision.application
+    link = settings.PORTAL_BASE_URL + reverse(
+        "grants:decision_document", kwargs={"pk": application.pk, "document_pk": document.pk}
+    )
+    members = Membership.objects.filter(organisation=application.organisation).select_related("user")
+    # Its administrators; every member when it has none (the decision must reach someone).
+    for membership in members.admins() or members:
+        person = membership.user
+        emails.send_later(
+            person.email,
+            person.preferred_language,
+            "grants/email/decision_document",
+            {"document": document, "decision": decision, "application": application, "link": link, "recipient": person},
+        )
+
+
+def record_opening(document: DecisionDocument, user: User) -> bool:
+    """Record the first time a member of the organisation opens the document; later openings and
+    the area's staff leave it as it is. Returns whether this was the first opening."""
+    if not Membership.objects.filter(user=user, organisation=document.decision.application.organisation_id).exists():
+        return False
+    return bool(
+        DecisionDocument.objects.filter(pk=document.pk, first_opened_at__isnull=True).update(
+            first_opened_at=timezone.now(), first_opened_by=user
+        )
+    )
+
+
+# --- Archiving -----------------------------------------------------------------------------------
+
+ARCHIVE_COLUMNS = [
+    "reference", "business_id", "association_register_number", "organisation_name", "outcome", "granted_eur",
+    "decided_on", "language", "sent_at", "notified_on", "review_deadline", "document",
+]  # fmt: skip
+
+
+def _iso(value: datetime.date | datetime.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def archive(area: WelfareArea, year: int, out: Path) -> int:
+    """Write the current document of each published decision of ``area`` made in ``year``
+    (Finnish time) into ``out``, with ``decisions.csv`` listing them all, for the area's records
+    management. Dates are ISO 8601 and amounts have a decimal point. Returns the rows written."""
+    out.mkdir(parents=True, exist_ok=True)
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    decisions = (
+        Decision.objects.filter(
+            application__call__area=area, decided_at__gte=start, decided_at__lt=end, published_at__isnull=False
+        )
+        .select_related("application__organisation")
+        .order_by("decided_at", "pk")
+    )
+    rows = 0
+    with (out / "decisions.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ARCHIVE_COLUMNS)
+        for decision in decisions:
+            organisation = decision.application.organisation
+            document = current_document(decision)
+            file_name = ""
+            if document is not None:
+                file_name = document.download_name()
+                with document.pdf.open("rb") as source:
+                    (out / file_name).write_bytes(source.read())
+            writer.writerow(
+                safe_row([
+                    decision.reference,
+                    organisation.business_id or "",
+                    organisation.register_number or "",
+                    organisation.name_fi,
+                    decision.outcome,
+                    f"{decision.amount:.2f}",
+                    _iso(timezone.localdate(decision.decided_at)),
+                    document.language if document else "",
+                    _iso(document.sent_at) if document else "",
+                    _iso(document.notified_on) if document else "",
+                    _iso(document.review_deadline) if document else "",
+                    file_name,
+                ])
+            )  # fmt: skip
+            rows += 1
+    return rows
