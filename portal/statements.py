@@ -68,6 +68,8 @@ SECTIONS: dict[str, Promise] = {
     "funding_imports": _("Funding history you imported"),
     "agreements": _("Cooperation agreements you drafted, sent, signed or ended"),
     "activities_listed": _("Family-centre activities you listed"),
+    "decision_documents_opened": _("Decision documents you opened for your organisation"),
+    "returns_waived": _("Returns of unused funds you waived"),
 }
 
 
