@@ -10,8 +10,11 @@ class FamilyCentreConfig(AppConfig):
 
     def ready(self) -> None:
         from familycentre import personal_data  # noqa: F401 - declares what the app holds about a person
-        from familycentre.models import FamilyCentre, FamilyCentreActivity
+        from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity, NetworkMember
         from portal import fragments
 
-        for model in (FamilyCentre, FamilyCentreActivity):  # the public activity lists
-            fragments.track(model, "activities")
+        # The public activity lists, and the dashboard's family-centre section.
+        fragments.track(FamilyCentre, "activities")
+        fragments.track(FamilyCentreActivity, "activities")
+        fragments.track(CooperationAgreement, "agreements")
+        fragments.track(NetworkMember, "agreements")

@@ -10,3 +10,7 @@ class FundingConfig(AppConfig):
 
     def ready(self) -> None:
         from funding import ledger, personal_data  # noqa: F401 - connect the ledger, declare personal data
+        from funding.models import ContinuityFigures
+        from portal import fragments
+
+        fragments.track(ContinuityFigures, "figures")  # the dashboard's continuity section

@@ -28,6 +28,16 @@ def reports_visible_to(user: AnyUser, area: WelfareArea) -> QuerySet[ContinuityR
     return reports.none()
 
 
+def report_readers(user: AnyUser, area: WelfareArea) -> str:
+    """Which of the area's reports the user reads, as ``reports_visible_to`` decides: "all",
+    "published" or "none"."""
+    if can_manage_reports(user, area):
+        return "all"
+    if access.has_area_role(user, area, access.Role.COUNCILLOR):
+        return "published"
+    return "none"
+
+
 def latest_published_report(user: AnyUser, area: WelfareArea) -> ContinuityReport | None:
     """The area's most recently published continuity report, if the user may read it."""
     return (

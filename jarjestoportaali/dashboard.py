@@ -50,15 +50,12 @@ class GrantFigures:
 
 @dataclass
 class Dashboard:
-    """What the dashboard shows every time; the organisation and grant figures are sections of
-    their own, which the view keeps as fragments until their data changes."""
+    """What the dashboard shows around its sections, which the view keeps as fragments until
+    their data changes."""
 
     area: WelfareArea
     year: int
     years: list[int]
-    continuity: figures.Figures | None  # as the latest job computed them; None until one has
-    centres_without_ngo: list[FamilyCentre]
-    ending_agreements: list[CooperationAgreement]
 
 
 def organisation_figures(area: WelfareArea) -> OrganisationFigures:
@@ -98,28 +95,42 @@ def grant_figures(area: WelfareArea, year: int) -> GrantFigures:
 
 def build(area: WelfareArea, year: int | None = None) -> Dashboard:
     year = year or timezone.localdate().year
-    return Dashboard(
-        area=area,
-        year=year,
-        years=years_offered(year),
-        continuity=figures.latest(area, year),
-        centres_without_ngo=[
+    return Dashboard(area=area, year=year, years=years_offered(year))
+
+
+def continuity_context(area: WelfareArea, year: int, report_readers: str) -> dict[str, object]:
+    """The continuity figures as the latest job computed them, and the report they came from when
+    ``report_readers`` ("all" or "published") may read it; asks for figures when there are none."""
+    stored = figures.latest(area, year)
+    if stored is None:
+        figures.request_figures(area, year)
+    report = stored.stored.report if stored else None
+    visible = report is not None and (
+        report_readers == "all" or (report_readers == "published" and report.published_at is not None)
+    )
+    return {"continuity": stored, "year": year, "figures_report": report if visible else None}
+
+
+def family_context(area: WelfareArea) -> dict[str, object]:
+    return {
+        "centres_without_ngo": [
             c
             for c in FamilyCentre.objects.in_area(area).with_ngo_representation()
             if not c.has_ngo_representative  # type: ignore[attr-defined]  # annotated by with_ngo_representation
         ],
-        ending_agreements=list(
+        "ending_agreements": list(
             CooperationAgreement.objects.in_area(area)
             .ending_within(REMINDER_DAYS)
             .select_related("centre", "organisation")
         ),
-    )
+    }
 
 
-def sections(area: WelfareArea, year: int) -> dict[str, SafeString]:
-    """The lead, the organisation and the grant sections as HTML. The same for everyone who may
-    see the dashboard (the view checks that every time), so they are kept until an organisation,
-    a call, a decision or a submitted application changes."""
+def sections(area: WelfareArea, year: int, report_readers: str) -> dict[str, SafeString]:
+    """The dashboard's sections as HTML. The same for everyone who may see the dashboard (the view
+    checks that every time; which reports a person may read is part of the key), so they are kept
+    until what they show changes: organisations, calls, decisions and submitted applications, the
+    stored continuity figures, family centres and agreements (and the day, for agreements ending)."""
     no_query = QueryDict()
     organisations = functools.partial(organisation_figures, area)
 
@@ -132,7 +143,25 @@ def sections(area: WelfareArea, year: int) -> dict[str, SafeString]:
     def grants_section() -> str:
         return render_to_string("workspace/includes/dashboard_grants.html", {"section": grant_figures(area, year)})
 
+    def continuity_section() -> str:
+        return render_to_string(
+            "workspace/includes/dashboard_continuity.html", continuity_context(area, year, report_readers)
+        )
+
+    def family_section() -> str:
+        return render_to_string("workspace/includes/dashboard_family.html", family_context(area))
+
+    today = timezone.localdate().isoformat()
     return {
+        "continuity_section": fragments.cached(
+            f"dashboard-continuity:{area.code}:{year}:{report_readers}", no_query, ["figures"], continuity_section
+        ),
+        "family_section": fragments.cached(
+            f"dashboard-family:{area.code}:{today}",
+            no_query,
+            ["activities", "agreements", "organisations"],
+            family_section,
+        ),
         "lead": fragments.cached(f"dashboard-lead:{area.code}:{year}", no_query, ["organisations"], lead),
         "organisations_section": fragments.cached(
             f"dashboard-organisations:{area.code}", no_query, ["organisations", "reference"], organisations_section

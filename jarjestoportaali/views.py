@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from familycentre.models import FamilyCentre, FamilyCentreActivity
-from funding import figures
 from funding import permissions as funding_permissions
 from grants.models import GrantCall
 from jarjestoportaali import dashboard
@@ -59,20 +58,15 @@ def area_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     access.require(access.can_view_dashboard(request.user, area))
     year = request.GET.get("year", "")
     board = dashboard.build(area, int(year) if year.isascii() and year.isdecimal() and len(year) == 4 else None)
-    if board.continuity is None:
-        figures.request_figures(area, board.year)
-    figures_report = board.continuity and board.continuity.stored.report
+    readers = funding_permissions.report_readers(request.user, area)
     return render(
         request,
         "workspace/dashboard.html",
         {
             "board": board,
             "area": area,
-            **dashboard.sections(area, board.year),
+            **dashboard.sections(area, board.year, readers),
             "latest_report": funding_permissions.latest_published_report(request.user, area),
-            "figures_report": figures_report
-            if figures_report and funding_permissions.can_view_report(request.user, figures_report)
-            else None,
         },
     )
 

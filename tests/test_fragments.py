@@ -90,3 +90,19 @@ def test_a_free_text_search_is_not_kept(client):
     assert len(caches["fragments"]._cache) == 0
     client.get(reverse("organisations:directory"), {"area": "05", "q": ""})
     assert len(caches["fragments"]._cache) == 1
+
+
+def test_publishing_a_report_or_changing_an_agreement_renews_the_dashboard(django_capture_on_commit_callbacks):
+    from funding import reports
+    from funding.models import ContinuityReport
+    from tests.factories import AgreementFactory
+
+    shared = caches["fragment-versions"]
+    shared.set_many({version_key("figures"): "old", version_key("agreements"): "old"})
+    report = ContinuityReport.objects.create(area=area("05"), year=2026, baseline_year=2025, state="succeeded")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reports.publish(report, AreaRoleFactory.coordinator(area=area("05")).user)
+    assert shared.get(version_key("figures")) != "old"
+    with django_capture_on_commit_callbacks(execute=True):
+        AgreementFactory()
+    assert shared.get(version_key("agreements")) != "old"
