@@ -114,6 +114,18 @@ class RowsFormSet(BaseInlineFormSet):
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = _("Remove this row")
 
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.ModelForm:
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]  # missing from the stubs
+        # A new row removed in the browser before saving (static/js/formset.js) leaves a gap in the
+        # indexes: nothing of it is sent. It is no row at all, even where a field has a default
+        # (the state of other funding), which would otherwise read as a change and be required.
+        if self.is_bound and i >= self.initial_form_count():
+            sent = any(key.startswith(f"{form.prefix}-") for key in self.data)
+            if not sent:
+                form.empty_permitted = True
+                form.has_changed = lambda: False
+        return form
+
 
 class CriterionRows(RowsFormSet):
     row_label = _("Criterion")

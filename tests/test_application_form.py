@@ -15,8 +15,9 @@ from pypdf import PdfReader
 
 from grants.models import Application, ApplicationAttachment, Status
 from grants.tasks import render_submitted_application
+from portal.models import WelfareArea
 from tests.conftest import once
-from tests.factories import PDF_BYTES, ApplicationFactory, GrantCallFactory, MembershipFactory
+from tests.factories import PDF_BYTES, ApplicationFactory, AreaRoleFactory, GrantCallFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -211,6 +212,22 @@ def test_submitting_is_confirmed_receipted_and_kept_as_a_pdf(client, applicant, 
     # The back button to the confirmation page says it was already sent.
     again = client.get(reverse("grants:submit", kwargs={"pk": applicant.pk}), follow=True).content.decode()
     assert "The application was submitted on" in again
+
+
+def test_the_areas_staff_read_the_submitted_pdf_and_others_do_not(
+    client, applicant, settings, django_capture_on_commit_callbacks
+):
+    """Item 12: what was received is the area's record too."""
+    settings.PORTAL_REQUIRE_STAFF_MFA = False
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("grants:transition", kwargs={"pk": applicant.pk, "name": "submit"}))
+    document = reverse("grants:submitted_pdf", kwargs={"pk": applicant.pk})
+    client.force_login(AreaRoleFactory.coordinator(area=applicant.call.area).user)
+    pdf = PdfReader(io.BytesIO(b"".join(client.get(document).streaming_content)))
+    assert applicant.title in " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    other_area = WelfareArea.objects.exclude(pk=applicant.call.area_id).first()
+    client.force_login(AreaRoleFactory.coordinator(area=other_area).user)
+    assert client.get(document).status_code in (403, 404)
 
 
 def test_the_submitted_pdf_is_rendered_once_and_lists_only_what_came_with_the_submission(applicant):

@@ -160,10 +160,13 @@ def test_the_report_form_shows_granted_paid_and_due_and_both_sides_read_the_diff
     assert "500.00 € more was used than was paid" in staff
 
     client.force_login(member)
-    client.post(
+    response = client.post(
         reverse("grants:use_of_funds", kwargs={"pk": application.pk}),
         {"amount_used": "3 000", "narrative": "Ryhmät pidettiin.", "results": "Hyvin.", **once()},
+        follow=True,
     )
+    own = response.content.decode().replace("\u00a0", " ")
+    assert "1,000.00 € less was used than was paid: this unused money may have to be returned." in own
     client.force_login(AreaRoleFactory.coordinator(area=area("05")).user)
     staff = (
         client.get(reverse("grants:application", kwargs={"pk": application.pk})).content.decode().replace("\u00a0", " ")

@@ -134,13 +134,15 @@ def test_an_imported_record_nobody_ever_managed_is_claimed_at_once(client):
     assert Membership.objects.get(organisation=imported).user == user
 
 
-@pytest.mark.parametrize("history", ["past member", "application", "document"])
+@pytest.mark.parametrize("history", ["past member", "application", "document", "agreement"])
 def test_an_imported_record_with_history_is_not_claimed_without_a_check(client, history):
     imported = OrganisationFactory.unclaimed()
     if history == "past member":
         Organisation.objects.filter(pk=imported.pk).update(first_member_at=timezone.now())
     elif history == "application":
         ApplicationFactory.submitted(organisation=imported)
+    elif history == "agreement":
+        AgreementFactory(organisation=imported)
     else:
         DocumentFactory(organisation=imported)
     client.force_login(UserFactory())
@@ -287,6 +289,28 @@ def test_invitations_are_limited_per_sender_and_say_so_beside_the_address(client
     response = client.post(invite, {"email": "one-more@example.net", "role": "member", **once()})
     assert response.status_code == 400
     assert "invitations in the last hour" in response.content.decode().partition('id="id_email_error"')[2][:300]
+
+
+def test_invitations_are_limited_per_organisation_whoever_sends_them(client):
+    """Several admins cannot together send the portal's emails to strangers in bulk."""
+    from organisations.services import INVITATIONS_PER_ORGANISATION_PER_DAY
+
+    organisation = OrganisationFactory()
+    for number in range(INVITATIONS_PER_ORGANISATION_PER_DAY):
+        Invitation.objects.create(
+            organisation=organisation, email=f"earlier{number}@example.net", role="member",
+            invited_by=MembershipFactory.admin(organisation=organisation).user,
+        )  # fmt: skip
+    admin = MembershipFactory.admin(organisation=organisation)
+    english(client).force_login(admin.user)
+    response = client.post(
+        reverse("organisations:invite", kwargs={"pk": organisation.pk}),
+        {"email": "one-more@example.net", "role": "member", **once()},
+    )
+    assert response.status_code == 400
+    beside = response.content.decode().partition('id="id_email_error"')[2][:300]
+    assert f"The organisation has sent {INVITATIONS_PER_ORGANISATION_PER_DAY} invitations today" in beside
+    assert not Invitation.objects.filter(email="one-more@example.net").exists()
 
 
 def services_limit() -> int:

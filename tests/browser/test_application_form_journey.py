@@ -74,3 +74,31 @@ def test_the_submitted_application_prints_without_the_portals_navigation_and_for
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.locator("main form").first).to_be_hidden()
     expect(page.get_by_text("Amount applied for").first).to_be_visible()
+
+
+def test_funding_rows_added_and_one_removed_before_the_first_save_keep_the_others(new_ui):
+    """Issue 12, item 10: other funding, like the budget, gains and loses rows before it is saved."""
+    application = ApplicationFactory(complete=False, requested_amount=None)
+    member = MembershipFactory(organisation=application.organisation, user__preferred_language="en").user
+    ui = new_ui()
+    log_in(ui, member.email, PASSWORD)
+    page = ui.goto(f"/applications/{application.pk}/edit/")
+    rows = page.locator('[data-formset="funding"] .formset__rows > .formset-row')
+    before = rows.count()
+    add = page.get_by_role("button", name="Add a row: Funding")
+    add.click()
+    add.click()
+    assert rows.count() == before + 2
+    total = int(page.locator("#id_funding-TOTAL_FORMS").input_value())
+    last, previous = total - 1, total - 2
+    page.locator(f"#id_funding-{previous}-funder").fill("Kaupunki, jota ei ollutkaan")
+    page.locator(f"#id_funding-{previous}-amount").fill("900")
+    page.locator(f"#id_funding-{last}-funder").fill("Säätiö")
+    page.locator(f"#id_funding-{last}-amount").fill("1 250,50")
+    rows.nth(before).get_by_role("button", name="Remove this row").click()
+    assert rows.count() == before + 1
+    page.get_by_role("button", name="Save the draft").first.click()
+    ui.check()
+    expect(page.get_by_text("The draft was saved.")).to_be_visible()
+    funding = list(application.other_funding.values_list("funder", "amount"))
+    assert [(funder, str(amount)) for funder, amount in funding] == [("Säätiö", "1250.50")]
