@@ -407,6 +407,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "funding.tasks.refresh_all_continuity_figures",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The retention schedule (jarjestoportaali/retention.py).
+    "nightly-retention": {"task": "jarjestoportaali.tasks.apply_retention", "schedule": crontab(hour=4, minute=0)},
     # Publishing builds the open data at once; the nightly build catches anything else.
     "nightly-open-data": {"task": "grants.tasks.build_open_data", "schedule": crontab(hour=3, minute=15)},
 }

@@ -166,7 +166,7 @@ def test_the_privacy_notice_says_what_it_must_and_links_to_the_rights(client):
         "GDPR Article 6(1)(e)",
         "It names no natural persons",
         "kept while the account exists",
-        "The portal does not yet remove old data on a schedule of its own",
+        "Every night the portal removes: accounts never verified nor used, twelve months after sign-up",
         "Office of the Data Protection Ombudsman",
         "tietosuoja@om.fi",
     ]:
