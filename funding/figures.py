@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
 
 from funding import continuity
 from funding.models import ContinuityFigures, ContinuityReport, FundingRecord
+from portal import jobs
 from portal.models import WelfareArea
 
 logger = logging.getLogger(__name__)
@@ -121,34 +121,21 @@ def request_figures(area: WelfareArea, year: int) -> None:
 def _enqueue(area_id: int, years: list[int], countdown: int = GATHER_SECONDS) -> None:
     from funding.tasks import refresh_continuity_figures  # tasks import this module
 
-    pending = [year for year in years if _first_request(area_id, year)]
-    if not pending:
-        return
-    try:
-        refresh_continuity_figures.apply_async((area_id, pending), countdown=countdown)
-    except Exception:
-        logger.warning("Could not queue the refresh of the continuity figures", exc_info=True)
-        start_refresh(area_id, pending)  # the next change tries again
+    year_of = {pending_key(area_id, year): year for year in years}
+
+    def send(keys: list[str]) -> None:
+        refresh_continuity_figures.apply_async((area_id, [year_of[key] for key in keys]), countdown=countdown)
+
+    jobs.send_gathered(list(year_of), send, GATHER_SECONDS * 6)
 
 
 def pending_key(area_id: int, year: int) -> str:
     return f"continuity-figures-pending-{area_id}-{year}"
 
 
-def _first_request(area_id: int, year: int) -> bool:
-    try:
-        return bool(cache.add(pending_key(area_id, year), True, timeout=GATHER_SECONDS * 6))
-    except Exception:
-        logger.warning("The cache is not reachable; refreshing the figures without gathering", exc_info=True)
-        return True
-
-
 def start_refresh(area_id: int, years: Iterable[int]) -> None:
     """The job has started: changes from now on need a refresh of their own."""
-    try:
-        cache.delete_many([pending_key(area_id, year) for year in years])
-    except Exception:
-        logger.warning("The cache is not reachable", exc_info=True)
+    jobs.gathered_job_started([pending_key(area_id, year) for year in years])
 
 
 # --- Reading ---------------------------------------------------------------------------------

@@ -17,12 +17,12 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from grants.models import Decision, OpenDataRelease
+from portal import jobs
 from portal.csvsafe import safe_row
 
 logger = logging.getLogger(__name__)
@@ -180,20 +180,13 @@ def schedule_build() -> None:
 
 
 def _enqueue_build() -> None:
-    from grants.tasks import build_open_data
+    from grants.tasks import build_open_data  # the tasks import this module
 
-    try:
-        first = cache.add(BUILD_PENDING, True, timeout=GATHER_SECONDS * 6)
-    except Exception:
-        logger.warning("The cache is not reachable; building the open data without gathering", exc_info=True)
-        first = True
-    if first:
-        build_open_data.apply_async(countdown=GATHER_SECONDS)
+    jobs.send_gathered(
+        [BUILD_PENDING], lambda _keys: build_open_data.apply_async(countdown=GATHER_SECONDS), GATHER_SECONDS * 6
+    )
 
 
 def start_build() -> None:
     """The job has started: what is published from now on needs a build of its own."""
-    try:
-        cache.delete(BUILD_PENDING)
-    except Exception:
-        logger.warning("The cache is not reachable", exc_info=True)
+    jobs.gathered_job_started([BUILD_PENDING])

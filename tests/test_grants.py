@@ -490,3 +490,22 @@ def test_payments_only_for_a_confirmed_grant(coordinator):
     )
     with pytest.raises(services.ValidationError):
         services.record_payment(decision, coordinator, Decimal(500), timezone.localdate(), "")
+
+
+def test_publishing_with_the_broker_away_stands_and_the_next_publication_tries_again(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from grants import opendata
+
+    attempts = []
+
+    def broker_away(*args, **kwargs):
+        attempts.append(kwargs)
+        raise ConnectionError("the broker is away")
+
+    monkeypatch.setattr("grants.tasks.build_open_data.apply_async", broker_away)
+    with django_capture_on_commit_callbacks(execute=True):
+        opendata.schedule_build()
+    with django_capture_on_commit_callbacks(execute=True):
+        opendata.schedule_build()
+    assert len(attempts) == 2  # the failed attempt let its claim go: the next one was not gathered away
