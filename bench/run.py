@@ -281,7 +281,8 @@ def main() -> int:
     if not drafts.get("saves") or drafts.get("errors"):
         raise SystemExit(f"the writer did not keep saving its draft: {drafts}")
     results: dict[str, Any] = {
-        "cache": "none",
+        "cache": "none",  # no page cache; public lists are fragments kept until their data changes
+        "fragments": "portal/fragments.py, renewed by the changes of the data each shows",
         "bare": {"rps": quiet["bare"]["rps"]},
         "pages": page_rows(national["pages"], small, quiet),
         "while_writing": {

@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from funding import continuity, figures
-from funding.models import ContinuityReport, FundingRecord
+from funding.models import ContinuityFigures, ContinuityReport, FundingRecord
 from portal import emails, fragments, jobs, uploads
 from portal.csvsafe import safe_row
 from portal.models import AreaRole, User
@@ -248,8 +248,8 @@ def publish(report: ContinuityReport, user: User) -> bool:
     ).update(published_at=timezone.now(), published_by=user)
     if not published:  # a double click or a colleague a moment earlier: nobody is told twice
         return False
-    # An update() sends no signal: the dashboards' link to the report follows by hand.
-    transaction.on_commit(lambda: fragments.bump("figures"))
+    # The dashboards link the report the figures came from once it is published.
+    fragments.changed(ContinuityFigures)
     assert report.area is not None  # the update above matched an area's report
     link = settings.PORTAL_BASE_URL + reverse("funding:report_html", kwargs={"pk": report.pk})
     councillors = AreaRole.objects.active().in_area(report.area).with_role(AreaRole.Role.COUNCILLOR).people()

@@ -37,7 +37,7 @@ from grants.models import (
 )
 from grants.signals import decision_recorded
 from organisations.models import Membership
-from portal import emails, uploads
+from portal import emails, fragments, uploads
 from portal.models import AreaRole
 from portal.money import euros
 
@@ -440,7 +440,9 @@ def decide(application: Application, user: User, **fields: Any) -> Decision:
 @transaction.atomic
 def set_reference(decisions: Iterable[Decision], reference: str) -> int:
     ids = [decision.pk for decision in decisions]
-    return Decision.objects.filter(pk__in=ids).update(reference=reference.strip())
+    updated = Decision.objects.filter(pk__in=ids).update(reference=reference.strip())
+    fragments.changed(Decision)  # the published decisions show the reference
+    return updated
 
 
 @transaction.atomic
@@ -453,6 +455,7 @@ def publish_decisions(call: GrantCall) -> int:
     ids = list(to_publish.values_list("pk", flat=True))
     published = Decision.objects.filter(pk__in=ids).update(published_at=timezone.now())
     if published:
+        fragments.changed(Decision)  # the published decisions and the dashboards
         opendata.schedule_build()
         documents.schedule(ids)  # each decision is sent to its applicant as a document
     return published

@@ -3,6 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from grants import documents, opendata, services
+from portal import jobs
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
@@ -10,14 +11,14 @@ def render_submitted_application(application_id: int) -> bool:
     return services.render_submitted_pdf(application_id)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+@shared_task(autoretry_for=(*jobs.TRANSIENT_ERRORS, OSError), retry_backoff=30, max_retries=jobs.MAX_RETRIES)
 def build_open_data() -> int:
     """The open data files of what is published now (after publishing, and nightly)."""
     opendata.start_build()
     return opendata.build_release().grants
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+@shared_task(autoretry_for=(*jobs.TRANSIENT_ERRORS, OSError), retry_backoff=30, max_retries=jobs.MAX_RETRIES)
 def send_decision_document(decision_id: int) -> bool:
     """Render and send the decision's document as the decision stands (once per version)."""
     return documents.send(decision_id) is not None

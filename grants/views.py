@@ -549,8 +549,7 @@ def waive_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             raise ValidationError(list(form.errors["reason"]))
         returns.waive(funds_return, request.user, form.cleaned_data["reason"])
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
         return redirect(reverse("grants:application", kwargs={"pk": pk}) + "#funds-return")
     messages.success(request, _("The return of unused funds was waived."))
     return redirect("grants:application", pk=pk)

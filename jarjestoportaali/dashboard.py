@@ -132,7 +132,7 @@ def sections(area: WelfareArea, year: int, report_readers: str) -> dict[str, Saf
     until what they show changes: organisations, calls, decisions and submitted applications, the
     stored continuity figures, family centres and agreements (and the day, for agreements ending)."""
     no_query = QueryDict()
-    organisations = functools.partial(organisation_figures, area)
+    organisations = functools.cache(functools.partial(organisation_figures, area))  # the lead and its section
 
     def lead() -> str:
         return render_to_string("workspace/includes/dashboard_lead.html", {"year": year, "section": organisations()})

@@ -24,7 +24,7 @@ from organisations.models import (
     Organisation,
     OrganisationDocument,
 )
-from portal import emails
+from portal import emails, fragments
 from portal.models import AreaRole
 
 if TYPE_CHECKING:
@@ -369,6 +369,7 @@ def close(organisation: Organisation, coordinator: User) -> None:
     Organisation.objects.filter(pk=organisation.pk, closed_at__isnull=True).update(
         closed_at=timezone.now(), closed_by=coordinator
     )
+    fragments.changed(Organisation)  # a closed organisation leaves the directory
 
 
 def obligations_before_leaving(user: User) -> list[tuple[Organisation, StrOrPromise]]:

@@ -53,9 +53,23 @@ def bump(*topics: str) -> None:
         logger.warning("Could not renew the fragment versions of %s", topics, exc_info=True)
 
 
+# The topics each tracked model belongs to, for changes that send no signal (QuerySet.update()).
+_TOPICS: dict[type[models.Model], set[str]] = {}
+
+
+def changed(model: type[models.Model]) -> None:
+    """Rows of ``model`` were changed by ``QuerySet.update()``, which sends no signal: renew its
+    topics once the transaction commits, as a save would."""
+    topics = _TOPICS.get(model)
+    if topics:
+        transaction.on_commit(lambda: bump(*topics))
+
+
 def track(model: type[models.Model], *topics: str, when: Callable[[models.Model], bool] | None = None) -> None:
     """Renew ``topics`` after every committed save or deletion of ``model`` or of its many-to-many
-    links; only of the rows for which ``when`` holds, if given (the rows the fragments show)."""
+    links; only of the rows for which ``when`` holds, if given (the rows the fragments show).
+    Code that changes rows with ``QuerySet.update()`` calls ``changed(model)``."""
+    _TOPICS.setdefault(model, set()).update(topics)
 
     def changed(instance: models.Model, **kwargs: object) -> None:
         if when is None or not isinstance(instance, model) or when(instance):

@@ -106,3 +106,27 @@ def test_publishing_a_report_or_changing_an_agreement_renews_the_dashboard(djang
     with django_capture_on_commit_callbacks(execute=True):
         AgreementFactory()
     assert shared.get(version_key("agreements")) != "old"
+
+
+def test_changes_made_by_update_renew_the_lists_too(client, settings, django_capture_on_commit_callbacks):
+    """Publishing and closing change rows with QuerySet.update(), which sends no signal."""
+    from organisations import services as organisation_services
+
+    settings.PORTAL_REQUIRE_STAFF_MFA = False
+    coordinator = AreaRoleFactory.coordinator(area=area("05")).user
+    applied = ApplicationFactory.in_review(title="Julkaistava hanke", requested_amount=5000)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(
+            applied, coordinator, outcome="approved", amount=Decimal(5000), rationale=GROUNDS, report_due_on=None
+        )
+    decisions = reverse("grants:decisions", kwargs={"code": "05"})
+    assert "Julkaistava hanke" not in client.get(decisions).content.decode()  # kept: not yet published
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_decisions(applied.call)
+    assert "Julkaistava hanke" in client.get(decisions).content.decode()
+
+    closing = OrganisationFactory.in_area("05", name_fi="Lopettava Yhdistys ry")
+    assert "Lopettava Yhdistys ry" in directory(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_services.close(closing, coordinator)
+    assert "Lopettava Yhdistys ry" not in directory(client)
