@@ -245,15 +245,26 @@ def conflicted_reviewers(application: Application) -> set[int]:
 
 
 def average_score(
-    application: Application, criteria: list[ScoringCriterion], conflicted: set[int] | None = None
+    application: Application,
+    criteria: list[ScoringCriterion],
+    conflicted: set[int] | None = None,
+    assignments: Iterable[ReviewAssignment] | None = None,
 ) -> Decimal | None:
     """The mean of the reviewers' weighted scores, leaving out declared conflicts and reviewers who
-    have since joined the applicant (``conflicted``, when the caller has them already)."""
-    reviews = Review.objects.filter(
-        assignment__application=application, assignment__conflict_of_interest=False
-    ).exclude(assignment__reviewer__in=conflicted_reviewers(application) if conflicted is None else conflicted)
-    weighted = [review.weighted_score(criteria) for review in reviews]
-    scores = [score for score in weighted if score is not None]
+    have since joined the applicant (``conflicted``), from ``assignments`` with their reviews when
+    the caller has read them already."""
+    if conflicted is None:
+        conflicted = conflicted_reviewers(application)
+    if assignments is None:
+        assignments = application.assignments.select_related("review")
+    reviews = [
+        review
+        for assignment in assignments
+        if not assignment.conflict_of_interest
+        and assignment.reviewer_id not in conflicted
+        and (review := getattr(assignment, "review", None)) is not None
+    ]
+    scores = [score for review in reviews if (score := review.weighted_score(criteria)) is not None]
     return (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01")) if scores else None
 
 
@@ -573,6 +584,7 @@ def overdue_reports_of(application: Application) -> list[Application]:
         .filter(organisation=application.organisation)
         .exclude(pk=application.pk)
         .select_related("call", "decision")
+        .only("pk", "title", "call__funding_year", "decision__report_due_on")
     )
 
 

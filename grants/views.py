@@ -295,7 +295,10 @@ def start_application(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def organisation_applications(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(organisation_permissions.is_member(request.user, organisation))
-    applications = organisation.applications.select_related("call__area", "decision")
+    applications = organisation.applications.select_related("call", "decision").only(
+        "pk", "organisation", "title", "status", "requested_amount",
+        "call__title_fi", "call__title_sv", "decision__amount",
+    )  # fmt: skip
     return render(
         request, "grants/organisation_applications.html", {"organisation": organisation, "applications": applications}
     )
@@ -366,12 +369,12 @@ def _detail_page(
         }
     if internal:
         criteria = list(application.call.criteria.all())
-        assignments = application.assignments.select_related("reviewer", "review")
+        assignments = list(application.assignments.select_related("reviewer", "review"))
         conflicted = services.conflicted_reviewers(application)
         context |= {
             "criteria": criteria,
             "assignments": [(a, getattr(a, "review", None), _score(a, criteria)) for a in assignments],
-            "average_score": services.average_score(application, criteria, conflicted),
+            "average_score": services.average_score(application, criteria, conflicted, assignments),
             "joined_applicant": conflicted,
             "overdue": services.overdue_reports_of(application),
         }

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import AreaRole, AreaRoleQuerySet, WelfareArea
+from portal import identity
+from portal.models import AreaRole, WelfareArea
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -43,13 +44,14 @@ ROLE_DUTIES: dict[str, StrPromise] = {
 }
 
 
-def active_roles(user: AnyUser) -> AreaRoleQuerySet:
-    """The user's area roles valid today, cached on the user object for this request."""
+def active_roles(user: AnyUser) -> list[AreaRole]:
+    """The user's area roles valid today (each with its area), read once per request."""
     if not user.is_authenticated:
-        return AreaRole.objects.none()
+        return []
     cached = getattr(user, "_active_area_roles", None)
     if cached is None:
-        cached = AreaRole.objects.filter(user=user).active().select_related("area")
+        today = timezone.localdate()
+        cached = [role for role in identity.of(user).roles if role.valid_on(today)]
         user._active_area_roles = cached
     return cached
 
@@ -61,10 +63,9 @@ def has_area_role(user: AnyUser, area: WelfareArea, *roles: str) -> bool:
 
 def areas_with_role(user: AnyUser, *roles: str) -> QuerySet[WelfareArea]:
     """The areas in which the user holds one of ``roles`` today (any role when none given)."""
-    assignments = active_roles(user)
-    if roles:
-        assignments = assignments.with_role(*roles)
-    return WelfareArea.objects.filter(pk__in=assignments.values("area_id"))
+    return WelfareArea.objects.filter(
+        pk__in=[r.area_id for r in active_roles(user) if r.area_id is not None and (not roles or r.role in roles)]
+    )
 
 
 def can_open_area_workspace(user: AnyUser, area: WelfareArea) -> bool:
@@ -83,7 +84,7 @@ def requires_mfa(user: AnyUser) -> bool:
 
 
 def has_totp(user: AnyUser) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return user.is_authenticated and identity.of(user).has_totp
 
 
 def must_set_up_mfa(user: AnyUser) -> bool:

@@ -82,13 +82,14 @@ def track(model: type[models.Model], *topics: str, when: Callable[[models.Model]
         m2m_changed.connect(changed, sender=field.remote_field.through, weak=False, dispatch_uid=f"{uid}:{field.name}")
 
 
-def _versions(topics: Iterable[str]) -> list[str]:
+def versions(topics: Iterable[str]) -> list[str]:
+    """The current version of each topic (a new one for a topic never seen)."""
     keys = [version_key(topic) for topic in topics]
-    versions = caches["fragment-versions"]
-    found = versions.get_many(keys)
+    store = caches["fragment-versions"]
+    found = store.get_many(keys)
     missing = {key: uuid.uuid4().hex for key in keys if key not in found}
     if missing:
-        versions.set_many(missing, timeout=None)
+        store.set_many(missing, timeout=None)
     return [found.get(key) or missing[key] for key in keys]
 
 
@@ -108,8 +109,8 @@ def cached(
     identity = "&".join(sorted(f"{key}={value}" for key, values in query.lists() for value in values))
     cache = caches["fragments"]
     try:
-        versions = "".join(_versions(topics))
-        digest = hashlib.sha256(f"{identity}|{versions}".encode()).hexdigest()[:40]
+        current = "".join(versions(topics))
+        digest = hashlib.sha256(f"{identity}|{current}".encode()).hexdigest()[:40]
         key = f"fragment:{RELEASE}:{name}:{get_language()}:{digest}"
         html = cache.get(key)
     except Exception:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -12,6 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from portal.identity import Identity
 
 
 def localized(obj: models.Model, field: str = "name") -> str:
@@ -55,7 +58,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
     objects = UserManager()
-    _active_area_roles: AreaRoleQuerySet  # set by portal.access.active_roles: the request's cache
+    _active_area_roles: list[AreaRole]  # set by portal.access.active_roles: the request's cache
+    _identity: Identity  # set by portal.identity.of, likewise
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -179,6 +183,17 @@ class ActivityType(ReferenceList):
 
 
 class AreaRoleQuerySet(models.QuerySet["AreaRole"]):
+    def update(self, **kwargs: Any) -> int:
+        """As Django's, and the people whose roles changed are read afresh on their next page
+        (``portal.identity``: a bulk update sends no signal)."""
+        from portal import identity
+
+        people = set(self.values_list("user_id", flat=True))
+        changed = super().update(**kwargs)
+        for user_id in people:
+            identity.renew(user_id)
+        return changed
+
     def active(self, on: datetime.date | None = None) -> AreaRoleQuerySet:
         day = on or timezone.localdate()
         return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
@@ -244,6 +259,10 @@ class AreaRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.area or '*'}"
+
+    def valid_on(self, day: datetime.date) -> bool:
+        """The same rule as ``AreaRoleQuerySet.active``, for roles already read."""
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 
 
 class Submission(models.Model):

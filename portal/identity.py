@@ -1,0 +1,94 @@
+"""What every signed-in request asks about its person: their area roles and whether they have
+TOTP. Read from the database once and kept in the process's memory under a version per person,
+so that a page costs one cache lookup instead of two queries.
+
+A saved or deleted role or authenticator, or roles changed by ``AreaRole.objects…update()``, give
+their person a new version at once and again when the transaction commits (a reader between the
+two may have kept what was not yet committed), and a change to an area (its name in the
+navigation) renews everyone's. Validity dates are not part of
+the version: the roles are kept with their periods and ``access.active_roles`` picks those valid
+today, so a role ending at midnight ends at midnight. When the shared cache that holds the
+versions is unreachable every page reads the database; a renewal lost that way, or a change made
+in SQL outside Django, lasts at most ``IDENTITY_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from allauth.mfa.models import Authenticator
+from django.core.cache import caches
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from portal import fragments
+
+if TYPE_CHECKING:
+    from portal.models import AreaRole, User
+
+logger = logging.getLogger(__name__)
+
+IDENTITY_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Identity:
+    roles: tuple[AreaRole, ...]  # current and future roles, each with its area
+    has_totp: bool
+
+
+def _topic(user_id: int) -> str:
+    return f"identity:{user_id}"
+
+
+def _read(user: User) -> Identity:
+    from portal.models import AreaRole
+
+    today = timezone.localdate()
+    roles = AreaRole.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today), user=user).select_related("area")
+    has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return Identity(tuple(roles), has_totp)
+
+
+def of(user: User) -> Identity:
+    """The person's roles and TOTP, once per request (kept on the user object)."""
+    found: Identity | None = getattr(user, "_identity", None)
+    if found is not None:
+        return found
+    try:
+        versions = "".join(fragments.versions([_topic(user.pk), "reference"]))
+    except Exception:
+        logger.warning("The identity versions are not reachable", exc_info=True)
+        found = _read(user)
+    else:
+        key = f"identity:{fragments.RELEASE}:{user.pk}:{versions}"
+        store = caches["fragments"]
+        found = store.get(key)
+        if found is None:
+            found = _read(user)
+            store.set(key, found, IDENTITY_SECONDS)
+    user._identity = found
+    return found
+
+
+def renew(user_id: int) -> None:
+    fragments.bump(_topic(user_id))
+    transaction.on_commit(lambda: fragments.bump(_topic(user_id)))
+
+
+def _changed(instance: models.Model, **kwargs: object) -> None:
+    user_id = getattr(instance, "user_id", None)
+    if user_id is not None:
+        renew(user_id)
+
+
+def connect() -> None:
+    from portal.models import AreaRole
+
+    for model in (AreaRole, Authenticator):
+        post_save.connect(_changed, sender=model, dispatch_uid=f"identity:{model._meta.label}:save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"identity:{model._meta.label}:delete")

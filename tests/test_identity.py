@@ -1,0 +1,110 @@
+"""A signed-in page reads the person's roles and TOTP from the process's memory (portal.identity),
+so what is kept must follow every change at once: a role given or taken, TOTP removed, a role's
+period ending at midnight, and the shared cache being away."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from portal import access
+from tests.factories import AreaRoleFactory, UserFactory, area
+
+pytestmark = pytest.mark.django_db
+
+AREA_WORK = reverse("workspace:area", kwargs={"code": "05"})
+ACTIVATE = reverse("mfa_activate_totp")
+
+
+def test_a_role_given_after_the_first_page_opens_the_area_on_the_next(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get(AREA_WORK).status_code == 403
+    AreaRoleFactory.reviewer(user=user, area=area("05"))
+    assert client.get(AREA_WORK).status_code == 200
+
+
+def test_a_role_taken_away_closes_the_area_on_the_next_page(client):
+    role = AreaRoleFactory.reviewer(area=area("05"))
+    client.force_login(role.user)
+    assert client.get(AREA_WORK).status_code == 200
+    role.delete()
+    assert client.get(AREA_WORK).status_code == 403
+
+
+def test_a_role_ended_by_changing_its_period_closes_the_area(client):
+    role = AreaRoleFactory.reviewer(area=area("05"))
+    client.force_login(role.user)
+    assert client.get(AREA_WORK).status_code == 200
+    role.valid_from = timezone.localdate() - datetime.timedelta(days=30)
+    role.valid_to = timezone.localdate() - datetime.timedelta(days=1)
+    role.save()
+    assert client.get(AREA_WORK).status_code == 403
+
+
+def test_a_role_ending_today_is_gone_tomorrow_without_any_write(client, monkeypatch):
+    today = timezone.localdate()
+    role = AreaRoleFactory.reviewer(area=area("05"), valid_to=today)
+    client.force_login(role.user)
+    assert client.get(AREA_WORK).status_code == 200
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today + datetime.timedelta(days=1))
+    assert client.get(AREA_WORK).status_code == 403
+
+
+def test_a_role_starting_tomorrow_opens_the_area_tomorrow(client, monkeypatch):
+    today = timezone.localdate()
+    role = AreaRoleFactory.reviewer(area=area("05"), valid_from=today + datetime.timedelta(days=1))
+    client.force_login(role.user)
+    assert client.get(AREA_WORK).status_code == 403
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today + datetime.timedelta(days=1))
+    assert client.get(AREA_WORK).status_code == 200
+
+
+def test_removing_totp_sends_the_coordinator_to_set_it_up_again(client):
+    role = AreaRoleFactory.coordinator(area=area("05"))
+    client.force_login(role.user)
+    assert client.get(AREA_WORK).status_code == 200
+    Authenticator.objects.filter(user=role.user).delete()
+    assert client.get(AREA_WORK).url.startswith(ACTIVATE)
+
+
+def test_the_roles_are_read_once_and_then_kept(client):
+    role = AreaRoleFactory.coordinator(area=area("05"))
+    client.force_login(role.user)
+    client.get(AREA_WORK)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(AREA_WORK)
+    own_roles = f'"portal_arearole"."user_id" = {role.user.pk}'
+    assert not [q for q in queries if own_roles in q["sql"]]
+    assert not [q for q in queries if "mfa_authenticator" in q["sql"]]
+
+
+def test_without_the_shared_cache_the_roles_come_from_the_database(client, monkeypatch):
+    role = AreaRoleFactory.reviewer(area=area("05"))
+    client.force_login(role.user)
+    assert client.get(AREA_WORK).status_code == 200
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(caches["fragment-versions"], "get_many", unreachable)
+    monkeypatch.setattr(caches["fragment-versions"], "set_many", unreachable)
+    role.delete()  # its renewal is lost too: only the database can say
+    assert client.get(AREA_WORK).status_code == 403
+
+
+def test_the_areas_of_a_role_are_the_roles_valid_today():
+    today = timezone.localdate()
+    user = UserFactory()
+    AreaRoleFactory.coordinator(user=user, area=area("05"))
+    AreaRoleFactory.coordinator(user=user, area=area("06"), valid_from=today + datetime.timedelta(days=3))
+    AreaRoleFactory.reviewer(user=user, area=area("07"))
+    assert list(access.areas_with_role(user, access.Role.COORDINATOR).values_list("code", flat=True)) == ["05"]
+    assert sorted(access.areas_with_role(user).values_list("code", flat=True)) == ["05", "07"]
