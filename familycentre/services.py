@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from familycentre import workflow
 from familycentre.models import AgreementStatus, CooperationAgreement, FamilyCentre, NetworkMember
 from organisations.models import Membership, Organisation
-from portal import emails, uploads
+from portal import emails, jobs, uploads
 from portal.models import AreaRole
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def take_step(agreement: CooperationAgreement, name: str, user: User) -> bool:
     agreement.version = F("version") + 1
     agreement.save()
     agreement.refresh_from_db(fields=["version"])
-    transaction.on_commit(lambda: render_later(agreement.pk))
+    jobs.after_commit(lambda: render_later(agreement.pk))
     _notify(agreement, transition)
     return True
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from funding import imports, national, permissions, reports
 from funding.forms import ImportForm, ReportRequestForm
 from funding.models import ContinuityReport, FundingImport
 from funding.tasks import build_continuity_report
-from portal import access, submissions, uploads
+from portal import access, jobs, submissions, uploads
 from portal.http import AuthenticatedHttpRequest
 from portal.models import WelfareArea
 
@@ -45,7 +44,7 @@ def report_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             report.requested_by = request.user
             report.stage = _("Waiting for a worker")
             report.save()
-            transaction.on_commit(lambda: build_continuity_report.delay(report.pk))
+            jobs.after_commit(lambda: build_continuity_report.delay(report.pk))  # the reaper requeues it if lost
             return redirect("funding:report_status", pk=report.pk)
     return render(
         request,
@@ -76,7 +75,7 @@ def national_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
         report.requested_by = request.user
         report.stage = _("Waiting for the workers")
         report.save()
-        transaction.on_commit(lambda: national.start(report))
+        jobs.after_commit(lambda: national.start(report))
         return redirect("funding:report_status", pk=report.pk)
     return render(
         request,

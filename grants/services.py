@@ -37,7 +37,7 @@ from grants.models import (
 )
 from grants.signals import decision_recorded
 from organisations.models import Membership
-from portal import emails, fragments, uploads
+from portal import emails, fragments, jobs, uploads
 from portal.models import AreaRole
 from portal.money import euros
 
@@ -147,7 +147,7 @@ def after_step(event: ApplicationEvent, transition: workflow.Transition) -> None
         send_receipt(event)
         from grants.tasks import render_submitted_application
 
-        transaction.on_commit(lambda: render_submitted_application.delay(event.application_id))
+        jobs.after_commit(lambda: render_submitted_application.delay(event.application_id))
 
 
 def notify(event: ApplicationEvent, transition: workflow.Transition) -> None:

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,7 +63,7 @@ from grants.models import (
 from grants.tasks import render_submitted_application
 from organisations import permissions as organisation_permissions
 from organisations.models import Organisation
-from portal import access, fragments, money, submissions, uploads
+from portal import access, fragments, jobs, money, submissions, uploads
 from portal.csvsafe import safe_row
 from portal.http import AuthenticatedHttpRequest
 from portal.models import WelfareArea
@@ -522,7 +521,7 @@ def submitted_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBas
     application = _application(request, pk)
     access.require(application.submitted_at is not None)
     if not application.submitted_pdf:
-        transaction.on_commit(lambda: render_submitted_application.delay(application.pk))  # lost or not done yet
+        jobs.after_commit(lambda: render_submitted_application.delay(application.pk))  # lost or not done yet
         messages.info(request, _("The document is being prepared. Try again in a moment."))
         return redirect("grants:application", pk=pk)
     return uploads.download_response(application.submitted_pdf, f"hakemus-{application.pk}.pdf")

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from django.core.cache import cache
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -35,6 +35,22 @@ def is_database_error(error: BaseException) -> bool:
 
 
 logger = logging.getLogger(__name__)
+
+
+def after_commit(send: Callable[[], object], otherwise: Callable[[], object] | None = None) -> None:
+    """Queue a job once the transaction commits. The change is saved whether or not the broker
+    answers: when it does not, ``otherwise`` runs instead if given (an email is sent at once),
+    or the job is left to the reaper and the nightly runs, which find work not done."""
+
+    def queue() -> None:
+        try:
+            send()
+        except Exception:
+            logger.warning("The broker is not reachable; the job was not queued", exc_info=True)
+            if otherwise is not None:
+                otherwise()
+
+    transaction.on_commit(queue)
 
 
 def send_gathered(keys: Sequence[str], send: Callable[[list[str]], object], hold_seconds: int) -> None:

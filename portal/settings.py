@@ -152,9 +152,14 @@ DATABASES = {"default": _database}
 CACHE_URL = env_str("CACHE_URL", "")
 
 
-def _cache(prefix: str) -> dict[str, Any]:
+# Redis that stops answering must not hold a page for long (portal/cache.py, docs/design.md "Faults").
+REDIS_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
+
+
+def _cache(prefix: str, tolerant: bool = True) -> dict[str, Any]:
     if CACHE_URL.startswith(("redis://", "rediss://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": prefix}
+        backend = "portal.cache.TolerantRedisCache" if tolerant else "django.core.cache.backends.redis.RedisCache"
+        return {"BACKEND": backend, "LOCATION": CACHE_URL, "KEY_PREFIX": prefix, "OPTIONS": REDIS_TIMEOUTS}
     return {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / prefix),
@@ -163,10 +168,13 @@ def _cache(prefix: str) -> dict[str, Any]:
 
 
 CACHES = {
+    # Rate limits and the keys that gather jobs, and the sessions: answered as empty while Redis
+    # is away (portal/cache.py).
     "default": _cache("security"),
     "sessions": _cache("sessions"),
-    # The versions of what public fragments show (a few keys), shared by every process...
-    "fragment-versions": _cache("fragment-versions"),
+    # The versions of what public fragments show (a few keys), shared by every process; these
+    # raise when Redis is away, and the fragments are then rendered...
+    "fragment-versions": _cache("fragment-versions", tolerant=False),
     # ...and the fragments themselves, in each process's own memory: bounded there, so that no
     # flood of distinct queries can fill the shared cache that holds the rate limits.
     "fragments": {
@@ -367,6 +375,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT * 2)
 }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 1
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in ("queue", "control", "results"):
         (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
@@ -387,6 +397,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker keeps reconnecting however long the broker is away (its unit restarts it if it dies).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A page that queues a job waits at most about a second for a broker that is away; the change is
+# saved anyway (portal.jobs.after_commit).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
