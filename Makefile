@@ -8,7 +8,7 @@ TEST_WORKERS ?= 2
 MANAGE := DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
 CATALOGUE_IGNORES := --ignore='.venv/*' --ignore='var/*' --ignore='staticfiles/*' --ignore='tests/*'
 
-.PHONY: install system-packages run test bench lint format messages compilemessages clean
+.PHONY: install system-packages run test bench faults lint format messages compilemessages clean
 
 install: system-packages $(VENV)/.installed compilemessages
 
@@ -50,6 +50,11 @@ test: install lint
 # The national data set under gunicorn on PostgreSQL, against the budgets; writes bench/results.json.
 bench: install
 	$(PY) -m bench.run
+
+# Faults injected into the portal on production settings (its own PostgreSQL cluster and Redis on
+# spare ports, gunicorn, a worker and beat); writes bench/faults.json and fails when a case does.
+faults: install
+	$(PY) -m bench.faults
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -32,8 +32,8 @@ bind = (os.environ.get("GUNICORN_BIND") or (f"0.0.0.0:{_port}" if _port else "12
 # storage and Redis, so gthread with a few threads per process keeps 8 concurrent clients on a
 # 2-core machine from queueing behind one slow request (sync would give 5 slots, no keep-alive);
 # the CPU-bound part (template rendering) still runs in parallel across the processes. PDFs are
-# rendered by Celery, never in a web request. Capped because every process holds its own
-# PostgreSQL pool (DATABASE_POOL_MAX_SIZE) and ~100 MB of memory.
+# rendered by Celery, never in a web request. Capped because every thread holds its own
+# PostgreSQL connection and every process ~100 MB of memory.
 worker_class = "gthread"
 workers = _env_int("GUNICORN_WORKERS", _env_int("WEB_CONCURRENCY", min(2 * _cores() + 1, 9)))
 threads = _env_int("GUNICORN_THREADS", 4)

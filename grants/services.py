@@ -80,6 +80,7 @@ def save_draft(application: Application, expected_version: int, save: Callable[[
     save()
 
 
+@transaction.atomic  # a savepoint: a file store that fails undoes the attachment, not the draft saved before it
 def add_attachment(application: Application, kind: str, file: UploadedFile, user: User) -> ApplicationAttachment:
     return ApplicationAttachment.store(file, user, application=application, kind=kind)
 

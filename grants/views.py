@@ -67,6 +67,7 @@ from portal import access, fragments, jobs, money, submissions, uploads
 from portal.csvsafe import safe_row
 from portal.http import AuthenticatedHttpRequest
 from portal.models import WelfareArea
+from portal.storage import StorageUnavailable
 from portal.workflow import Refusal, show_refusal
 
 PAGE_SIZE = 25
@@ -462,8 +463,18 @@ def application_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             else:
                 if action == "attach":
                     file = attachment.cleaned_data["file"]
-                    services.add_attachment(application, attachment.cleaned_data["kind"], file, request.user)
-                    messages.success(request, _("The draft was saved and the attachment added."))
+                    try:
+                        services.add_attachment(application, attachment.cleaned_data["kind"], file, request.user)
+                    except StorageUnavailable:
+                        # What was typed is saved (a warning, not an error, keeps it: see
+                        # portal.submissions); only the file must be chosen again later.
+                        messages.warning(
+                            request,
+                            _("The draft was saved, but the attachment was not: the file store is unavailable. "
+                              "Try attaching it again in a moment."),
+                        )  # fmt: skip
+                    else:
+                        messages.success(request, _("The draft was saved and the attachment added."))
                 elif removing is not None:
                     removing.delete_with_file()
                     messages.success(request, _("The draft was saved and the attachment removed."))

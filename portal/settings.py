@@ -113,25 +113,20 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")
 _database = dj_database_url.parse(DATABASE_URL)
 if _database["ENGINE"] == "django.db.backends.postgresql":
-    # psycopg 3 with Django's own connection pool; persistent connections are replaced by it.
-    _database["CONN_MAX_AGE"] = 0
-    # The pool checks a connection before handing it out, so that none left over from before a
-    # database restart fails a request.
+    # psycopg 3 with one persistent connection per thread. Not psycopg_pool: after the database
+    # was away, a pool that failed to reconnect waits out a growing backoff, and requests kept
+    # failing with "couldn't get a connection" for a while after the database was back
+    # (bench/faults.py). A persistent connection is checked at the start of each request
+    # (CONN_HEALTH_CHECKS) and replaced at once when the database restarted.
+    _database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
     _database["CONN_HEALTH_CHECKS"] = True
     # A select box of model choices iterates its queryset: with server-side cursors that is three
     # round trips (DECLARE, FETCH, CLOSE) for a few rows. Chunked client-side reads suffice here.
     _database["DISABLE_SERVER_SIDE_CURSORS"] = True
     _database["OPTIONS"] = {
-        # A database that does not answer is an error page in seconds, not a hung request.
+        # A database that does not answer is an error page in seconds, not a hung request; one
+        # that refuses connections (stopped) is one at once.
         "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 2),
-        "pool": {
-            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
-            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
-            # How long a request waits for a connection. Each gunicorn thread holds at most one and
-            # there are fewer threads than connections, so the wait is only ever for the database
-            # itself: while it is down, a request gives up after this many seconds.
-            "timeout": env_int("DATABASE_POOL_TIMEOUT", 3),
-        },
     }
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -377,6 +372,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
 }
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 1
+if CELERY_BROKER_URL.startswith("redis://"):
+    # Kombu's Redis transport, with the worker surviving Redis going away mid-job (portal/broker.py).
+    CELERY_BROKER_TRANSPORT = "portal.broker:Transport"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in ("queue", "control", "results"):
         (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)

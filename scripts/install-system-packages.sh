@@ -11,6 +11,7 @@ packages=(
   libharfbuzz-subset0 # WeasyPrint: font subsetting
   fonts-dejavu-core   # fonts for PDFs
   wrk                 # the load generator of make bench
+  postgresql-common   # make faults: a PostgreSQL cluster of its own (pg_createcluster)
 )
 
 missing=()

@@ -17,7 +17,7 @@ from funding.tasks import build_continuity_report
 from organisations.models import OrganisationDocument
 from portal.storage import PortalFileSystemStorage, StorageUnavailable
 from tests.conftest import once
-from tests.factories import PDF_BYTES, AreaRoleFactory, MembershipFactory, area
+from tests.factories import PDF_BYTES, ApplicationFactory, AreaRoleFactory, MembershipFactory, area
 from tests.test_reports import scenario
 
 FINNISH = "Tiedostovarasto ei ole käytettävissä, yritä hetken kuluttua uudelleen."
@@ -126,3 +126,43 @@ def test_a_report_that_fails_for_another_reason_shows_no_exception_text(media, m
     report.refresh_from_db()
     assert report.state == ContinuityReport.State.FAILED
     assert report.error == "The report could not be built because of an error on the server. Try again later."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("fi", "Luonnos tallennettiin, mutta liitettä ei: tiedostovarasto ei ole käytettävissä."),
+        ("sv", "Utkastet sparades, men inte bilagan: fillagret är inte tillgängligt."),
+        ("en", "The draft was saved, but the attachment was not: the file store is unavailable."),
+    ],
+)
+def test_attaching_to_a_draft_on_a_full_disk_keeps_what_was_typed(media, monkeypatch, language, message):
+    membership = MembershipFactory.admin()
+    draft = ApplicationFactory(organisation=membership.organisation, complete=False)
+    client = Client(raise_request_exception=False)
+    client.force_login(membership.user)
+    client.cookies["django_language"] = language
+    edit = reverse("grants:application_edit", kwargs={"pk": draft.pk})
+    disk_full_after(0, monkeypatch)
+    response = client.post(
+        edit,
+        {
+            "version": draft.version, "title": draft.title, "summary": "Tämä teksti ei saa kadota.",
+            "planned_activities": "", "requested_amount": "",
+            "budget-TOTAL_FORMS": "0", "budget-INITIAL_FORMS": "0", "budget-MIN_NUM_FORMS": "0",
+            "budget-MAX_NUM_FORMS": "100", "funding-TOTAL_FORMS": "0", "funding-INITIAL_FORMS": "0",
+            "funding-MIN_NUM_FORMS": "0", "funding-MAX_NUM_FORMS": "30", "action": "attach",
+            "attachment-kind": "budget", "attachment-file": ContentFile(PDF_BYTES, name="talousarvio.pdf"), **once(),
+        },
+        follow=True,
+    )  # fmt: skip
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    draft.refresh_from_db()
+    assert draft.summary == "Tämä teksti ei saa kadota.", response.redirect_chain
+    assert "Tämä teksti ei saa kadota." in page
+    assert str(media) not in page and "Errno" not in page
+    assert not draft.attachments.exists()
+    assert files_in(media) == []
