@@ -153,3 +153,21 @@ def test_celery_beat_runs_the_reaper_every_minute():
         PRODUCTION_ENV, "{k: [v['task'], str(v['schedule'])] for k, v in settings.CELERY_BEAT_SCHEDULE.items()}"
     )
     assert schedule["reap-stalled-reports"] == ["funding.tasks.reap_stalled_reports", "60.0"]
+
+
+@pytest.mark.parametrize("error", [OperationalError("server closed the connection"), RedisConnectionError("111")])
+def test_an_agreement_pdf_is_retried_after_a_database_or_broker_error(monkeypatch, error):
+    from familycentre import services as familycentre_services
+    from familycentre.tasks import render_agreement_pdf
+
+    attempts: list[int] = []
+
+    def flaky(agreement_id: int) -> bool:
+        attempts.append(agreement_id)
+        if len(attempts) <= 2:
+            raise error
+        return True
+
+    monkeypatch.setattr(familycentre_services, "render_pdf", flaky)
+    assert render_agreement_pdf.delay(7).get() is True
+    assert attempts == [7, 7, 7]
