@@ -606,3 +606,27 @@ class OpenDataRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.generated_at:%Y-%m-%d %H:%M} ({self.grants})"
+
+
+class Reminder(models.Model):
+    """A reminder sent about an application: each kind at most once, however often the daily
+    job runs (``grants.reminders``)."""
+
+    class Kind(models.TextChoices):
+        DRAFT_WEEK = "draft_week", _("The call closes in a week")
+        DRAFT_DAY = "draft_day", _("The call closes tomorrow")
+        REPORT_DUE = "report_due", _("The report on the use of funds is due in 30 days")
+        REPORT_OVERDUE = "report_overdue", _("The report on the use of funds is overdue")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("reminder"), max_length=20, choices=Kind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="one_reminder_of_a_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.kind}"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from grants import documents, opendata, services
+from grants import documents, opendata, reminders, services
 from portal import jobs
 
 
@@ -22,3 +22,9 @@ def build_open_data() -> int:
 def send_decision_document(decision_id: int) -> bool:
     """Render and send the decision's document as the decision stands (once per version)."""
     return documents.send(decision_id) is not None
+
+
+@shared_task(autoretry_for=jobs.TRANSIENT_ERRORS, retry_backoff=30, max_retries=jobs.MAX_RETRIES)
+def send_reminders() -> int:
+    """Every morning (beat): the reminders that are due, each sent once."""
+    return reminders.send_due()

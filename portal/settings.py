@@ -420,6 +420,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "funding.tasks.refresh_all_continuity_figures",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Drafts of calls about to close, reports on the use of funds due or overdue (grants/reminders.py).
+    "daily-reminders": {"task": "grants.tasks.send_reminders", "schedule": crontab(hour=7, minute=30)},
     # The retention schedule (jarjestoportaali/retention.py).
     "nightly-retention": {"task": "jarjestoportaali.tasks.apply_retention", "schedule": crontab(hour=4, minute=0)},
     # Publishing builds the open data at once; the nightly build catches anything else.
