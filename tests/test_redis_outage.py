@@ -20,6 +20,7 @@ from portal import emails, jobs
 from portal.celery import app
 from tests.conftest import PASSWORD
 from tests.factories import AreaRoleFactory, GrantCallFactory, MembershipFactory, UserFactory, area
+from tests.test_application_form import form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,25 +99,9 @@ def test_a_draft_is_saved_without_redis_and_the_broker(redis_down):
     )
     page = client.get(reverse("grants:application_edit", kwargs={"pk": draft.pk}))
     assert page.status_code == 200
-    token = page.context["form"]["submission"].value()
     response = client.post(
         reverse("grants:application_edit", kwargs={"pk": draft.pk}),
-        {
-            "submission": token,
-            "version": draft.version,
-            "title": "Vertaisryhmät",
-            "summary": "Ryhmiä.",
-            "planned_activities": "Viikoittain.",
-            "requested_amount": "",
-            "budget-TOTAL_FORMS": "0",
-            "budget-INITIAL_FORMS": "0",
-            "budget-MIN_NUM_FORMS": "0",
-            "budget-MAX_NUM_FORMS": "100",
-            "funding-TOTAL_FORMS": "0",
-            "funding-INITIAL_FORMS": "0",
-            "funding-MIN_NUM_FORMS": "0",
-            "funding-MAX_NUM_FORMS": "30",
-        },
+        form_data(draft, title="Vertaisryhmät", summary="Ryhmiä.", planned_activities="Viikoittain."),
     )
     assert response.status_code == 302
     draft.refresh_from_db()

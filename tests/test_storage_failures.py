@@ -18,6 +18,7 @@ from organisations.models import OrganisationDocument
 from portal.storage import PortalFileSystemStorage, StorageUnavailable
 from tests.conftest import once
 from tests.factories import PDF_BYTES, ApplicationFactory, AreaRoleFactory, MembershipFactory, area
+from tests.test_application_form import form_data
 from tests.test_reports import scenario
 
 FINNISH = "Tiedostovarasto ei ole käytettävissä, yritä hetken kuluttua uudelleen."
@@ -145,23 +146,14 @@ def test_attaching_to_a_draft_on_a_full_disk_keeps_what_was_typed(media, monkeyp
     client.cookies["django_language"] = language
     edit = reverse("grants:application_edit", kwargs={"pk": draft.pk})
     disk_full_after(0, monkeypatch)
-    response = client.post(
-        edit,
-        {
-            "version": draft.version, "title": draft.title, "summary": "Tämä teksti ei saa kadota.",
-            "planned_activities": "", "requested_amount": "",
-            "budget-TOTAL_FORMS": "0", "budget-INITIAL_FORMS": "0", "budget-MIN_NUM_FORMS": "0",
-            "budget-MAX_NUM_FORMS": "100", "funding-TOTAL_FORMS": "0", "funding-INITIAL_FORMS": "0",
-            "funding-MIN_NUM_FORMS": "0", "funding-MAX_NUM_FORMS": "30", "action": "attach",
-            "attachment-kind": "budget", "attachment-file": ContentFile(PDF_BYTES, name="talousarvio.pdf"), **once(),
-        },
-        follow=True,
-    )  # fmt: skip
+    typed = {"summary": "Tämä teksti ei saa kadota.", "action": "attach"}
+    file = {"attachment-file": ContentFile(PDF_BYTES, name="talousarvio.pdf")}
+    response = client.post(edit, form_data(draft, **typed, **file), follow=True)
     page = response.content.decode()
     assert response.status_code == 200
     assert message in page
     draft.refresh_from_db()
-    assert draft.summary == "Tämä teksti ei saa kadota.", response.redirect_chain
+    assert draft.summary == "Tämä teksti ei saa kadota."
     assert "Tämä teksti ei saa kadota." in page
     assert str(media) not in page and "Errno" not in page
     assert not draft.attachments.exists()
