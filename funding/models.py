@@ -73,6 +73,32 @@ class ContinuityReport(models.Model):
         return f"{self.area or '–'} {self.year}/{self.baseline_year} ({self.language})"
 
 
+class NationalPart(models.Model):
+    """One area's part of a national overview: its job's own heartbeat and result, so that the
+    reaper can run again a part whose worker died (parts are idempotent) without waiting for the
+    broker, and the merge starts once when the last part is in (``funding.national``)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+
+    report = models.ForeignKey(ContinuityReport, on_delete=models.CASCADE, related_name="parts")
+    area = models.ForeignKey(WelfareArea, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # What the merge needs (funding.national.AreaPart): the PDF part and the figures, or an error.
+    result = models.JSONField(default=dict, blank=True)
+    merged = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "area"], name="one_part_per_area")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}/{self.area_id} {self.state}"
+
+
 class ContinuityFigures(models.Model):
     """The continuity figures of one area and funding year (against the year before) as last
     computed, which the area's dashboard shows with their date: written by every report of that

@@ -1,16 +1,24 @@
-"""The national overview: one Celery job per area, fanned out over the workers in a chord, then
-merged into one PDF (pypdf) that opens with a table comparing the areas."""
+"""The national overview: one Celery job per area, fanned out over the workers, then merged into
+one PDF (pypdf) that opens with a table comparing the areas.
+
+Each area's part is a row (``NationalPart``) with its own heartbeat and result, not a member of a
+Celery chord: the reaper runs again a part whose worker died within ``PORTAL_PART_STALLED_SECONDS``
+(the part's time limit and a minute), instead of the overview waiting for the broker's
+visibility timeout; the part that finishes last starts the merge, once."""
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import logging
 from typing import TypedDict
 
-from celery import Task, chord, shared_task
+from celery import Task, shared_task
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -18,12 +26,15 @@ from django.utils.translation import gettext as _
 from pypdf import PdfWriter
 
 from funding import continuity, figures, reports
-from funding.models import ContinuityReport
+from funding.models import ContinuityReport, NationalPart
 from portal import jobs, uploads
 from portal.models import WelfareArea
 from portal.storage import StorageUnavailable
 
 logger = logging.getLogger(__name__)
+
+# A part silent this many times over is given up: the overview fails with a readable message.
+MAX_PART_ATTEMPTS = 3
 
 
 class AreaPart(TypedDict, total=False):
@@ -41,26 +52,89 @@ class AreaPart(TypedDict, total=False):
 
 
 def start(report: ContinuityReport) -> None:
-    areas = list(WelfareArea.objects.values_list("pk", flat=True))
+    """Queue a part for every area (again, after the reaper found the overview silent: the parts
+    done already are kept)."""
     ContinuityReport.objects.filter(pk=report.pk).update(
         state=ContinuityReport.State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(), progress=0
     )
-    chord(area_part.s(report.pk, area_id) for area_id in areas)(merge.s(report.pk))
+    for area_id in WelfareArea.objects.values_list("pk", flat=True):
+        NationalPart.objects.get_or_create(report=report, area_id=area_id)
+    waiting = NationalPart.objects.filter(report=report).exclude(state=NationalPart.State.DONE)
+    waiting.update(state=NationalPart.State.QUEUED, heartbeat_at=timezone.now(), merged=False)
+    for area_id in waiting.values_list("area_id", flat=True):
+        area_part.delay(report.pk, area_id)
+    _merge_when_complete(report.pk)
 
 
-# The chord's callback waits for these results.
-@shared_task(bind=True, ignore_result=False, max_retries=jobs.MAX_RETRIES)
-def area_part(self: Task, report_id: int, area_id: int) -> AreaPart:
+# A part is one area's report: its own time limit, far below the whole overview's.
+@shared_task(
+    bind=True, max_retries=jobs.MAX_RETRIES,
+    soft_time_limit=settings.PORTAL_PART_TIME_LIMIT - 30, time_limit=settings.PORTAL_PART_TIME_LIMIT,
+)  # fmt: skip
+def area_part(self: Task, report_id: int, area_id: int) -> None:
     """One area's report as a PDF part, and its figures for the comparison table; after the
-    database or the broker was away and its retries ran out, the error the merge reports."""
+    database or the broker was away and its retries ran out, the error the merge reports. A part
+    done already (a message delivered twice, a part run again by the reaper) is not redone."""
+    claimed = (
+        NationalPart.objects.filter(report_id=report_id, area_id=area_id)
+        .exclude(state=NationalPart.State.DONE)
+        .update(state=NationalPart.State.RUNNING, heartbeat_at=timezone.now())
+    )
+    if not claimed:
+        _merge_when_complete(report_id)
+        return
     try:
-        return _area_part(report_id, area_id)
+        result = _area_part(report_id, area_id)
     except jobs.TRANSIENT_ERRORS as error:
-        if self.request.retries >= self.max_retries:
-            logger.error("Part %s of national report %s gave up", area_id, report_id, exc_info=error)
-            return {"code": str(area_id), "error": reports.failure_message("fi")}
-        reports.note_retry(report_id, error)
-        raise self.retry(exc=error, countdown=jobs.backoff(self.request.retries)) from error
+        if self.request.retries < self.max_retries:
+            reports.note_retry(report_id, error)
+            raise self.retry(exc=error, countdown=jobs.backoff(self.request.retries)) from error
+        logger.error("Part %s of national report %s gave up", area_id, report_id, exc_info=error)
+        result = {"code": WelfareArea.objects.get(pk=area_id).code, "error": reports.failure_message("fi")}
+    NationalPart.objects.filter(report_id=report_id, area_id=area_id).update(
+        state=NationalPart.State.DONE, result=result, heartbeat_at=timezone.now()
+    )
+    _merge_when_complete(report_id)
+
+
+def _merge_when_complete(report_id: int) -> None:
+    """Once every part is done, queue the merge; of two parts finishing together only one does."""
+    parts = NationalPart.objects.filter(report_id=report_id)
+    if not parts.exists() or parts.exclude(state=NationalPart.State.DONE).exists():
+        return
+    with transaction.atomic():
+        claimed = parts.filter(merged=False).update(merged=True)
+        if claimed and claimed == parts.count():
+            jobs.after_commit(lambda: merge.delay(report_id))
+
+
+def stalled_parts() -> list[NationalPart]:
+    """Parts of running overviews whose job has been silent longer than a part may run."""
+    silent = timezone.now() - datetime.timedelta(seconds=settings.PORTAL_PART_STALLED_SECONDS)
+    return list(
+        NationalPart.objects.filter(report__state=ContinuityReport.State.RUNNING, heartbeat_at__lt=silent).exclude(
+            state=NationalPart.State.DONE
+        )
+    )
+
+
+def run_again(part: NationalPart) -> bool:
+    """Queue a silent part again (the reaper), or after MAX_PART_ATTEMPTS give it up with an error
+    the merge reports. True when something was done."""
+    same = NationalPart.objects.filter(pk=part.pk, heartbeat_at=part.heartbeat_at).exclude(
+        state=NationalPart.State.DONE
+    )
+    if part.attempts >= MAX_PART_ATTEMPTS:
+        report = ContinuityReport.objects.get(pk=part.report_id)
+        code = WelfareArea.objects.get(pk=part.area_id).code
+        error = {"code": code, "error": reports.failure_message(report.language)}
+        done = same.update(state=NationalPart.State.DONE, result=error, heartbeat_at=timezone.now())
+        _merge_when_complete(part.report_id)
+        return bool(done)
+    if not same.update(state=NationalPart.State.QUEUED, heartbeat_at=timezone.now(), attempts=F("attempts") + 1):
+        return False
+    jobs.after_commit(lambda: area_part.delay(part.report_id, part.area_id))
+    return True
 
 
 def _area_part(report_id: int, area_id: int) -> AreaPart:
@@ -94,11 +168,13 @@ def _area_part(report_id: int, area_id: int) -> AreaPart:
 
 
 @shared_task
-def merge(parts: list[AreaPart], report_id: int) -> None:
+def merge(report_id: int) -> None:
     report = ContinuityReport.objects.get(pk=report_id)
     if report.state == ContinuityReport.State.SUCCEEDED:
         return
-    parts = sorted(parts, key=lambda part: part["code"])
+    parts: list[AreaPart] = sorted(
+        (part.result for part in NationalPart.objects.filter(report_id=report_id)), key=lambda part: part["code"]
+    )
     failed = [part for part in parts if "error" in part]
     if failed:
         _delete_parts(parts)

@@ -49,8 +49,9 @@ def reap_stalled_reports() -> int:
     """Celery beat's check of the reports nobody works on: a running report whose job has been
     silent longer than any job may run lost its worker; a queued one that no worker took within
     the limit lost its message (the broker restarted, or was down when it was sent). Either is
-    queued again, the jobs being idempotent, or failed with a message after MAX_REQUEUES.
-    Returns how many reports it handled."""
+    queued again, the jobs being idempotent, or failed with a message after MAX_REQUEUES. So is a
+    national overview's part silent longer than a part may run (``funding.national.run_again``).
+    Returns how many reports and parts it handled."""
     now = timezone.now()
     stalled = now - datetime.timedelta(seconds=settings.PORTAL_REPORT_STALLED_SECONDS)
     unclaimed = now - datetime.timedelta(seconds=settings.PORTAL_REPORT_QUEUED_SECONDS)
@@ -79,6 +80,10 @@ def reap_stalled_reports() -> int:
             ):
                 handled += 1
                 transaction.on_commit(functools.partial(_enqueue, report))
+    # A national overview's part whose worker died is run again on its own, within minutes.
+    for part in national.stalled_parts():
+        with transaction.atomic():
+            handled += national.run_again(part)
     return handled
 
 

@@ -408,6 +408,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # that no worker took in this time lost its message. The reaper requeues them (or fails them).
 PORTAL_REPORT_STALLED_SECONDS = env_int("PORTAL_REPORT_STALLED_SECONDS", CELERY_TASK_TIME_LIMIT + 60)
 PORTAL_REPORT_QUEUED_SECONDS = env_int("PORTAL_REPORT_QUEUED_SECONDS", 15 * 60)
+# One area's part of the national overview (an area report, seconds even for the largest): its
+# hard time limit, and how long a part may be silent before the reaper runs it again.
+PORTAL_PART_TIME_LIMIT = env_int("PORTAL_PART_TIME_LIMIT", 300)
+PORTAL_PART_STALLED_SECONDS = env_int("PORTAL_PART_STALLED_SECONDS", PORTAL_PART_TIME_LIMIT + 60)
 CELERY_BEAT_SCHEDULE = {
     "reap-stalled-reports": {"task": "funding.tasks.reap_stalled_reports", "schedule": 60.0},
     "daily-agreement-check": {

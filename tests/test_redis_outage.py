@@ -33,7 +33,7 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def redis_down(settings, reference_data) -> Iterator[str]:
+def redis_down(settings, reference_data, monkeypatch) -> Iterator[str]:
     url = f"redis://127.0.0.1:{closed_port()}/0"
     redis = {"LOCATION": url, "OPTIONS": settings.REDIS_TIMEOUTS}
     before = settings.CACHES
@@ -44,6 +44,7 @@ def redis_down(settings, reference_data) -> Iterator[str]:
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     broker = app.conf.broker_url
+    monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads the variable before its settings (CI sets it)
     use_broker(url)
     app.conf.task_always_eager = False  # the jobs really go to the (missing) broker
     yield url
