@@ -758,7 +758,8 @@ def main(names: list[str]) -> int:
                 running.worker = worker(running.env, f"worker-{len(results)}")
             if not running.web or not running.web.alive():
                 running.web = web(running.env)
-    RESULTS.write_text(
+    # A run of some cases only does not replace the table of the whole suite.
+    (RESULTS if not names else VAR / "faults.json").write_text(
         json.dumps({"seconds": round(time.monotonic() - started), "cases": [asdict(r) for r in results]}, indent=2)
         + "\n"
     )

@@ -473,6 +473,8 @@ def application_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                             _("The draft was saved, but the attachment was not: the file store is unavailable. "
                               "Try attaching it again in a moment."),
                         )  # fmt: skip
+                        # The top of the page, where the message is: a phone shows no more.
+                        return redirect("grants:application_edit", pk=pk)
                     else:
                         messages.success(request, _("The draft was saved and the attachment added."))
                 elif removing is not None:
