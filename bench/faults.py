@@ -476,7 +476,11 @@ def database_restarted(stack: Stack) -> Result:
 def request_report(person: requests.Session, area: str, language: str = "fi") -> int:
     page = f"/workspace/areas/{area}/reports/"
     data = form_of(person, page, page) | {"language": language}
-    answer = post(person, page, data)
+    return report_id(post(person, page, data))
+
+
+def report_id(answer: requests.Response) -> int:
+    """The report a request created, from where it sent the browser."""
     assert answer.status_code == 302, f"the report request answered {answer.status_code}"
     return int(re.search(r"/reports/(\d+)/", answer.headers["Location"]).group(1))  # type: ignore[union-attr]
 
@@ -581,9 +585,7 @@ def worker_killed_during_national(stack: Stack) -> Result:
     operator = stack.person("operator")
     page = "/national/reports/"
     data = form_of(operator, page, page)
-    answer = post(operator, page, data)
-    assert answer.status_code == 302, f"the national request answered {answer.status_code}"
-    report = int(re.search(r"/reports/(\d+)/", answer.headers["Location"]).group(1))  # type: ignore[union-attr]
+    report = report_id(post(operator, page, data))
     running = f"SELECT count(*) FROM funding_nationalpart WHERE report_id = {report} AND state = 'running'"  # noqa: S608
     wait_for(lambda: int(stack.postgres.psql(running)) > 0, 60, "a part of the national overview to run", 0.02)
     assert stack.worker is not None

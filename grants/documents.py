@@ -161,16 +161,13 @@ def tell_organisation(document: DecisionDocument) -> None:
     link = settings.PORTAL_BASE_URL + reverse(
         "grants:decision_document", kwargs={"pk": application.pk, "document_pk": document.pk}
     )
-    members = Membership.objects.filter(organisation=application.organisation).select_related("user")
+    members = Membership.objects.filter(organisation=application.organisation)
     # Its administrators; every member when it has none (the decision must reach someone).
-    for membership in members.admins() or members:
-        person = membership.user
-        emails.send_later(
-            person.email,
-            person.preferred_language,
-            "grants/email/decision_document",
-            {"document": document, "decision": decision, "application": application, "link": link, "recipient": person},
-        )
+    emails.send_to_each(
+        members.admins().people() or members.people(),
+        "grants/email/decision_document",
+        {"document": document, "decision": decision, "application": application, "link": link},
+    )
 
 
 def record_opening(document: DecisionDocument, user: User) -> bool:

@@ -71,7 +71,7 @@ def send_due(now: datetime.datetime | None = None) -> int:
 
 
 def _send(application: Application, kind: str) -> bool:
-    people = [m.user for m in Membership.objects.filter(organisation=application.organisation).select_related("user")]
+    people = Membership.objects.filter(organisation=application.organisation).people()
     try:
         with transaction.atomic():
             Reminder.objects.create(application=application, kind=kind, recipients=len(people))
@@ -79,13 +79,7 @@ def _send(application: Application, kind: str) -> bool:
                 # The week's reminder is not sent after the day's.
                 Reminder.objects.get_or_create(application=application, kind=Reminder.Kind.DRAFT_WEEK)
             link = settings.PORTAL_BASE_URL + reverse("grants:application", kwargs={"pk": application.pk})
-            for person in people:
-                emails.send_later(
-                    person.email,
-                    person.preferred_language,
-                    TEMPLATES[kind],
-                    {"application": application, "kind": kind, "recipient": person, "link": link},
-                )
+            emails.send_to_each(people, TEMPLATES[kind], {"application": application, "kind": kind, "link": link})
     except IntegrityError:  # another run sent it first
         return False
     return True

@@ -77,11 +77,8 @@ def waive(funds_return: FundsReturn, user: User, reason: str) -> FundsReturn:
 def _tell_organisation(funds_return: FundsReturn) -> None:
     application = funds_return.application
     link = settings.PORTAL_BASE_URL + reverse("grants:application", kwargs={"pk": application.pk})
-    for membership in Membership.objects.filter(organisation=application.organisation).select_related("user"):
-        person = membership.user
-        emails.send_later(
-            person.email,
-            person.preferred_language,
-            "grants/email/funds_return",
-            {"funds_return": funds_return, "application": application, "link": link, "recipient": person},
-        )
+    emails.send_to_each(
+        Membership.objects.filter(organisation=application.organisation).people(),
+        "grants/email/funds_return",
+        {"funds_return": funds_return, "application": application, "link": link},
+    )

@@ -24,7 +24,6 @@ from grants.models import (
     Application,
     ApplicationAttachment,
     ApplicationEvent,
-    AttachmentKind,
     Decision,
     GrantCall,
     Payment,
@@ -102,7 +101,7 @@ def add_message(application: Application, user: User, text: str, internal: bool)
 
 
 def _people_of_organisation(application: Application) -> set[User]:
-    return {m.user for m in Membership.objects.filter(organisation=application.organisation).select_related("user")}
+    return set(Membership.objects.filter(organisation=application.organisation).people())
 
 
 def _coordinators_of(application: Application) -> set[User]:
@@ -563,18 +562,14 @@ def information_requested(application: Application) -> ApplicationEvent | None:
 
 
 @transaction.atomic
-def save_use_of_funds_report(
-    application: Application, user: User, attachment: UploadedFile | None = None, **fields: Any
-) -> UseOfFundsReport:
-    """Save the report on the use of funds, with an attachment added from the same form."""
+def save_use_of_funds_report(application: Application, user: User, **fields: Any) -> UseOfFundsReport:
+    """Save the report on the use of funds (its attachment is added by ``add_attachment``)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in REPORT_EDITABLE:
         raise ValidationError(_("The report is written once the grant has been paid."), code="not_paid")
     report, _created = UseOfFundsReport.objects.update_or_create(
         application=application, defaults={**fields, "submitted_by": user, "submitted_at": timezone.now()}
     )
-    if attachment is not None:
-        add_attachment(application, AttachmentKind.USE_OF_FUNDS, attachment, user)
     return report
 
 

@@ -745,9 +745,20 @@ def use_of_funds(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         valid = [form.is_valid(), attachment.is_valid()]
         if all(valid):
             fields = {name: form.cleaned_data[name] for name in UseOfFundsForm.Meta.fields}
-            services.save_use_of_funds_report(
-                application, request.user, attachment=attachment.cleaned_data["file"], **fields
-            )
+            services.save_use_of_funds_report(application, request.user, **fields)
+            if attachment.cleaned_data["file"] is not None:
+                try:
+                    services.add_attachment(
+                        application, AttachmentKind.USE_OF_FUNDS, attachment.cleaned_data["file"], request.user
+                    )
+                except StorageUnavailable:
+                    # What was typed is saved (a warning keeps it: see portal.submissions).
+                    messages.warning(
+                        request,
+                        _("The report was saved, but the attachment was not: the file store is unavailable. "
+                          "Try attaching it again in a moment."),
+                    )  # fmt: skip
+                    return redirect("grants:use_of_funds", pk=pk)
             balance = services.funds_balance(
                 Decision.objects.filter(application=application).first(),
                 UseOfFundsReport.objects.filter(application=application).first(),

@@ -225,6 +225,10 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def admins(self) -> MembershipQuerySet:
         return self.filter(role=Membership.Role.ADMIN)
 
+    def people(self) -> list[User]:
+        """The members' user accounts (one query), e.g. to email each of them."""
+        return [membership.user for membership in self.select_related("user")]
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

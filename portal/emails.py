@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,6 +12,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from portal import jobs
+
+if TYPE_CHECKING:
+    from portal.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +32,12 @@ def send_later(address: str, language: str, template: str, context: dict[str, An
         lambda: send_email.delay(address, subject, body),
         otherwise=lambda: _send_now(address, subject, body),
     )
+
+
+def send_to_each(people: Iterable[User], template: str, context: dict[str, Any]) -> None:
+    """The same email to each person, in their own language, with them as ``recipient``."""
+    for person in people:
+        send_later(person.email, person.preferred_language, template, context | {"recipient": person})
 
 
 def _send_now(address: str, subject: str, body: str) -> None:

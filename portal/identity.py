@@ -21,9 +21,7 @@ from typing import TYPE_CHECKING
 from allauth.mfa.models import Authenticator
 from django.core.cache import caches
 from django.db import models, transaction
-from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
 
 from portal import fragments
 
@@ -48,8 +46,7 @@ def _topic(user_id: int) -> str:
 def _read(user: User) -> Identity:
     from portal.models import AreaRole
 
-    today = timezone.localdate()
-    roles = AreaRole.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today), user=user).select_related("area")
+    roles = AreaRole.objects.filter(user=user).not_ended().select_related("area")
     has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     return Identity(tuple(roles), has_totp)
 

@@ -196,7 +196,12 @@ class AreaRoleQuerySet(models.QuerySet["AreaRole"]):
 
     def active(self, on: datetime.date | None = None) -> AreaRoleQuerySet:
         day = on or timezone.localdate()
-        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        return self.not_ended(day).filter(valid_from__lte=day)
+
+    def not_ended(self, on: datetime.date | None = None) -> AreaRoleQuerySet:
+        """Valid on ``on`` or starting later."""
+        day = on or timezone.localdate()
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
     def in_area(self, area: WelfareArea) -> AreaRoleQuerySet:
         return self.filter(area=area)

@@ -158,3 +158,29 @@ def test_attaching_to_a_draft_on_a_full_disk_keeps_what_was_typed(media, monkeyp
     assert str(media) not in page and "Errno" not in page
     assert not draft.attachments.exists()
     assert files_in(media) == []
+
+
+@pytest.mark.django_db
+def test_attaching_to_the_use_of_funds_report_on_a_full_disk_keeps_the_report(media, monkeypatch):
+    application = ApplicationFactory.in_state("paid")
+    membership = MembershipFactory.admin(organisation=application.organisation)
+    client = Client(raise_request_exception=False)
+    client.force_login(membership.user)
+    client.cookies["django_language"] = "en"
+    before = files_in(media)  # the application's own attachments
+    disk_full_after(0, monkeypatch)
+    response = client.post(
+        reverse("grants:use_of_funds", kwargs={"pk": application.pk}),
+        {
+            "amount_used": "20000", "narrative": "Ryhmät pidettiin joka viikko.", "results": "Hyvin.",
+            "action": "attach", "attachment-file": ContentFile(PDF_BYTES, name="tilinpaatos.pdf"), **once(),
+        },
+        follow=True,
+    )  # fmt: skip
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The report was saved, but the attachment was not: the file store is unavailable." in page
+    assert "Ryhmät pidettiin joka viikko." in page
+    assert application.use_of_funds_report.narrative == "Ryhmät pidettiin joka viikko."
+    assert not application.attachments.filter(kind="use_of_funds").exists()
+    assert files_in(media) == before
