@@ -18,6 +18,7 @@ import re
 import resource
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -30,15 +31,33 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import redis as redis_client
 import requests
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG_VERSION = max(os.listdir("/usr/lib/postgresql"), key=int) if os.path.isdir("/usr/lib/postgresql") else "15"
 CLUSTER = "portalfaults"
-PG_PORT = int(os.environ.get("FAULTS_PG_PORT", "55433"))
-REDIS_PORT = int(os.environ.get("FAULTS_REDIS_PORT", "56380"))
-WEB_PORT = int(os.environ.get("FAULTS_WEB_PORT", "8767"))
+
+
+def spare_port(variable: str, preferred: int) -> int:
+    """The port named in ``variable``, else ``preferred`` when free, else any free one. Chosen once
+    and put in the environment, so the stack's processes and a restarted server agree on it (a
+    port still held by something else on the machine must not stop the suite)."""
+    if variable not in os.environ:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", preferred))
+            except OSError:
+                probe.bind(("127.0.0.1", 0))
+            os.environ[variable] = str(probe.getsockname()[1])
+    return int(os.environ[variable])
+
+
+PG_PORT = spare_port("FAULTS_PG_PORT", 55433)
+REDIS_PORT = spare_port("FAULTS_REDIS_PORT", 56380)
+WEB_PORT = spare_port("FAULTS_WEB_PORT", 8767)
+FULL_DISK_WEB_PORT = spare_port("FAULTS_FULL_DISK_WEB_PORT", 8768)
 URL = f"http://127.0.0.1:{WEB_PORT}"
 VAR = BASE_DIR / "var" / "faults"
 MEDIA = VAR / "media"
@@ -104,11 +123,22 @@ class Redis:
 
     def start(self) -> None:
         server = shutil.which("redis-server") or "redis-server"
-        self.process = subprocess.Popen(
-            [server, "--bind", "127.0.0.1", "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-        wait_for(lambda: run("redis-cli", "-p", str(REDIS_PORT), "ping", check=False).strip() == "PONG", 10, "redis")
+        log = VAR / "redis.log"
+        with log.open("ab") as output:
+            self.process = subprocess.Popen(
+                [server, "--bind", "127.0.0.1", "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no"],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        client = redis_client.Redis(port=REDIS_PORT, socket_timeout=1, socket_connect_timeout=1)
+        process = self.process
+
+        def answers() -> bool:
+            if process.poll() is not None:
+                raise SystemExit(f"redis-server on port {REDIS_PORT} exited:\n{log.read_text()[-2000:]}")
+            return bool(client.ping())
+
+        wait_for(answers, 30, f"redis on port {REDIS_PORT}")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -669,28 +699,28 @@ def disk_full(stack: Stack) -> Result:
     def small_disk() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    full = web(stack.env, WEB_PORT + 1, small_disk)
+    full = web(stack.env, FULL_DISK_WEB_PORT, small_disk)
     try:
         admin = stack.person("admin")
         draft = stack.facts["draft"]
         edit = f"/applications/{draft}/edit/"
-        data = form_of(admin, edit, edit, base=f"http://127.0.0.1:{WEB_PORT + 1}")
+        data = form_of(admin, edit, edit, base=f"http://127.0.0.1:{FULL_DISK_WEB_PORT}")
         before = files_under(MEDIA)
         typed = f"Tekstiä, joka ei saa kadota {time.time():.0f}"
         pdf = b"%PDF-1.4\n" + b"0" * (200 * 1024) + b"\n%%EOF\n"
         answer = admin.post(
-            f"http://127.0.0.1:{WEB_PORT + 1}{edit}",
+            f"http://127.0.0.1:{FULL_DISK_WEB_PORT}{edit}",
             data=data | {"action": "attach", "attachment-kind": "budget", "summary": typed},
             files={"attachment-file": ("talousarvio.pdf", pdf, "application/pdf")},
-            headers={"Referer": f"http://127.0.0.1:{WEB_PORT + 1}{edit}"}, timeout=30, allow_redirects=False,
+            headers={"Referer": f"http://127.0.0.1:{FULL_DISK_WEB_PORT}{edit}"}, timeout=30, allow_redirects=False,
         )  # fmt: skip
         result.check(answer.status_code == 302, f"the upload answered {answer.status_code}")
-        answer = admin.get(f"http://127.0.0.1:{WEB_PORT + 1}{edit}", timeout=10)
+        answer = admin.get(f"http://127.0.0.1:{FULL_DISK_WEB_PORT}{edit}", timeout=10)
         result.check(STORAGE_DOWN_TEXT in answer.text, "the page says the file store is unavailable, in Finnish")
         result.check(typed in answer.text, "the typed text is still on the page")
         shows_no_server_details(result, answer, "the upload's answer")
         for _probe in range(5):
-            requests.get(f"http://127.0.0.1:{WEB_PORT + 1}/healthz", timeout=5)
+            requests.get(f"http://127.0.0.1:{FULL_DISK_WEB_PORT}/healthz", timeout=5)
         left = [path for path in files_under(MEDIA) if path not in before]
         result.check(not left, f"files left behind: {[path.name for path in left]}")
         result.rows_lost = 0
