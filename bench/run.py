@@ -84,6 +84,9 @@ def prepare(database: str, scale: str) -> dict[str, str]:
         manage(env, "migrate", "--noinput")
         manage(env, "seed_demo", "--scale", scale)
         print(f"  seeded in {time.monotonic() - started:.0f} s", flush=True)
+    # The planner's statistics, as autovacuum keeps them on a production server (it may be off on
+    # a machine like this one, and a freshly seeded database has none until it runs).
+    psql("ANALYZE", database)
     return env
 
 

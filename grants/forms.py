@@ -303,9 +303,10 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         from portal.models import User
 
-        cast(forms.ModelChoiceField, self.fields["reviewer"]).queryset = User.objects.filter(
-            pk__in=[r.pk for r in reviewers]
-        )
+        field = cast(forms.ModelChoiceField, self.fields["reviewer"])
+        field.queryset = User.objects.filter(pk__in=[r.pk for r in reviewers])  # what a choice must be
+        # The options from the people already read, not from a second query of the same.
+        field.widget.choices = [("", field.empty_label), *((r.pk, field.label_from_instance(r)) for r in reviewers)]
 
 
 class ReviewForm(forms.ModelForm):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -242,6 +243,13 @@ def conflicted_reviewers(application: Application) -> set[int]:
             organisation=application.organisation, user__review_assignments__application=application
         ).values_list("user_id", flat=True)
     )
+
+
+def assignments_with_conflicts(application: Application) -> QuerySet[ReviewAssignment]:
+    """The application's assignments with their reviewers and reviews, each with
+    ``joined_applicant``: the reviewer has joined the applicant since (as ``conflicted_reviewers``)."""
+    joined = Membership.objects.filter(organisation=application.organisation_id, user=OuterRef("reviewer"))
+    return application.assignments.select_related("reviewer", "review").annotate(joined_applicant=Exists(joined))
 
 
 def average_score(

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -304,12 +304,16 @@ def organisation_applications(request: AuthenticatedHttpRequest, pk: int) -> Htt
     )
 
 
-def _application(request: HttpRequest, pk: int) -> Application:
+def _application(request: HttpRequest, pk: int, *related: str) -> Application:
     application = get_object_or_404(
-        Application.objects.select_related("call__area", "organisation", "submitted_by"), pk=pk
+        Application.objects.select_related("call__area", "organisation", "submitted_by", *related), pk=pk
     )
     access.require(permissions.can_view_application(request.user, application))
     return application
+
+
+# What the application page shows of the application's one-to-one rows, read with it.
+DETAIL_PAGE_RELATED = ("decision", "use_of_funds_report", "funds_return__waived_by")
 
 
 def _detail_page(
@@ -330,12 +334,14 @@ def _detail_page(
     available = workflow.available(application, user)
     transitions = [t for t in available if t.name not in ("decide", "submit", "answer")]
     # The applicant sees the decision once it is confirmed.
-    decision = (
-        Decision.objects.filter(application=application).prefetch_related("payments").first()
+    decision: Decision | None = (
+        getattr(application, "decision", None)
         if internal or application.status not in (Status.IN_REVIEW, Status.INFO_REQUESTED)
         else None
     )
-    report = UseOfFundsReport.objects.filter(application=application).first()
+    if decision is not None:
+        prefetch_related_objects([decision], "payments")
+    report: UseOfFundsReport | None = getattr(application, "use_of_funds_report", None)
     budget_lines = list(application.budget_lines.all())  # shown, and summed for the totals
     context = {
         "application": application,
@@ -369,8 +375,8 @@ def _detail_page(
         }
     if internal:
         criteria = list(application.call.criteria.all())
-        assignments = list(application.assignments.select_related("reviewer", "review"))
-        conflicted = services.conflicted_reviewers(application)
+        assignments = list(services.assignments_with_conflicts(application))
+        conflicted = {a.reviewer_id for a in assignments if a.joined_applicant}
         context |= {
             "criteria": criteria,
             "assignments": [(a, getattr(a, "review", None), _score(a, criteria)) for a in assignments],
@@ -391,7 +397,7 @@ def _detail_page(
 
 @login_required
 def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, _application(request, pk))
+    return _detail_page(request, _application(request, pk, *DETAIL_PAGE_RELATED))
 
 
 def _score(assignment: ReviewAssignment, criteria: list[ScoringCriterion]) -> Decimal | None:

@@ -6,13 +6,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMessage
 from django.db import DatabaseError
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from portal import identity
 
 # A page to open after the next login: set by a page that a person reached logged out and must
 # come back to (an invitation link), so that signing up, verifying the address and logging in in
@@ -79,3 +83,20 @@ class AccountAdapter(DefaultAccountAdapter):
         body = render_to_string(f"{template_prefix}_message.txt", context, using="text").strip()
         to = [email] if isinstance(email, str) else email
         return EmailMessage(self.format_email_subject(subject), body, self.get_from_email(), to, headers=headers)
+
+
+class _RememberedUser:
+    """The signed-in person of each request from ``portal.identity`` (the process's memory, under
+    the person's version) instead of a query; the rules of ``ModelBackend.get_user`` still apply."""
+
+    def get_user(self, user_id: Any) -> Any:
+        user = identity.user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None  # type: ignore[attr-defined]
+
+
+class ModelBackend(_RememberedUser, DjangoModelBackend):
+    pass
+
+
+class AuthenticationBackend(_RememberedUser, AllauthBackend):
+    pass

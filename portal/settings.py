@@ -153,7 +153,7 @@ REDIS_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
 
 def _cache(prefix: str, tolerant: bool = True) -> dict[str, Any]:
     if CACHE_URL.startswith(("redis://", "rediss://")):
-        backend = "portal.cache.TolerantRedisCache" if tolerant else "django.core.cache.backends.redis.RedisCache"
+        backend = "portal.cache.TolerantRedisCache" if tolerant else "portal.cache.RedisCache"
         return {"BACKEND": backend, "LOCATION": CACHE_URL, "KEY_PREFIX": prefix, "OPTIONS": REDIS_TIMEOUTS}
     return {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -184,9 +184,9 @@ SESSION_CACHE_ALIAS = "sessions"
 
 # --- Accounts ---------------------------------------------------------------------------------
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+AUTHENTICATION_BACKENDS = [  # Django's and allauth's, reading the signed-in person through portal.identity
+    "portal.accounts.ModelBackend",
+    "portal.accounts.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

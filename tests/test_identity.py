@@ -1,6 +1,7 @@
-"""A signed-in page reads the person's roles and TOTP from the process's memory (portal.identity),
-so what is kept must follow every change at once: a role given or taken, TOTP removed, a role's
-period ending at midnight, and the shared cache being away."""
+"""A signed-in page reads the person, their roles and TOTP from the process's memory
+(portal.identity), so what is kept must follow every change at once: a role given or taken, TOTP
+removed, a role's period ending at midnight, an account deactivated or its password or name
+changed, and the shared cache being away."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 AREA_WORK = reverse("workspace:area", kwargs={"code": "05"})
 ACTIVATE = reverse("mfa_activate_totp")
+PROFILE = reverse("portal:profile")
 
 
 def test_a_role_given_after_the_first_page_opens_the_area_on_the_next(client):
@@ -86,6 +88,53 @@ def test_the_roles_are_read_once_and_then_kept(client):
     assert not [q for q in queries if "mfa_authenticator" in q["sql"]]
 
 
+def test_the_person_is_read_once_and_then_kept(client):
+    user = UserFactory()
+    client.force_login(user)
+    client.get(PROFILE)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PROFILE).status_code == 200
+    assert not [q for q in queries if 'FROM "portal_user"' in q["sql"]]
+
+
+def test_a_deactivated_account_is_signed_out_on_its_next_page(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get(PROFILE).status_code == 200
+    user.is_active = False
+    user.save()
+    answer = client.get(PROFILE)
+    assert answer.status_code == 302 and answer.url.startswith(reverse("account_login"))
+
+
+def test_a_password_changed_elsewhere_ends_the_other_sessions(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get(PROFILE).status_code == 200
+    user.set_password("another-Passphrase-2026")
+    user.save()
+    answer = client.get(PROFILE)
+    assert answer.status_code == 302 and answer.url.startswith(reverse("account_login"))
+
+
+def test_a_new_name_shows_on_the_next_page(client):
+    user = UserFactory(full_name="Maija Meikäläinen")
+    client.force_login(user)
+    assert "Maija Meikäläinen" in client.get(PROFILE).content.decode()
+    user.full_name = "Maija Virtanen"
+    user.save()
+    page = client.get(PROFILE).content.decode()
+    assert "Maija Virtanen" in page and "Maija Meikäläinen" not in page
+
+
+def test_a_deleted_account_is_signed_out(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get(PROFILE).status_code == 200
+    user.delete()
+    assert client.get(PROFILE).status_code == 302
+
+
 def test_without_the_shared_cache_the_roles_come_from_the_database(client, monkeypatch):
     role = AreaRoleFactory.reviewer(area=area("05"))
     client.force_login(role.user)
@@ -98,6 +147,9 @@ def test_without_the_shared_cache_the_roles_come_from_the_database(client, monke
     monkeypatch.setattr(caches["fragment-versions"], "set_many", unreachable)
     role.delete()  # its renewal is lost too: only the database can say
     assert client.get(AREA_WORK).status_code == 403
+    role.user.is_active = False
+    role.user.save()
+    assert client.get(AREA_WORK).status_code == 302  # the person too
 
 
 def test_the_areas_of_a_role_are_the_roles_valid_today():

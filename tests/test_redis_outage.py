@@ -17,10 +17,12 @@ from django.urls import reverse
 from funding.models import ContinuityReport
 from grants.models import Application, Status
 from portal import emails, jobs
+from portal.cache import RedisCache, TolerantRedisCache
 from portal.celery import app
 from tests.conftest import PASSWORD
 from tests.factories import AreaRoleFactory, GrantCallFactory, MembershipFactory, UserFactory, area
 from tests.test_application_form import form_data
+from tests.workers import redis_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,7 +42,7 @@ def redis_down(settings, reference_data, monkeypatch) -> Iterator[str]:
     settings.CACHES = settings.CACHES | {
         "default": {"BACKEND": "portal.cache.TolerantRedisCache", "KEY_PREFIX": "security"} | redis,
         "sessions": {"BACKEND": "portal.cache.TolerantRedisCache", "KEY_PREFIX": "sessions"} | redis,
-        "fragment-versions": {"BACKEND": "django.core.cache.backends.redis.RedisCache"} | redis,
+        "fragment-versions": {"BACKEND": "portal.cache.RedisCache"} | redis,
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     broker = app.conf.broker_url
@@ -50,6 +52,17 @@ def redis_down(settings, reference_data, monkeypatch) -> Iterator[str]:
     yield url
     settings.CACHES = before  # the suite's own caches again before they are emptied
     use_broker(broker)
+
+
+@pytest.mark.parametrize("backend", [RedisCache, TolerantRedisCache])
+def test_the_cache_keeps_one_redis_client_and_answers_through_it(backend):
+    with redis_broker() as url:
+        cache = backend(url, {"KEY_PREFIX": f"client-reuse-{backend.__name__}", "OPTIONS": {}})
+        assert cache._cache.get_client() is cache._cache.get_client(write=True)  # one server, one pool
+        cache.set("greeting", "hei")
+        assert cache.get("greeting") == "hei"
+        cache.delete("greeting")
+        assert cache.get("greeting") is None
 
 
 def use_broker(url: str) -> None:
