@@ -4,7 +4,7 @@ funding ledger, payments and reports. Views call these; they never change rows b
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -245,11 +245,15 @@ def conflicted_reviewers(application: Application) -> set[int]:
     )
 
 
-def assignments_with_conflicts(application: Application) -> QuerySet[ReviewAssignment]:
-    """The application's assignments with their reviewers and reviews, each with
-    ``joined_applicant``: the reviewer has joined the applicant since (as ``conflicted_reviewers``)."""
+def assignments_with_conflicts(application: Application) -> tuple[Sequence[ReviewAssignment], set[int]]:
+    """The application's assignments with their reviewers and reviews, and the reviewers who have
+    joined the applicant since (as ``conflicted_reviewers``), in one query."""
     joined = Membership.objects.filter(organisation=application.organisation_id, user=OuterRef("reviewer"))
-    return application.assignments.select_related("reviewer", "review").annotate(joined_applicant=Exists(joined))
+    assignments = list(
+        application.assignments.select_related("reviewer", "review").annotate(joined_applicant=Exists(joined))
+    )
+    conflicted = {a.reviewer_id for a in assignments if a.joined_applicant and a.reviewer_id is not None}
+    return assignments, conflicted
 
 
 def average_score(

@@ -375,8 +375,7 @@ def _detail_page(
         }
     if internal:
         criteria = list(application.call.criteria.all())
-        assignments = list(services.assignments_with_conflicts(application))
-        conflicted = {a.reviewer_id for a in assignments if a.joined_applicant}
+        assignments, conflicted = services.assignments_with_conflicts(application)
         context |= {
             "criteria": criteria,
             "assignments": [(a, getattr(a, "review", None), _score(a, criteria)) for a in assignments],

@@ -60,6 +60,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects = UserManager()
     _active_area_roles: list[AreaRole]  # set by portal.access.active_roles: the request's cache
     _identity: Identity  # set by portal.identity.of, likewise
+    _identity_versions: str  # set by portal.identity.user: read once per request
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
