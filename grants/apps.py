@@ -10,7 +10,7 @@ class GrantsConfig(AppConfig):
 
     def ready(self) -> None:
         # Declares what the app holds about a person, and the areas an applicant is engaged in.
-        from grants import permissions, personal_data  # noqa: F401
+        from grants import pages, permissions, personal_data  # noqa: F401
         from grants.models import Application, Decision, GrantCall
         from portal import fragments
 
@@ -19,3 +19,5 @@ class GrantsConfig(AppConfig):
         fragments.track(Decision, "grants")
         fragments.track(GrantCall, "grants")
         fragments.track(Application, "grants", when=lambda application: getattr(application, "status", "") != "draft")
+        # The application page keeps what it shows under its organisation's topic and its call's.
+        pages.track_application_pages()

@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from grants import pages
 from grants.models import Decision, DecisionDocument
 from organisations.models import Membership
 from portal import emails, timelimits, uploads
@@ -175,11 +176,12 @@ def record_opening(document: DecisionDocument, user: User) -> bool:
     the area's staff leave it as it is. Returns whether this was the first opening."""
     if not Membership.objects.filter(user=user, organisation=document.decision.application.organisation_id).exists():
         return False
-    return bool(
-        DecisionDocument.objects.filter(pk=document.pk, first_opened_at__isnull=True).update(
-            first_opened_at=timezone.now(), first_opened_by=user
-        )
+    opened = DecisionDocument.objects.filter(pk=document.pk, first_opened_at__isnull=True).update(
+        first_opened_at=timezone.now(), first_opened_by=user
     )
+    if opened:
+        pages.renew_for_decisions([document.decision_id])  # the application page shows the opening
+    return bool(opened)
 
 
 # --- Archiving -----------------------------------------------------------------------------------

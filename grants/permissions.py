@@ -104,15 +104,21 @@ def applications_in_area(user: AnyUser, area: WelfareArea) -> ApplicationQuerySe
     return Application.objects.in_area(area).submitted()
 
 
+def reviewer_areas(user: AnyUser) -> list[int]:
+    """The areas where the user is a reviewer today, as plain ids from the roles already read (the
+    planner then starts from the reviewer)."""
+    return sorted(
+        role.area_id for role in active_roles(user) if role.role == Role.REVIEWER and role.area_id is not None
+    )
+
+
 def review_assignments_of(user: AnyUser) -> QuerySet[ReviewAssignment]:
     """The user's review assignments in the areas where they are a reviewer today, checked at every
     access: none of an organisation they belong to."""
     if not user.is_authenticated:
         return ReviewAssignment.objects.none()
-    # The areas as plain ids from the roles already read: the planner then starts from the reviewer.
-    areas = [role.area_id for role in active_roles(user) if role.role == Role.REVIEWER]
     return (
-        ReviewAssignment.objects.filter(reviewer=user, application__call__area_id__in=areas)
+        ReviewAssignment.objects.filter(reviewer=user, application__call__area_id__in=reviewer_areas(user))
         .exclude(application__status__in=[Status.DRAFT, Status.WITHDRAWN])
         # A reviewer who has joined the applicant since being assigned has a conflict of interest.
         .exclude(application__organisation__memberships__user=user)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from grants import budgets, documents, opendata, returns, workflow
+from grants import budgets, documents, opendata, pages, returns, workflow
 from grants.models import (
     REPORT_EDITABLE,
     Application,
@@ -465,6 +465,7 @@ def set_reference(decisions: Iterable[Decision], reference: str) -> int:
     ids = [decision.pk for decision in decisions]
     updated = Decision.objects.filter(pk__in=ids).update(reference=reference.strip())
     fragments.changed(Decision)  # the published decisions show the reference
+    pages.renew_for_decisions(ids)  # and so do the application pages
     return updated
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,10 +21,11 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.formats import date_format
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from grants import budgets, documents, opendata, permissions, returns, services, workflow
+from grants import budgets, documents, opendata, pages, permissions, returns, services, workflow
 from grants.filters import ApplicationFilter
 from grants.forms import (
     AnswerForm,
@@ -295,25 +297,40 @@ def start_application(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def organisation_applications(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     access.require(organisation_permissions.is_member(request.user, organisation))
-    applications = organisation.applications.select_related("call", "decision").only(
-        "pk", "organisation", "title", "status", "requested_amount",
-        "call__title_fi", "call__title_sv", "decision__amount",
-    )  # fmt: skip
+
+    def table() -> str:
+        applications = organisation.applications.select_related("call", "decision").only(
+            "pk", "organisation", "title", "status", "requested_amount",
+            "call__title_fi", "call__title_sv", "decision__amount",
+        )  # fmt: skip
+        return render_to_string("grants/includes/organisation_applications_table.html", {"applications": applications})
+
+    # The same for each of its members: kept until the organisation's applications or calls change.
+    kept = fragments.kept("organisation-applications", str(organisation.pk), pages.organisation_topics(pk), table)
     return render(
-        request, "grants/organisation_applications.html", {"organisation": organisation, "applications": applications}
+        request,
+        "grants/organisation_applications.html",
+        {"organisation": organisation, "table": mark_safe(kept)},  # noqa: S308
     )
 
 
-def _application(request: HttpRequest, pk: int, *related: str) -> Application:
+def _application(request: HttpRequest, pk: int) -> Application:
     application = get_object_or_404(
-        Application.objects.select_related("call__area", "organisation", "submitted_by", *related), pk=pk
+        Application.objects.select_related("call__area", "organisation", "submitted_by"), pk=pk
     )
     access.require(permissions.can_view_application(request.user, application))
     return application
 
 
-# What the application page shows of the application's one-to-one rows, read with it.
-DETAIL_PAGE_RELATED = ("decision", "use_of_funds_report", "funds_return__waived_by")
+# What the application page's content shows of the application's one-to-one rows, read with it.
+DETAIL_PAGE_RELATED = (
+    "call__area",
+    "organisation",
+    "submitted_by",
+    "decision",
+    "use_of_funds_report",
+    "funds_return__waived_by",
+)
 
 
 def _detail_page(
@@ -323,16 +340,53 @@ def _detail_page(
     answer_form: AnswerForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The application page; a refused payment or answer comes back to it with its errors."""
+    """The application page; a refused payment or answer comes back to it with its errors. What
+    the person may see and do is decided here on every request; the content that follows from it
+    is kept between changes (grants/pages.py)."""
     user = request.user
-    internal = permissions.sees_internal_events(user, application)
+    available = workflow.available(application, user)
+    viewer: dict[str, Any] = {
+        "show_internal": permissions.sees_internal_events(user, application),
+        "can_manage": permissions.can_manage_application(user, application),
+        "is_applicant": organisation_permissions.is_member(user, application.organisation),
+        "can_edit": permissions.can_edit_application(user, application),
+        "can_submit": any(t.name == "submit" for t in available),
+        "transitions": [t for t in available if t.name not in ("decide", "submit", "answer")],
+        "can_record_decision": permissions.can_decide(user, application) and application.status in services.DECIDABLE,
+        "can_write_report": permissions.can_write_report(user, application),
+        "my_assignment": (
+            application.assignments.filter(reviewer=user).first()
+            if permissions.is_assigned_reviewer(user, application)
+            else None
+        ),
+    }
+
+    def render_content(csrf_token: str) -> str:
+        context = _detail_context(application.pk, viewer, payment_form, answer_form)
+        return render_to_string("grants/includes/application_content.html", context | {"csrf_token": csrf_token})
+
+    if payment_form is None and answer_form is None:
+        key = tuple(
+            [t.name for t in value] if name == "transitions" else getattr(value, "pk", value)
+            for name, value in viewer.items()
+        )
+        content = pages.content(request, application, key, lambda: render_content(pages.CSRF_PLACEHOLDER))
+    else:  # a form with its errors: this person's own, never kept
+        content = mark_safe(render_content(get_token(request)))  # noqa: S308 - rendered with autoescape
+    return render(
+        request, "grants/application_detail.html", {"application": application, "content": content}, status=status
+    )
+
+
+def _detail_context(
+    pk: int, viewer: dict[str, Any], payment_form: PaymentForm | None, answer_form: AnswerForm | None
+) -> dict[str, Any]:
+    """What the application page's content shows, for a viewer as ``_detail_page`` found them."""
+    application = Application.objects.select_related(*DETAIL_PAGE_RELATED).get(pk=pk)
+    internal = viewer["show_internal"]
     events = application.events.select_related("actor")
     if not internal:
         events = events.filter(visible_to_applicant=True)
-    manage = permissions.can_manage_application(user, application)
-    is_applicant = organisation_permissions.is_member(user, application.organisation)
-    available = workflow.available(application, user)
-    transitions = [t for t in available if t.name not in ("decide", "submit", "answer")]
     # The applicant sees the decision once it is confirmed.
     decision: Decision | None = (
         getattr(application, "decision", None)
@@ -343,12 +397,10 @@ def _detail_page(
         prefetch_related_objects([decision], "payments")
     report: UseOfFundsReport | None = getattr(application, "use_of_funds_report", None)
     budget_lines = list(application.budget_lines.all())  # shown, and summed for the totals
-    context = {
+    context = viewer | {
         "application": application,
         "call": application.call,
         "events": events,
-        "transitions": transitions,
-        "can_submit": any(t.name == "submit" for t in available),
         "budget_lines": budget_lines,
         "totals": budgets.budget_totals(
             [(line.kind, line.amount) for line in budget_lines], application.requested_amount, application.call
@@ -358,17 +410,11 @@ def _detail_page(
         "decision": decision,
         "report": report,
         "balance": services.funds_balance(decision, report),
-        "can_edit": permissions.can_edit_application(user, application),
-        "is_applicant": is_applicant,
-        "can_manage": manage,
-        "can_record_decision": permissions.can_decide(user, application) and application.status in services.DECIDABLE,
-        "can_write_report": permissions.can_write_report(user, application),
-        "message_form": MessageForm() if internal or is_applicant else None,
-        "show_internal": internal,
+        "message_form": MessageForm() if internal or viewer["is_applicant"] else None,
         "show_iban": internal,
         "missing": workflow.missing_for_submission(application) if application.status == Status.DRAFT else [],
     }
-    if is_applicant and application.status == Status.INFO_REQUESTED:
+    if viewer["is_applicant"] and application.status == Status.INFO_REQUESTED:
         context |= {
             "answer_form": answer_form or AnswerForm(),
             "information_request": services.information_requested(application),
@@ -383,20 +429,18 @@ def _detail_page(
             "joined_applicant": conflicted,
             "overdue": services.overdue_reports_of(application),
         }
-    if manage:
+    if viewer["can_manage"]:
         verified = application.organisation.verified_at is not None
         context |= {
             "assign_form": AssignForm(reviewers=services.reviewers_of_area(application.call.area)),
             "payment_form": payment_form or PaymentForm(initial={"paid_on": timezone.localdate()}, verified=verified),
         }
-    if permissions.is_assigned_reviewer(user, application):
-        context["my_assignment"] = application.assignments.get(reviewer=user)
-    return render(request, "grants/application_detail.html", context, status=status)
+    return context
 
 
 @login_required
 def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, _application(request, pk, *DETAIL_PAGE_RELATED))
+    return _detail_page(request, _application(request, pk))
 
 
 def _score(assignment: ReviewAssignment, criteria: list[ScoringCriterion]) -> Decimal | None:
@@ -809,24 +853,35 @@ def use_of_funds(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def my_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What is still to do, the oldest assignment first; or what is done (reviewed or declined for
-    a conflict of interest), the latest first. A busy reviewer has over a thousand: a page at a time."""
-    assignments = permissions.review_assignments_of(request.user)
-    done = Q(review__isnull=False) | Q(conflict_of_interest=True)
-    counts = assignments.aggregate(todo=Count("pk", filter=~done), done=Count("pk", filter=done))
+    a conflict of interest), the latest first. A busy reviewer has over a thousand: a page at a time.
+    Kept per reviewer, tab and page until something in it changes (grants/pages.py)."""
+    user = request.user
+
+    def body() -> str:
+        assignments = permissions.review_assignments_of(user)
+        done = Q(review__isnull=False) | Q(conflict_of_interest=True)
+        counts = assignments.aggregate(todo=Count("pk", filter=~done), done=Count("pk", filter=done))
+        shown = (
+            assignments.filter(done).order_by("-assigned_at", "-pk")
+            if showing_done
+            else assignments.exclude(done).order_by("assigned_at", "pk")
+        )
+        shown = shown.select_related("application__organisation", "application__call", "review").only(
+            "pk", "conflict_of_interest", "review__id", "application__title", "application__organisation__name_fi",
+            "application__organisation__name_sv", "application__call__title_fi", "application__call__title_sv",
+        )  # fmt: skip
+        paginator = Paginator(shown, PAGE_SIZE)
+        paginator.count = counts["done" if showing_done else "todo"]  # known from the aggregate: no second count
+        page = paginator.get_page(request.GET.get("page"))
+        context = {"page": page, "counts": counts, "showing_done": showing_done}
+        return render_to_string("grants/includes/my_reviews_body.html", context, request=request)
+
     showing_done = request.GET.get("show") == "done"
-    shown = (
-        assignments.filter(done).order_by("-assigned_at", "-pk")
-        if showing_done
-        else assignments.exclude(done).order_by("assigned_at", "pk")
+    areas = ",".join(map(str, permissions.reviewer_areas(user)))  # a role ended today changes the list
+    content = fragments.cached(
+        f"my-reviews:{user.pk}:{areas}", request.GET, pages.reviewer_topics(user.pk), body, vary_on=("show", "page")
     )
-    shown = shown.select_related("application__organisation", "application__call", "review").only(
-        "pk", "conflict_of_interest", "review__id", "application__title", "application__organisation__name_fi",
-        "application__organisation__name_sv", "application__call__title_fi", "application__call__title_sv",
-    )  # fmt: skip
-    paginator = Paginator(shown, PAGE_SIZE)
-    paginator.count = counts["done" if showing_done else "todo"]  # known from the aggregate: no second count
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "grants/my_reviews.html", {"page": page, "counts": counts, "showing_done": showing_done})
+    return render(request, "grants/my_reviews.html", {"content": content})
 
 
 def _assignment(request: HttpRequest, pk: int) -> ReviewAssignment:

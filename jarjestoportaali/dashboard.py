@@ -152,21 +152,22 @@ def sections(area: WelfareArea, year: int, report_readers: str) -> dict[str, Saf
         return render_to_string("workspace/includes/dashboard_family.html", family_context(area))
 
     today = timezone.localdate().isoformat()
-    return {
-        "continuity_section": fragments.cached(
-            f"dashboard-continuity:{area.code}:{year}:{report_readers}", no_query, ["figures"], continuity_section
-        ),
-        "family_section": fragments.cached(
-            f"dashboard-family:{area.code}:{today}",
-            no_query,
-            ["activities", "agreements", "organisations"],
-            family_section,
-        ),
-        "lead": fragments.cached(f"dashboard-lead:{area.code}:{year}", no_query, ["organisations"], lead),
-        "organisations_section": fragments.cached(
-            f"dashboard-organisations:{area.code}", no_query, ["organisations", "reference"], organisations_section
-        ),
-        "grants_section": fragments.cached(
-            f"dashboard-grants:{area.code}:{year}", no_query, ["grants"], grants_section
-        ),
-    }
+    with fragments.read_together(["figures", "activities", "agreements", "organisations", "reference", "grants"]):
+        return {
+            "continuity_section": fragments.cached(
+                f"dashboard-continuity:{area.code}:{year}:{report_readers}", no_query, ["figures"], continuity_section
+            ),
+            "family_section": fragments.cached(
+                f"dashboard-family:{area.code}:{today}",
+                no_query,
+                ["activities", "agreements", "organisations"],
+                family_section,
+            ),
+            "lead": fragments.cached(f"dashboard-lead:{area.code}:{year}", no_query, ["organisations"], lead),
+            "organisations_section": fragments.cached(
+                f"dashboard-organisations:{area.code}", no_query, ["organisations", "reference"], organisations_section
+            ),
+            "grants_section": fragments.cached(
+                f"dashboard-grants:{area.code}:{year}", no_query, ["grants"], grants_section
+            ),
+        }

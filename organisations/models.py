@@ -258,6 +258,12 @@ class Membership(models.Model):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
 
 
+def organisation_topic(organisation_id: int) -> str:
+    """The fragments topic (portal.fragments) of what is kept about one organisation: renewed when
+    it, its members or (grants) its applications and anything of theirs change."""
+    return f"organisation:{organisation_id}"
+
+
 def new_invitation_token() -> str:
     return secrets.token_urlsafe(32)
 

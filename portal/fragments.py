@@ -14,8 +14,10 @@ limits. Only choices from fixed lists select a fragment; a free-text search is r
 kept.
 
 Only what is the same for every visitor is kept: no form with a CSRF token, nothing about the
-signed-in person. The view itself still runs every time (its 404s, its access checks, the layout
-with the person's own navigation). When the shared cache is unreachable the fragment is rendered
+signed-in person. One signed-in page keeps more: the application page (grants/pages.py) keeps its
+content per set of permissions, under its organisation's topic, with a placeholder for the CSRF
+token that each request fills. The view itself still runs every time (its 404s, its access checks,
+the layout with the person's own navigation). When the shared cache is unreachable the fragment is rendered
 as if nothing were kept; a version renewal lost that way lasts at most ``FRAGMENT_SECONDS``.
 """
 
@@ -23,8 +25,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import uuid
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import caches
@@ -82,8 +86,50 @@ def track(model: type[models.Model], *topics: str, when: Callable[[models.Model]
         m2m_changed.connect(changed, sender=field.remote_field.through, weak=False, dispatch_uid=f"{uid}:{field.name}")
 
 
+def track_each(model: type[models.Model], topics_of: Callable[[models.Model], Iterable[str]]) -> None:
+    """Renew the topics of each saved or deleted row of ``model`` (``topics_of(row)``, say its
+    organisation's) at once and again when the transaction commits: a reader in between may have
+    kept what was not yet committed. ``QuerySet.update()`` sends no signal: code that changes such
+    rows that way bumps their topics itself."""
+
+    def changed(instance: models.Model, **kwargs: object) -> None:
+        topics = list(topics_of(instance))
+        if topics:
+            bump(*topics)
+            transaction.on_commit(lambda: bump(*topics))
+
+    uid = f"fragments-each:{model._meta.label}:{topics_of.__module__}.{topics_of.__qualname__}"
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:save")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
+    for field in model._meta.many_to_many:
+        m2m_changed.connect(changed, sender=field.remote_field.through, weak=False, dispatch_uid=f"{uid}:{field.name}")
+
+
+# Versions read for the fragments of one page at once (``read_together``), in this thread.
+_together = threading.local()
+
+
+@contextmanager
+def read_together(topics: Iterable[str]) -> Iterator[None]:
+    """Within the block, the versions of ``topics`` come from one lookup instead of one per
+    fragment (a page of several fragments)."""
+    topics = list(topics)
+    try:
+        _together.versions = dict(zip(topics, versions(topics), strict=True))
+    except Exception:
+        logger.warning("The fragment versions are not reachable", exc_info=True)
+    try:
+        yield
+    finally:
+        _together.versions = {}
+
+
 def versions(topics: Iterable[str]) -> list[str]:
     """The current version of each topic (a new one for a topic never seen)."""
+    topics = list(topics)
+    known: dict[str, str] = getattr(_together, "versions", None) or {}
+    if known and all(topic in known for topic in topics):
+        return [known[topic] for topic in topics]
     keys = [version_key(topic) for topic in topics]
     store = caches["fragment-versions"]
     found = store.get_many(keys)
@@ -93,20 +139,9 @@ def versions(topics: Iterable[str]) -> list[str]:
     return [found.get(key) or missing[key] for key in keys]
 
 
-def cached(
-    name: str,
-    query: QueryDict,
-    topics: Iterable[str],
-    render: Callable[[], str],
-    vary_on: Collection[str] = (),
-) -> SafeString:
-    """The fragment ``name`` for this query string in the active language, from the cache while
-    the ``topics`` it shows are unchanged; otherwise ``render()``, kept. Only the parameters in
-    ``vary_on`` (filters with a fixed set of values, the page) select a fragment: a request with
-    any other (a free-text search) is rendered and not kept."""
-    if any(value for key, values in query.lists() if key not in vary_on for value in values):
-        return mark_safe(render())  # noqa: S308 - rendered by a template with autoescape
-    identity = "&".join(sorted(f"{key}={value}" for key, values in query.lists() for value in values))
+def kept(name: str, identity: str, topics: Iterable[str], render: Callable[[], str]) -> str:
+    """The fragment ``name`` that ``identity`` selects, in the active language, from the cache while
+    the ``topics`` it shows are unchanged; otherwise ``render()``, kept."""
     cache = caches["fragments"]
     try:
         current = "".join(versions(topics))
@@ -115,11 +150,27 @@ def cached(
         html = cache.get(key)
     except Exception:
         logger.warning("The fragment cache is not reachable", exc_info=True)
-        return mark_safe(render())  # noqa: S308 - rendered by a template with autoescape
+        return render()
     if html is None:
         html = render()
         try:
             cache.set(key, html, FRAGMENT_SECONDS)
         except Exception:
             logger.warning("Could not keep the fragment %s", name, exc_info=True)
-    return mark_safe(html)  # noqa: S308 - rendered by a template with autoescape
+    return html
+
+
+def cached(
+    name: str,
+    query: QueryDict,
+    topics: Iterable[str],
+    render: Callable[[], str],
+    vary_on: Collection[str] = (),
+) -> SafeString:
+    """The fragment ``name`` for this query string (as ``kept``). Only the parameters in
+    ``vary_on`` (filters with a fixed set of values, the page) select a fragment: a request with
+    any other (a free-text search) is rendered and not kept."""
+    if any(value for key, values in query.lists() if key not in vary_on for value in values):
+        return mark_safe(render())  # noqa: S308 - rendered by a template with autoescape
+    identity = "&".join(sorted(f"{key}={value}" for key, values in query.lists() for value in values))
+    return mark_safe(kept(name, identity, topics, render))  # noqa: S308 - rendered by a template with autoescape

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 IDENTITY_SECONDS = 300
+# The topic (portal.fragments) of kept content that names people: renewed when a person's name may
+# have changed or their account was deleted (the name then gives way to "a former user").
+NAMES = "names"
 
 
 @dataclass(frozen=True)
@@ -112,8 +115,11 @@ def _changed(instance: models.Model, **kwargs: object) -> None:
         renew(user_id)
 
 
-def _user_changed(instance: models.Model, **kwargs: object) -> None:
+def _user_changed(instance: models.Model, created: bool = False, **kwargs: object) -> None:
     renew(instance.pk)
+    fields = kwargs.get("update_fields")
+    if not created and (fields is None or "full_name" in fields):  # type: ignore[operator]
+        transaction.on_commit(lambda: fragments.bump(NAMES))  # a new name, or none (deleted)
 
 
 def connect() -> None:

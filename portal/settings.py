@@ -127,6 +127,10 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
         # A database that does not answer is an error page in seconds, not a hung request; one
         # that refuses connections (stopped) is one at once.
         "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 2),
+        # Parameters bound by the server, so that psycopg prepares a query the connection has run
+        # a few times: planning the application page's ten-table join took 7 ms, running it 1 ms.
+        "server_side_binding": True,
+        "prepare_threshold": env_int("DATABASE_PREPARE_THRESHOLD", 5),  # runs before it is prepared
     }
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -130,3 +130,25 @@ def test_changes_made_by_update_renew_the_lists_too(client, settings, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         organisation_services.close(closing, coordinator)
     assert "Lopettava Yhdistys ry" not in directory(client)
+
+
+def test_the_dashboard_reads_the_versions_of_its_five_sections_in_one_lookup(client, monkeypatch):
+    from tests.factories import enable_totp
+
+    coordinator = AreaRoleFactory.coordinator(area=area("05")).user
+    enable_totp(coordinator)
+    client.force_login(coordinator)
+    dashboard = reverse("workspace:dashboard", kwargs={"code": "05"})
+    assert client.get(dashboard).status_code == 200
+    shared = caches["fragment-versions"]
+    lookups: list[list[str]] = []
+    get_many = shared.get_many
+
+    def counted(keys, *args, **kwargs):
+        lookups.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(shared, "get_many", counted)
+    assert client.get(dashboard).status_code == 200
+    sections = [keys for keys in lookups if version_key("figures") in keys or version_key("grants") in keys]
+    assert len(sections) == 1  # not one per section

@@ -1,0 +1,179 @@
+"""What the application page and the reviewer's list show, kept between the changes that would
+alter it.
+
+What the page shows below its layout is the same for everyone who has the same permissions on the
+application, on the same day and in the same language, so it is kept in the process's memory
+(``portal.fragments``) under the topics of what it shows:
+
+- its organisation's (``organisation_topic``): the organisation, its members (a reviewer who joins
+  the applicant is a conflict), its applications and every row of theirs — events, budget, other
+  funding, attachments, decision, payments, decision documents, report, unused funds, reviews; the
+  organisation's other applications count too (their overdue reports are shown);
+- its call's (``call_topic``): the call's title and its scoring criteria;
+- the names of people (``portal.identity.NAMES``), the area roles (the reviewers offered) and the
+  reference lists (target groups and municipalities).
+
+The permissions are checked on every request and name the kept content, which is never shared by
+people who may see or do different things. The forms' CSRF token is not kept: the content holds a
+placeholder that each request replaces with its own token. A form sent back with its errors is
+rendered afresh and not kept.
+
+A reviewer's list (``reviewer_topics``) is kept per reviewer, tab and page under the reviewer's own
+topic — renewed by their assignments and reviews, their memberships (an applicant they have joined
+leaves the list), and the status or title of an application assigned to them — and under the
+topics of the organisations' and the calls' names. An organisation's list of its applications is
+kept under its topic and the calls' (``organisation_topics``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from grants.models import (
+    Application,
+    ApplicationAttachment,
+    ApplicationEvent,
+    BudgetLine,
+    Decision,
+    DecisionDocument,
+    FundsReturn,
+    GrantCall,
+    OtherFunding,
+    Payment,
+    Review,
+    ReviewAssignment,
+    ScoringCriterion,
+    UseOfFundsReport,
+)
+from organisations.models import Membership, organisation_topic
+from portal import fragments, identity
+
+if TYPE_CHECKING:
+    from django.db import models
+    from django.http import HttpRequest
+
+# Unguessable and per process, as the kept content is: typed text cannot forge it.
+CSRF_PLACEHOLDER = f"csrf{uuid.uuid4().hex}"
+
+
+def call_topic(call_id: int) -> str:
+    return f"call:{call_id}"
+
+
+def topics(application: Application) -> list[str]:
+    return [
+        organisation_topic(application.organisation_id),
+        call_topic(application.call_id),
+        identity.NAMES,
+        "roles",
+        "reference",
+    ]
+
+
+def content(
+    request: HttpRequest, application: Application, viewer: tuple[Any, ...], render: Callable[[], str]
+) -> SafeString:
+    """The page's content for this viewer (what ``viewer`` says they may see and do), kept; with
+    this request's CSRF token. ``render`` renders it with ``CSRF_PLACEHOLDER`` as the token."""
+    identity_of_page = f"{application.pk}|{timezone.localdate().isoformat()}|{viewer!r}"
+    html = fragments.kept("application-page", identity_of_page, topics(application), render)
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - rendered with autoescape
+
+
+def organisation_topics(organisation_id: int) -> list[str]:
+    """What an organisation's list of its applications shows: its applications and their calls."""
+    return [organisation_topic(organisation_id), "calls"]
+
+
+def reviewer_topic(user_id: int) -> str:
+    return f"reviewer:{user_id}"
+
+
+def reviewer_topics(user_id: int) -> list[str]:
+    return [reviewer_topic(user_id), "organisations", "calls"]
+
+
+def renew_for_decisions(decision_ids: Iterable[int]) -> None:
+    """Decisions changed with ``QuerySet.update()``: renew their organisations' pages."""
+    topics = _organisations_of(decision__in=list(decision_ids))
+    if topics:
+        fragments.bump(*topics)
+        transaction.on_commit(lambda: fragments.bump(*topics))
+
+
+def _organisations_of(**lookup: Any) -> list[str]:
+    ids = Application.objects.filter(**lookup).values_list("organisation_id", flat=True).distinct()
+    return [organisation_topic(organisation_id) for organisation_id in ids]
+
+
+_known: dict[tuple[str, int], list[str]] = {}
+
+
+def _organisation_topics(path: str, row_id: int) -> list[str]:
+    """The organisation of the application that a row belongs to, which never changes: a draft's
+    ten budget lines saved at once ask the database once."""
+    found = _known.get((path, row_id))
+    if found is None:
+        found = _organisations_of(**{path: row_id})
+        if found:  # a row of an application deleted with it has none, and none is kept
+            if len(_known) >= 20_000:
+                _known.clear()
+            _known[path, row_id] = found
+    return found
+
+
+def track_application_pages() -> None:
+    def by_application(row: models.Model) -> Iterable[str]:
+        return _organisation_topics("pk", row.application_id)  # type: ignore[attr-defined]
+
+    def by_decision(row: models.Model) -> Iterable[str]:
+        return _organisation_topics("decision", row.decision_id)  # type: ignore[attr-defined]
+
+    def by_assignment(row: models.Model) -> Iterable[str]:
+        return _organisation_topics("assignments", row.assignment_id)  # type: ignore[attr-defined]
+
+    def by_call(row: models.Model) -> list[str]:
+        return [call_topic(row.call_id)]  # type: ignore[attr-defined]
+
+    fragments.track_each(Application, lambda row: [organisation_topic(row.organisation_id)])  # type: ignore[attr-defined]
+    models_of_an_application: tuple[type[models.Model], ...] = (
+        ApplicationEvent,
+        BudgetLine,
+        OtherFunding,
+        ApplicationAttachment,
+        Decision,
+        UseOfFundsReport,
+        FundsReturn,
+        ReviewAssignment,
+    )
+    for model in models_of_an_application:
+        fragments.track_each(model, by_application)
+    for of_a_decision in (Payment, DecisionDocument):
+        fragments.track_each(of_a_decision, by_decision)
+    fragments.track_each(Review, by_assignment)
+    fragments.track_each(GrantCall, lambda row: [call_topic(row.pk)])
+    fragments.track_each(ScoringCriterion, by_call)
+
+    # The reviewers' lists.
+    def reviewers_of(row: models.Model) -> list[str]:
+        if getattr(row, "status", "") == "draft":  # a draft is assigned to nobody
+            return []
+        reviewers = ReviewAssignment.objects.filter(application=row.pk, reviewer__isnull=False)
+        return [reviewer_topic(user_id) for user_id in reviewers.values_list("reviewer_id", flat=True)]
+
+    def reviewer_of_review(row: models.Model) -> list[str]:
+        assignment = ReviewAssignment.objects.filter(pk=row.assignment_id).values_list("reviewer_id", flat=True)  # type: ignore[attr-defined]
+        return [reviewer_topic(user_id) for user_id in assignment if user_id is not None]
+
+    fragments.track_each(ReviewAssignment, lambda row: [reviewer_topic(row.reviewer_id)] if row.reviewer_id else [])  # type: ignore[attr-defined]
+    fragments.track_each(Review, reviewer_of_review)
+    fragments.track_each(Application, reviewers_of)
+    fragments.track_each(Membership, lambda row: [reviewer_topic(row.user_id)])  # type: ignore[attr-defined]
+    fragments.track(GrantCall, "calls")
