@@ -83,21 +83,31 @@ DECISIONS_PER_PAGE = 50
 
 
 def call_list(request: HttpRequest) -> HttpResponse:
-    areas = WelfareArea.objects.all()
     code = request.GET.get("area", "")
     # An area code is letters and digits; anything else (a NUL byte crashes PostgreSQL) is no area.
-    area = areas.filter(code=code).first() if code.isascii() and code.isalnum() else None
-    calls = GrantCall.objects.published().select_related("area")
-    if area:
-        calls = calls.in_area(area)
+    code = code if code.isascii() and code.isalnum() and len(code) <= 3 else ""
     now = timezone.now()
-    context = {
-        "areas": areas,
-        "area": area,
-        "open_calls": calls.open_calls(now),
-        "upcoming_calls": calls.upcoming(now),
-    }
-    return render(request, "grants/call_list.html", context)
+
+    def body() -> str:
+        areas = WelfareArea.objects.all()
+        area = next((option for option in areas if option.code == code), None) if code else None
+        calls = GrantCall.objects.published().select_related("area")
+        if area:
+            calls = calls.in_area(area)
+        context = {
+            "areas": areas,
+            "area": area,
+            "open_calls": calls.open_calls(now),
+            "upcoming_calls": calls.upcoming(now),
+        }
+        return render_to_string("grants/includes/call_list_body.html", context)
+
+    # The same for everyone: kept until a call or an area changes, and for the minute only, so that
+    # a call opens and closes on the list within the minute it does (the call's own page, and
+    # submitting, go by the second).
+    minute = now.replace(second=0, microsecond=0).isoformat()
+    kept = fragments.kept("calls", f"{code}|{minute}", ["calls", "reference"], body)
+    return render(request, "grants/call_list.html", {"body": mark_safe(kept)})  # noqa: S308 - rendered with autoescape
 
 
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -3,9 +3,9 @@
 A public list (the directory, an area's published decisions, its activities for families) is read
 far more often than its data changes, and rendering it is most of the page's time. Its rendered
 results are kept under the current versions of the data it shows ("topics"); saving or deleting a
-model of a topic gives the topic a new version once the transaction commits, so the next reader
-renders afresh. Nothing else is invalidated: a saved draft or a login leaves the directory's
-fragments in place.
+model of a topic gives the topic a new version at once and again once the transaction commits (a
+reader in between may have kept what was not yet committed), so the next reader renders afresh.
+Nothing else is invalidated: a saved draft or a login leaves the directory's fragments in place.
 
 The versions are a few keys in the shared cache (Redis), so every process sees a change at once;
 the fragments are kept in each process's own memory (the ``fragments`` cache, a bounded number of
@@ -70,13 +70,14 @@ def changed(model: type[models.Model]) -> None:
 
 
 def track(model: type[models.Model], *topics: str, when: Callable[[models.Model], bool] | None = None) -> None:
-    """Renew ``topics`` after every committed save or deletion of ``model`` or of its many-to-many
-    links; only of the rows for which ``when`` holds, if given (the rows the fragments show).
+    """Renew ``topics`` at every save or deletion of ``model`` or of its many-to-many links, and
+    again when it commits; only of the rows for which ``when`` holds, if given (the rows the fragments show).
     Code that changes rows with ``QuerySet.update()`` calls ``changed(model)``."""
     _TOPICS.setdefault(model, set()).update(topics)
 
     def changed(instance: models.Model, **kwargs: object) -> None:
         if when is None or not isinstance(instance, model) or when(instance):
+            bump(*topics)  # and again on commit: a reader in between may have kept the uncommitted
             transaction.on_commit(lambda: bump(*topics))
 
     uid = f"fragments:{model._meta.label}:{','.join(topics)}"
