@@ -14,8 +14,9 @@ application, on the same day and in the same language, so it is kept in the proc
   reference lists (target groups and municipalities).
 
 The permissions are checked on every request and name the kept content, which is never shared by
-people who may see or do different things. The forms' CSRF token is not kept: the content holds a
-placeholder that each request replaces with its own token. A form sent back with its errors is
+people who may see or do different things. The forms' CSRF token and their one-time tokens
+(``portal.submissions``) are not kept: the content holds placeholders that each request replaces
+with its own CSRF token and a new one-time token for each form. A form sent back with its errors is
 rendered afresh and not kept.
 
 A reviewer's list (``reviewer_topics``) is kept per reviewer, tab and page under the reviewer's own
@@ -59,8 +60,11 @@ if TYPE_CHECKING:
     from django.db import models
     from django.http import HttpRequest
 
-# Unguessable and per process, as the kept content is: typed text cannot forge it.
+# Unguessable and per process, as the kept content is: typed text cannot forge them.
 CSRF_PLACEHOLDER = f"csrf{uuid.uuid4().hex}"
+# The one-time token of each form that creates something (portal.submissions): every form of every
+# page gets its own, as when rendered afresh. Not 32 hex digits, so that one left unfilled is refused.
+SUBMISSION_PLACEHOLDER = f"once{uuid.uuid4().hex}"
 
 
 def call_topic(call_id: int) -> str:
@@ -83,8 +87,16 @@ def content(
     """The page's content for this viewer (what ``viewer`` says they may see and do), kept; with
     this request's CSRF token. ``render`` renders it with ``CSRF_PLACEHOLDER`` as the token."""
     identity_of_page = f"{application.pk}|{timezone.localdate().isoformat()}|{viewer!r}"
-    html = fragments.kept("application-page", identity_of_page, topics(application), render)
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - rendered with autoescape
+    return fill(request, fragments.kept("application-page", identity_of_page, topics(application), render))
+
+
+def fill(request: HttpRequest, html: str) -> SafeString:
+    """Content rendered with the placeholders, with this request's CSRF token and a new one-time
+    token for each form."""
+    parts = html.replace(CSRF_PLACEHOLDER, get_token(request)).split(SUBMISSION_PLACEHOLDER)
+    tokens = [uuid.uuid4().hex for _gap in parts[1:]]
+    filled = parts[0] + "".join(token + part for token, part in zip(tokens, parts[1:], strict=True))
+    return mark_safe(filled)  # noqa: S308 - rendered with autoescape; the tokens are hex digits
 
 
 def organisation_topics(organisation_id: int) -> list[str]:

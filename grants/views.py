@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -371,18 +370,19 @@ def _detail_page(
         ),
     }
 
-    def render_content(csrf_token: str) -> str:
+    def render_content() -> str:
         context = _detail_context(application.pk, viewer, payment_form, answer_form)
-        return render_to_string("grants/includes/application_content.html", context | {"csrf_token": csrf_token})
+        placeholder = {"csrf_token": pages.CSRF_PLACEHOLDER}
+        return render_to_string("grants/includes/application_content.html", context | placeholder)
 
     if payment_form is None and answer_form is None:
         key = tuple(
             [t.name for t in value] if name == "transitions" else getattr(value, "pk", value)
             for name, value in viewer.items()
         )
-        content = pages.content(request, application, key, lambda: render_content(pages.CSRF_PLACEHOLDER))
+        content = pages.content(request, application, key, render_content)
     else:  # a form with its errors: this person's own, never kept
-        content = mark_safe(render_content(get_token(request)))  # noqa: S308 - rendered with autoescape
+        content = pages.fill(request, render_content())
     return render(
         request, "grants/application_detail.html", {"application": application, "content": content}, status=status
     )
@@ -394,6 +394,7 @@ def _detail_context(
     """What the application page's content shows, for a viewer as ``_detail_page`` found them."""
     application = Application.objects.select_related(*DETAIL_PAGE_RELATED).get(pk=pk)
     internal = viewer["show_internal"]
+    once = {"submission": pages.SUBMISSION_PLACEHOLDER}  # each request fills in its own (pages.fill)
     events = application.events.select_related("actor")
     if not internal:
         events = events.filter(visible_to_applicant=True)
@@ -420,7 +421,7 @@ def _detail_context(
         "decision": decision,
         "report": report,
         "balance": services.funds_balance(decision, report),
-        "message_form": MessageForm() if internal or viewer["is_applicant"] else None,
+        "message_form": MessageForm(initial=once) if internal or viewer["is_applicant"] else None,
         "show_iban": internal,
         "missing": workflow.missing_for_submission(application) if application.status == Status.DRAFT else [],
     }
@@ -443,7 +444,8 @@ def _detail_context(
         verified = application.organisation.verified_at is not None
         context |= {
             "assign_form": AssignForm(reviewers=services.reviewers_of_area(application.call.area)),
-            "payment_form": payment_form or PaymentForm(initial={"paid_on": timezone.localdate()}, verified=verified),
+            "payment_form": payment_form
+            or PaymentForm(initial={"paid_on": timezone.localdate()} | once, verified=verified),
         }
     return context
 

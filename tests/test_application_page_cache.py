@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from grants import services
 from grants.models import Decision, DecisionDocument, Payment, Review, ReviewAssignment, ScoringCriterion
-from grants.pages import CSRF_PLACEHOLDER
+from grants.pages import CSRF_PLACEHOLDER, SUBMISSION_PLACEHOLDER
 from tests.factories import (
     ApplicationFactory,
     AreaRoleFactory,
@@ -243,3 +243,23 @@ def test_the_organisations_list_of_applications_shows_each_change_at_once():
     Decision.objects.create(application=application, outcome="approved", amount=Decimal("12000"), rationale="Hyvä.")
     shown = client.get(url).content.decode().replace("\u00a0", " ")
     assert "Uusi luonnos" in shown and "12,000.00 €" in shown and "In review" not in shown
+
+
+def test_two_people_on_the_kept_page_each_send_their_message(coordinator):
+    """Each form's one-time token (portal.submissions) is new for every view of the kept page: a
+    shared one would take the second person's message for a double click of the first's."""
+    application = ApplicationFactory.in_review()
+    other = AreaRoleFactory.coordinator(area=area("05")).user
+    enable_totp(other)
+    url = reverse("grants:message", kwargs={"pk": application.pk})
+    tokens = []
+    clients = [signed_in(coordinator), signed_in(other)]
+    for client in clients:
+        html = page(client, application.pk)
+        assert SUBMISSION_PLACEHOLDER not in html
+        form = html[html.index(url) :]
+        tokens.append(re.search(r'name="submission" value="([0-9a-f]{32})"', form).group(1))
+    assert tokens[0] != tokens[1]
+    for client, token, text in zip(clients, tokens, ["Ensimmäinen viesti.", "Toinen viesti."], strict=True):
+        client.post(url, {"text": text, "submission": token})
+    assert {"Ensimmäinen viesti.", "Toinen viesti."} <= set(application.events.values_list("text", flat=True))
