@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -58,16 +58,23 @@ def _activities_page(
 
 def area_centres(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(WelfareArea, code=code)
-    centres = FamilyCentre.objects.in_area(area)
-    return _activities_page(
-        request,
-        "familycentre/area_centres.html",
-        f"area-activities:{area.code}",
-        FamilyCentreActivity.objects.offered_in(area),
-        Municipality.objects.filter(area=area),
-        {"area": area, "centres": centres},
-        show_centre=True,
-    )
+
+    def centres() -> str:
+        in_area = FamilyCentre.objects.in_area(area)
+        return render_to_string("familycentre/includes/centre_list.html", {"centres": in_area})
+
+    with fragments.read_together(["activities", "organisations", "reference"]):  # one lookup for both
+        # The same for everyone: kept until a centre (or an activity) changes.
+        listed = fragments.cached(f"area-centres:{area.code}", QueryDict(), ["activities"], centres)
+        return _activities_page(
+            request,
+            "familycentre/area_centres.html",
+            f"area-activities:{area.code}",
+            FamilyCentreActivity.objects.offered_in(area),
+            Municipality.objects.filter(area=area),
+            {"area": area, "centres": listed},
+            show_centre=True,
+        )
 
 
 def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:

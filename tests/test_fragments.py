@@ -152,3 +152,14 @@ def test_the_dashboard_reads_the_versions_of_its_five_sections_in_one_lookup(cli
     assert client.get(dashboard).status_code == 200
     sections = [keys for keys in lookups if version_key("figures") in keys or version_key("grants") in keys]
     assert len(sections) == 1  # not one per section
+
+
+def test_a_family_centre_added_or_renamed_is_listed_at_once(client):
+    centre = FamilyCentreFactory(name_fi="Itäinen perhekeskus")
+    page = reverse("familycentre:area_centres", kwargs={"code": centre.area.code})
+    assert "Itäinen perhekeskus" in client.get(page).content.decode()
+    FamilyCentreFactory(area=centre.area, name_fi="Läntinen perhekeskus")
+    centre.name_fi = "Idän perhekeskus"
+    centre.save()
+    shown = client.get(page).content.decode()
+    assert "Läntinen perhekeskus" in shown and "Idän perhekeskus" in shown and "Itäinen perhekeskus" not in shown
