@@ -125,31 +125,31 @@ def _organisations_of(**lookup: Any) -> list[str]:
     return [organisation_topic(organisation_id) for organisation_id in ids]
 
 
-_known: dict[tuple[str, int], list[str]] = {}
+def _in_memory(row: models.Model, name: str) -> Any:
+    """The row's related ``name`` if it is already in memory (a formset's rows carry their
+    application), else None: asking the database for it is left to the caller."""
+    field = row._meta.get_field(name)
+    return getattr(row, name) if field.is_cached(row) else None  # type: ignore[union-attr]
 
 
-def _organisation_topics(path: str, row_id: int) -> list[str]:
-    """The organisation of the application that a row belongs to, which never changes: a draft's
-    ten budget lines saved at once ask the database once."""
-    found = _known.get((path, row_id))
-    if found is None:
-        found = _organisations_of(**{path: row_id})
-        if found:  # a row of an application deleted with it has none, and none is kept
-            if len(_known) >= 20_000:
-                _known.clear()
-            _known[path, row_id] = found
-    return found
+def _topics_of_application(application: Application | None) -> list[str] | None:
+    return None if application is None else [organisation_topic(application.organisation_id)]
 
 
 def track_application_pages() -> None:
-    def by_application(row: models.Model) -> Iterable[str]:
-        return _organisation_topics("pk", row.application_id)  # type: ignore[attr-defined]
+    def by_application(row: models.Model) -> list[str]:
+        known = _topics_of_application(_in_memory(row, "application"))
+        return known if known is not None else _organisations_of(pk=row.application_id)  # type: ignore[attr-defined]
 
-    def by_decision(row: models.Model) -> Iterable[str]:
-        return _organisation_topics("decision", row.decision_id)  # type: ignore[attr-defined]
+    def by_decision(row: models.Model) -> list[str]:
+        decision = _in_memory(row, "decision")
+        known = _topics_of_application(decision and _in_memory(decision, "application"))
+        return known if known is not None else _organisations_of(decision=row.decision_id)  # type: ignore[attr-defined]
 
-    def by_assignment(row: models.Model) -> Iterable[str]:
-        return _organisation_topics("assignments", row.assignment_id)  # type: ignore[attr-defined]
+    def by_assignment(row: models.Model) -> list[str]:
+        assignment = _in_memory(row, "assignment")
+        known = _topics_of_application(assignment and _in_memory(assignment, "application"))
+        return known if known is not None else _organisations_of(assignments=row.assignment_id)  # type: ignore[attr-defined]
 
     def by_call(row: models.Model) -> list[str]:
         return [call_topic(row.call_id)]  # type: ignore[attr-defined]

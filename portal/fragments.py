@@ -71,35 +71,35 @@ def changed(model: type[models.Model]) -> None:
 
 def track(model: type[models.Model], *topics: str, when: Callable[[models.Model], bool] | None = None) -> None:
     """Renew ``topics`` at every save or deletion of ``model`` or of its many-to-many links, and
-    again when it commits; only of the rows for which ``when`` holds, if given (the rows the fragments show).
-    Code that changes rows with ``QuerySet.update()`` calls ``changed(model)``."""
+    again when it commits; only of the rows for which ``when`` holds, if given (the rows the
+    fragments show). Code that changes rows with ``QuerySet.update()`` calls ``changed(model)``."""
     _TOPICS.setdefault(model, set()).update(topics)
 
-    def changed(instance: models.Model, **kwargs: object) -> None:
-        if when is None or not isinstance(instance, model) or when(instance):
-            bump(*topics)  # and again on commit: a reader in between may have kept the uncommitted
-            transaction.on_commit(lambda: bump(*topics))
+    def topics_of(instance: models.Model) -> Iterable[str]:
+        return topics if when is None or not isinstance(instance, model) or when(instance) else ()
 
-    uid = f"fragments:{model._meta.label}:{','.join(topics)}"
-    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:save")
-    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
-    for field in model._meta.many_to_many:
-        m2m_changed.connect(changed, sender=field.remote_field.through, weak=False, dispatch_uid=f"{uid}:{field.name}")
+    _connect(model, topics_of, f"fragments:{model._meta.label}:{','.join(topics)}")
 
 
 def track_each(model: type[models.Model], topics_of: Callable[[models.Model], Iterable[str]]) -> None:
     """Renew the topics of each saved or deleted row of ``model`` (``topics_of(row)``, say its
-    organisation's) at once and again when the transaction commits: a reader in between may have
-    kept what was not yet committed. ``QuerySet.update()`` sends no signal: code that changes such
-    rows that way bumps their topics itself."""
+    organisation's) at once and again when the transaction commits. ``QuerySet.update()`` sends no
+    signal: code that changes such rows that way bumps their topics itself; so does a link changed
+    from the other side of a many-to-many relation (no row of ``model`` to ask)."""
 
+    def of_a_row(instance: models.Model) -> Iterable[str]:
+        return topics_of(instance) if isinstance(instance, model) else ()
+
+    _connect(model, of_a_row, f"fragments-each:{model._meta.label}:{topics_of.__module__}.{topics_of.__qualname__}")
+
+
+def _connect(model: type[models.Model], topics_of: Callable[[models.Model], Iterable[str]], uid: str) -> None:
     def changed(instance: models.Model, **kwargs: object) -> None:
         topics = list(topics_of(instance))
         if topics:
-            bump(*topics)
+            bump(*topics)  # and again on commit: a reader in between may have kept the uncommitted
             transaction.on_commit(lambda: bump(*topics))
 
-    uid = f"fragments-each:{model._meta.label}:{topics_of.__module__}.{topics_of.__qualname__}"
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:save")
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
     for field in model._meta.many_to_many:
