@@ -235,22 +235,25 @@ def assign_many(applications: Iterable[Application], reviewer: User, coordinator
     return assigned, refused
 
 
+def _joined_applicant(application: Application) -> Exists:
+    """For an assignment of ``application``: its reviewer has joined the applicant organisation."""
+    return Exists(Membership.objects.filter(organisation=application.organisation_id, user=OuterRef("reviewer")))
+
+
 def conflicted_reviewers(application: Application) -> set[int]:
     """Reviewers who have joined the applicant organisation since they were assigned: their scores
     no longer count, and the coordinator sees why."""
-    return set(
-        Membership.objects.filter(
-            organisation=application.organisation, user__review_assignments__application=application
-        ).values_list("user_id", flat=True)
-    )
+    joined = application.assignments.filter(_joined_applicant(application), reviewer__isnull=False)
+    return set(joined.values_list("reviewer_id", flat=True))
 
 
 def assignments_with_conflicts(application: Application) -> tuple[Sequence[ReviewAssignment], set[int]]:
     """The application's assignments with their reviewers and reviews, and the reviewers who have
     joined the applicant since (as ``conflicted_reviewers``), in one query."""
-    joined = Membership.objects.filter(organisation=application.organisation_id, user=OuterRef("reviewer"))
     assignments = list(
-        application.assignments.select_related("reviewer", "review").annotate(joined_applicant=Exists(joined))
+        application.assignments.select_related("reviewer", "review").annotate(
+            joined_applicant=_joined_applicant(application)
+        )
     )
     conflicted = {a.reviewer_id for a in assignments if a.joined_applicant and a.reviewer_id is not None}
     return assignments, conflicted

@@ -140,9 +140,9 @@ def versions(topics: Iterable[str]) -> list[str]:
     return [found.get(key) or missing[key] for key in keys]
 
 
-def kept(name: str, identity: str, topics: Iterable[str], render: Callable[[], str]) -> str:
+def kept(name: str, identity: str, topics: Iterable[str], render: Callable[[], str]) -> SafeString:
     """The fragment ``name`` that ``identity`` selects, in the active language, from the cache while
-    the ``topics`` it shows are unchanged; otherwise ``render()``, kept."""
+    the ``topics`` it shows are unchanged; otherwise ``render()`` (a template with autoescape), kept."""
     cache = caches["fragments"]
     try:
         current = "".join(versions(topics))
@@ -151,14 +151,14 @@ def kept(name: str, identity: str, topics: Iterable[str], render: Callable[[], s
         html = cache.get(key)
     except Exception:
         logger.warning("The fragment cache is not reachable", exc_info=True)
-        return render()
+        return mark_safe(render())  # noqa: S308 - rendered by a template with autoescape
     if html is None:
         html = render()
         try:
             cache.set(key, html, FRAGMENT_SECONDS)
         except Exception:
             logger.warning("Could not keep the fragment %s", name, exc_info=True)
-    return html
+    return mark_safe(html)  # noqa: S308 - rendered by a template with autoescape
 
 
 def cached(
@@ -174,4 +174,4 @@ def cached(
     if any(value for key, values in query.lists() if key not in vary_on for value in values):
         return mark_safe(render())  # noqa: S308 - rendered by a template with autoescape
     identity = "&".join(sorted(f"{key}={value}" for key, values in query.lists() for value in values))
-    return mark_safe(kept(name, identity, topics, render))  # noqa: S308 - rendered by a template with autoescape
+    return kept(name, identity, topics, render)
