@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, cast
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from grants import pages
-from grants.models import Decision, DecisionDocument
+from grants.models import Decision, DecisionDocument, ReviewRequest
 from organisations.models import Membership
 from portal import emails, timelimits, uploads
 from portal.csvsafe import safe_row
@@ -52,20 +53,34 @@ def schedule(decision_ids: Iterable[int]) -> None:
         transaction.on_commit(functools.partial(send_decision_document.delay, decision_id))
 
 
+def schedule_review_decision(review_request_id: int) -> None:
+    """Have a job send the document of a resolved request for review once the transaction commits."""
+    from grants.tasks import send_review_decision_document
+
+    transaction.on_commit(functools.partial(send_review_decision_document.delay, review_request_id))
+
+
 def current_document(decision: Decision) -> DecisionDocument | None:
-    """The latest sent document of the decision: the one in force."""
-    return decision.documents.filter(sent_at__isnull=False).order_by("-sent_at", "-pk").first()
+    """The latest sent document of the decision: the one in force. A decision on a request for
+    review is one only when it changed the decision; a rejection leaves the earlier one in force."""
+    in_force = Q(review_request__isnull=True) | Q(review_request__resolution=ReviewRequest.Resolution.CHANGED)
+    return decision.documents.filter(in_force, sent_at__isnull=False).order_by("-sent_at", "-pk").first()
 
 
 def decision_maker_title(decision: Decision) -> str:
     """The title the decision-maker holds in the area, when one is recorded on their role."""
-    if decision.decided_by_id is None:
+    return area_title(decision, decision.decided_by_id, decision.decided_at)
+
+
+def area_title(decision: Decision, user_id: int | None, on: datetime.datetime | None) -> str:
+    """The title the person held in the decision's area on that day, when one is recorded."""
+    if user_id is None or on is None:
         return ""
     role = (
-        AreaRole.objects.active(timezone.localdate(decision.decided_at))
+        AreaRole.objects.active(timezone.localdate(on))
         .in_area(decision.application.call.area)
         .with_role(AreaRole.Role.DECISION_MAKER, AreaRole.Role.COORDINATOR)
-        .filter(user_id=decision.decided_by_id)
+        .filter(user_id=user_id)
         .exclude(title="")
         .order_by("role")  # a decision-maker's title before a coordinator's
         .first()
@@ -100,11 +115,11 @@ def document_context(
     }
 
 
-def render_pdf(context: dict[str, object], language: str) -> bytes:
+def render_pdf(context: dict[str, object], language: str, template: str = "grants/decision_pdf.html") -> bytes:
     from weasyprint import HTML
 
     with translation.override(language):
-        html = render_to_string("grants/decision_pdf.html", context)
+        html = render_to_string(template, context)
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
 
@@ -113,22 +128,59 @@ def language_of(decision: Decision) -> str:
     return language if language in LANGUAGES else "fi"
 
 
+DECISION_RELATED = ("application__call__area", "application__organisation", "decided_by")
+
+
 def send(decision_id: int) -> DecisionDocument | None:
     """Render, store and send the document of the decision as it stands now. Nothing to do when
     that version was sent already (a job run twice), or the decision is not published."""
-    decision = Decision.objects.select_related(
-        "application__call__area", "application__organisation", "decided_by"
-    ).get(pk=decision_id)
+    decision = Decision.objects.select_related(*DECISION_RELATED).get(pk=decision_id)
     if decision.published_at is None:
         return None
     if decision.documents.filter(decision_decided_at=decision.decided_at).exists():
         return None
     previous = current_document(decision)
+    kind = DecisionDocument.Kind.CORRECTION if previous else DecisionDocument.Kind.ORIGINAL
+    return _send(decision, kind, "grants/decision_pdf.html", previous, {"previous": previous})
+
+
+def send_review_decision(review_request_id: int) -> DecisionDocument | None:
+    """Render, store and send the decision on a resolved request for review, once."""
+    request = ReviewRequest.objects.select_related("concerns", "resolved_by", "filed_by").get(pk=review_request_id)
+    if request.is_pending or DecisionDocument.objects.filter(review_request=request).exists():
+        return None
+    decision = Decision.objects.select_related(*DECISION_RELATED).get(pk=request.decision_id)
+    extra: dict[str, object] = {
+        "review_request": request,
+        "concerned": request.concerns,
+        "resolver": request.resolved_by,
+        "resolver_title": area_title(decision, request.resolved_by_id, request.resolved_at),
+        "resolved_on": timezone.localdate(request.resolved_at),
+        "appeal_days": timelimits.APPEAL_PERIOD_DAYS,
+    }
+    changed = request.resolution == ReviewRequest.Resolution.CHANGED
+    # The document it replaces, when the decision changed: the one the request concerned, or a
+    # correction sent since.
+    replaced = current_document(decision) if changed else None
+    template = "grants/review_decision_pdf.html"
+    return _send(decision, DecisionDocument.Kind.REVIEW, template, replaced, extra, review_request=request)
+
+
+def _send(
+    decision: Decision,
+    kind: str,
+    template: str,
+    previous: DecisionDocument | None,
+    extra: dict[str, object],
+    review_request: ReviewRequest | None = None,
+) -> DecisionDocument | None:
     language = language_of(decision)
     sent_at = timezone.now()
-    context = document_context(decision, sent_at, previous)
-    pdf = render_pdf(context, language)
-    copy = render_pdf({**context, "unofficial": True}, "en")
+    context = document_context(decision, sent_at, previous) | extra
+    if review_request is not None:  # a decision on a review request is appealed to a court
+        context["review_deadline"] = timelimits.appeal_deadline(cast(datetime.date, context["notified_on"]))
+    pdf = render_pdf(context, language, template)
+    copy = render_pdf({**context, "unofficial": True}, "en", template)
     storage = DecisionDocument._meta.get_field("pdf").storage
     name = storage.save(uploads.random_name("grants/decisions", "decision.pdf"), ContentFile(pdf))
     copy_name = storage.save(uploads.random_name("grants/decisions", "decision.pdf"), ContentFile(copy))
@@ -136,7 +188,7 @@ def send(decision_id: int) -> DecisionDocument | None:
         with transaction.atomic():
             document = DecisionDocument.objects.create(
                 decision=decision,
-                kind=DecisionDocument.Kind.CORRECTION if previous else DecisionDocument.Kind.ORIGINAL,
+                kind=kind,
                 language=language,
                 pdf=name,
                 unofficial_copy=copy_name,
@@ -146,6 +198,7 @@ def send(decision_id: int) -> DecisionDocument | None:
                 notified_on=cast(datetime.date, context["notified_on"]),
                 review_deadline=cast(datetime.date, context["review_deadline"]),
                 supersedes=previous,
+                review_request=review_request,
             )
             tell_organisation(document)
     except IntegrityError:  # another run sent this version first

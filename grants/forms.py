@@ -17,6 +17,7 @@ from grants.models import (
     GrantCall,
     OtherFunding,
     Review,
+    ReviewRequest,
     ScoringCriterion,
     UseOfFundsReport,
 )
@@ -468,3 +469,61 @@ class WaiverForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for waiving the return"), max_length=2000, validators=[no_control_characters]
     )
+
+
+class ReviewRequestForm(OncePerSubmissionForm, forms.Form):
+    """A request for review: what the document's instructions say it must contain."""
+
+    demand = forms.CharField(
+        label=_("The change you demand"),
+        help_text=_("For example: the grant is raised to the amount applied for."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    grounds = forms.CharField(
+        label=_("Grounds"),
+        help_text=_("Why the decision should be changed."),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    contact = forms.CharField(
+        label=_("Your contact details"),
+        help_text=_("Name, and a postal address, email address or telephone number for the area to reach you."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # The metaclass moves declared fields into base_fields: this does not hide BaseForm.files.
+    files = MultipleUploadField(label=_("Attach documents"), required=False)  # type: ignore[assignment]
+
+
+class ResolutionForm(forms.Form):
+    """The decision-maker's resolution of a request for review."""
+
+    resolution = forms.ChoiceField(
+        label=_("Resolution"), choices=ReviewRequest.Resolution.choices, widget=forms.RadioSelect
+    )
+    outcome = forms.ChoiceField(
+        label=_("New outcome"),
+        choices=[("", "–"), *Decision.Outcome.choices],
+        required=False,
+        help_text=_("Only when the decision is changed."),
+    )
+    amount = MoneyField(label=_("New amount granted (EUR)"), required=False, min_value=Decimal("0"))
+    grounds = forms.CharField(
+        label=_("Grounds of the resolution"),
+        help_text=_("The organisation reads them in the decision document."),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    confirm_overrun = forms.BooleanField(
+        label=_("Go ahead although the call's remaining appropriation is exceeded"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("resolution") == ReviewRequest.Resolution.CHANGED:
+            if not data.get("outcome"):
+                self.add_error("outcome", _("Choose the new outcome."))
+            elif data["outcome"] != Decision.Outcome.REJECTED and data.get("amount") is None:
+                self.add_error("amount", _("Give the new amount granted."))
+        return data

@@ -456,8 +456,11 @@ class Decision(models.Model):
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
     def sent_documents(self) -> list[DecisionDocument]:
-        """The decision's documents as sent, the current one first."""
-        return list(self.documents.filter(sent_at__isnull=False).select_related("first_opened_by"))
+        """The decision's documents as sent, the latest first, each marked ``replaced`` when a
+        later one replaced it."""
+        replaced = models.Exists(DecisionDocument.objects.filter(supersedes=models.OuterRef("pk")))
+        sent = self.documents.filter(sent_at__isnull=False).select_related("first_opened_by")
+        return list(sent.annotate(replaced=replaced))
 
 
 def decision_document_upload_to(instance: DecisionDocument, filename: str) -> str:
@@ -476,6 +479,7 @@ class DecisionDocument(models.Model):
     class Kind(models.TextChoices):
         ORIGINAL = "original", _("Decision")
         CORRECTION = "correction", _("Corrected decision")
+        REVIEW = "review", _("Decision on a request for review")
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ORIGINAL)
@@ -496,6 +500,11 @@ class DecisionDocument(models.Model):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
+    # The decision on a request for review is a document of its own, whether or not it changed
+    # the decision.
+    review_request = models.OneToOneField(
+        "ReviewRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="document"
+    )
 
     class Meta:
         verbose_name = _("decision document")
@@ -503,7 +512,9 @@ class DecisionDocument(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["decision", "decision_decided_at"], name="one_document_per_decision_version"
+                fields=["decision", "decision_decided_at"],
+                condition=Q(review_request__isnull=True),
+                name="one_document_per_decision_version",
             )
         ]
 
@@ -516,6 +527,89 @@ class DecisionDocument(models.Model):
 
     def unofficial_copy_name(self) -> str:
         return self.download_name().replace(".pdf", "-en-unofficial.pdf")
+
+
+class ReviewRequestQuerySet(models.QuerySet["ReviewRequest"]):
+    def pending(self) -> ReviewRequestQuerySet:
+        return self.filter(resolution="")
+
+    def in_area(self, area: WelfareArea) -> ReviewRequestQuerySet:
+        return self.filter(decision__application__call__area=area)
+
+
+class ReviewRequest(models.Model):
+    """A request for review (oikaisuvaatimus / omprövningsbegäran) of a decision, filed by an
+    administrator of the organisation within 14 days of the notification day; a late one is still
+    received and marked late. The decision-maker resolves it with a document of its own
+    (``grants.reviewrequests``)."""
+
+    class Resolution(models.TextChoices):
+        DISMISSED_LATE = "dismissed_late", _("Dismissed as late")
+        REJECTED = "rejected", _("Rejected")
+        CHANGED = "changed", _("Decision changed")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="review_requests")
+    # The decision document the request concerns; its last day tells whether the request was late.
+    concerns = models.ForeignKey(DecisionDocument, on_delete=models.PROTECT, related_name="review_requests")
+    demand = models.TextField(_("change demanded"), max_length=5000)
+    grounds = models.TextField(_("grounds"), max_length=20000)
+    contact = models.TextField(_("contact details"), max_length=1000)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    filed_at = models.DateTimeField(_("filed"), default=timezone.now)
+    late = models.BooleanField(_("filed late"), default=False)
+    resolution = models.CharField(_("resolution"), max_length=20, choices=Resolution.choices, blank=True)
+    resolution_grounds = models.TextField(_("grounds of the resolution"), max_length=10000, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # The outcome and amount before and after, when the decision was changed.
+    outcome_before = models.CharField(max_length=20, blank=True)
+    amount_before = models.DecimalField(null=True, blank=True, **MONEY)
+    # The coordinators were reminded that it is still waiting, at most once (grants.reminders).
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request for review")
+        verbose_name_plural = _("requests for review")
+        ordering = ["-filed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.decision} – {self.filed_at:%Y-%m-%d}"
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.resolution
+
+    @property
+    def outcome_before_label(self) -> str:
+        return str(Decision.Outcome(self.outcome_before).label) if self.outcome_before else ""
+
+    @property
+    def handle_by(self) -> datetime.date:
+        """When the area means to have resolved it: a request for review is handled urgently
+        (434/2003 § 49 e); the portal's target is REVIEW_REQUEST_HANDLING_DAYS from filing."""
+        return timezone.localdate(self.filed_at) + datetime.timedelta(days=REVIEW_REQUEST_HANDLING_DAYS)
+
+
+REVIEW_REQUEST_HANDLING_DAYS = 30
+
+
+def review_request_upload_to(instance: ReviewRequestAttachment, filename: str) -> str:
+    return uploads.random_name("grants/review-requests", filename)
+
+
+class ReviewRequestAttachment(uploads.StoredFile):
+    review_request = models.ForeignKey(ReviewRequest, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=review_request_upload_to, max_length=200)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class Payment(models.Model):

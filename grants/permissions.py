@@ -71,6 +71,17 @@ def can_open_decision_documents(user: AnyUser, application: Application) -> bool
     return organisation_permissions.is_member(user, application.organisation) or _deciding_staff(user, application)
 
 
+def can_request_review(user: AnyUser, application: Application) -> bool:
+    """An administrator of the organisation, once a decision has been sent to it."""
+    return organisation_permissions.is_organisation_admin(user, application.organisation) and (
+        application.status != Status.DRAFT
+    )
+
+
+def can_resolve_review_request(user: AnyUser, application: Application) -> bool:
+    return can_decide(user, application)
+
+
 def can_edit_application(user: AnyUser, application: Application) -> bool:
     return organisation_permissions.is_member(user, application.organisation) and application.status == Status.DRAFT
 

@@ -5,7 +5,10 @@ is written in the same transaction as the emails are queued):
 - to every member of an organisation with an unsubmitted draft, when the call closes within a
   week, and again when it closes within a day;
 - to the same people when the report on the use of funds is due within 30 days, and when it is
-  overdue.
+  overdue;
+- to the area's coordinators and decision-makers when a request for review is still waiting a
+  week before the day the area means to have resolved it (its ``reminded_at``, set by a
+  conditional update, makes it once).
 """
 
 from __future__ import annotations
@@ -18,7 +21,14 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.models import REPORT_EDITABLE, Application, Reminder, Status
+from grants.models import (
+    REPORT_EDITABLE,
+    REVIEW_REQUEST_HANDLING_DAYS,
+    Application,
+    Reminder,
+    ReviewRequest,
+    Status,
+)
 from organisations.models import Membership
 from portal import emails
 
@@ -56,10 +66,36 @@ def _not_sent(applications: QuerySet[Application], kind: str) -> list[Applicatio
     return list(applications.exclude(reminders__kind=kind))
 
 
+REVIEW_REQUEST_REMINDER_DAYS = 7
+
+
+def review_requests_due(now: datetime.datetime | None = None) -> QuerySet[ReviewRequest]:
+    """Requests for review waiting within a week of their target day, not yet reminded of."""
+    now = now or timezone.now()
+    waited = datetime.timedelta(days=REVIEW_REQUEST_HANDLING_DAYS - REVIEW_REQUEST_REMINDER_DAYS)
+    return ReviewRequest.objects.pending().filter(reminded_at__isnull=True, filed_at__lte=now - waited)
+
+
+def send_review_request_reminders(now: datetime.datetime | None = None) -> int:
+    from grants.reviewrequests import staff_of_area
+
+    sent = 0
+    for request in review_requests_due(now).select_related("decision__application__call__area",
+                                                           "decision__application__organisation"):  # fmt: skip
+        # Claimed by a conditional update: a second run at the same time finds it taken.
+        if not ReviewRequest.objects.filter(pk=request.pk, reminded_at__isnull=True).update(reminded_at=timezone.now()):
+            continue
+        link = settings.PORTAL_BASE_URL + reverse("grants:review_request", kwargs={"pk": request.pk})
+        context = {"review_request": request, "application": request.decision.application, "link": link}
+        emails.send_to_each(staff_of_area(request), "grants/email/review_request_reminder", context)
+        sent += 1
+    return sent
+
+
 def send_due(now: datetime.datetime | None = None) -> int:
     """Send the due reminders; returns how many were sent. A day-before reminder makes the
     week-before one of the same draft unnecessary: only one of them goes out."""
-    sent = 0
+    sent = send_review_request_reminders(now)
     handled: set[int] = set()
     for application, kind in due(now):
         if kind == Reminder.Kind.DRAFT_WEEK and application.pk in handled:

@@ -369,6 +369,7 @@ def record_decision(
     confirm_overrun: bool = False,
     confirm_unverified: bool = False,
     change_reason: str = "",
+    send_document: bool = True,
     **fields: Any,
 ) -> Decision:
     """Create or change the decision, tell the funding ledger (``decision_recorded``), and
@@ -377,7 +378,8 @@ def record_decision(
     Refused once the grant has been paid; when granting more than the call's remaining
     appropriation unless ``confirm_overrun``; when granting to an unverified organisation unless
     ``confirm_unverified``; and a change without its reason. The call row is locked, so two
-    decisions at once cannot both pass the check.
+    decisions at once cannot both pass the check. A changed published decision is sent as a
+    corrected document unless ``send_document`` is false (a request for review sends its own).
     """
     application = (
         Application.objects.select_for_update().select_related("call__area", "organisation").get(pk=application.pk)
@@ -427,7 +429,7 @@ def record_decision(
     decision_recorded.send(sender=Decision, decision=decision)
     if decision.published_at is not None:  # a published decision changed: the open data follows
         opendata.schedule_build()
-        if existing is not None and documents.current_document(decision) is not None:
+        if send_document and existing is not None and documents.current_document(decision) is not None:
             documents.schedule([decision.pk])  # and the applicant receives a corrected document
     event = ApplicationEvent.objects.create(
         application=application,

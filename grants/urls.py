@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from grants import views
+from grants import review_request_views, views
 
 app_name = "grants"
 
@@ -43,6 +43,18 @@ urlpatterns = [
     path("applications/<int:pk>/payments/", views.add_payment, name="payment"),
     path("applications/<int:pk>/use-of-funds/", views.use_of_funds, name="use_of_funds"),
     path("applications/<int:pk>/unused-funds/waive/", views.waive_return, name="waive_return"),
+    path("applications/<int:pk>/review-request/", review_request_views.file_review_request, name="file_review_request"),
+    path("review-requests/<int:pk>/", review_request_views.review_request, name="review_request"),
+    path(
+        "review-requests/<int:pk>/attachments/<int:attachment_pk>/",
+        review_request_views.review_request_attachment,
+        name="review_request_attachment",
+    ),
+    path(
+        "workspace/areas/<str:code>/review-requests/",
+        review_request_views.area_review_requests,
+        name="area_review_requests",
+    ),
     path("areas/<str:code>/decisions/", views.decisions, name="decisions"),
     path("open-data/grants.json", views.open_data_json, name="open_data_json"),
     path("open-data/grants.csv", views.open_data_csv, name="open_data_csv"),

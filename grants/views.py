@@ -23,7 +23,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from grants import budgets, documents, opendata, pages, permissions, returns, services, workflow
+from grants import budgets, documents, opendata, pages, permissions, returns, reviewrequests, services, workflow
 from grants.filters import ApplicationFilter
 from grants.forms import (
     AnswerForm,
@@ -362,6 +362,8 @@ def _detail_page(
         "transitions": [t for t in available if t.name not in ("decide", "submit", "answer")],
         "can_record_decision": permissions.can_decide(user, application) and application.status in services.DECIDABLE,
         "can_write_report": permissions.can_write_report(user, application),
+        "can_request_review": permissions.can_request_review(user, application)
+        and reviewrequests.can_file_now(application),
         "my_assignment": (
             application.assignments.filter(reviewer=user).first()
             if permissions.is_assigned_reviewer(user, application)

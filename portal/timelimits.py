@@ -23,6 +23,9 @@ import holidays
 
 NOTIFICATION_DAYS = 3
 REVIEW_PERIOD_DAYS = 14
+# A decision on a request for review is appealed to the administrative court within 30 days
+# (Act on Administrative Court Procedure 808/2019 § 13).
+APPEAL_PERIOD_DAYS = 30
 
 
 @cache
@@ -57,3 +60,8 @@ def last_day(start: datetime.date, days: int) -> datetime.date:
 def review_deadline(notified_on: datetime.date) -> datetime.date:
     """The last day for a request for review: 14 days after the notification day (434/2003 § 49 c)."""
     return last_day(notified_on, REVIEW_PERIOD_DAYS)
+
+
+def appeal_deadline(notified_on: datetime.date) -> datetime.date:
+    """The last day for an appeal to the administrative court: 30 days after the notification day."""
+    return last_day(notified_on, APPEAL_PERIOD_DAYS)

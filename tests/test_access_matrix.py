@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from funding.models import ContinuityReport, FundingImport
 from grants import opendata
-from grants.models import DecisionDocument, FundsReturn
+from grants.models import Decision, DecisionDocument, FundsReturn, ReviewRequest, ReviewRequestAttachment
 from organisations.models import Invitation, JoinRequest
 from tests.conftest import World, once
 from tests.factories import (
@@ -121,6 +121,37 @@ def sent_decision_document(world: World, application: object) -> int:
         decision_decided_at=decision.decided_at, sent_at=timezone.now(), notified_on=timezone.localdate(),
         review_deadline=timezone.localdate(),
     ).pk  # fmt: skip
+
+
+def published_with_document(world: World) -> tuple[object, DecisionDocument]:
+    """A decided application of ``world.organisation`` whose decision has been published and sent."""
+    application = ApplicationFactory.in_state("decided", organisation=world.organisation)
+    Decision.objects.filter(application=application).update(published_at=timezone.now())
+    document = DecisionDocument.objects.get(pk=sent_decision_document(world, application))
+    return application, document
+
+
+def review_request_filing_url(world: World) -> str:
+    application, _document = published_with_document(world)
+    return reverse("grants:file_review_request", kwargs={"pk": application.pk})
+
+
+def review_request_url(name: str, attachment: bool = False) -> Callable[[World], str]:
+    """A URL about a request for review that ``world.organisation`` filed, with an attachment."""
+
+    def build(world: World) -> str:
+        _application, document = published_with_document(world)
+        request = ReviewRequest.objects.create(
+            decision=document.decision, concerns=document, demand="Koko summa.", grounds="Perustelut.", contact="x"
+        )
+        if not attachment:
+            return reverse(name, kwargs={"pk": request.pk})
+        file = ReviewRequestAttachment.objects.create(
+            review_request=request, file=ContentFile(PDF_BYTES, name="liite.pdf"), original_name="liite.pdf", size=9
+        )
+        return reverse(name, kwargs={"pk": request.pk, "attachment_pk": file.pk})
+
+    return build
 
 
 def unused_funds_url(name: str) -> Callable[[World], str]:
@@ -346,6 +377,12 @@ MATRIX: dict[str, Entry] = {
     "grants:decision_document": members_only(
         application_url("grants:decision_document", "decided", document_pk=sent_decision_document)
     ),
+    # Requests for review: filed by the organisation's administrators (tests/test_review_requests.py).
+    "grants:file_review_request": members_only(review_request_filing_url, "ngo_admin"),
+    "grants:review_request": members_only(review_request_url("grants:review_request")),
+    "grants:review_request_attachment": members_only(
+        review_request_url("grants:review_request_attachment", attachment=True)
+    ),
     "grants:submitted_pdf": members_only(application_url("grants:submitted_pdf", "submitted"), expect=REDIRECT),
     "grants:transition": members_only(
         application_url("grants:transition", name=lambda w, a: "withdraw"), expect=REDIRECT, method="post"
@@ -360,6 +397,7 @@ MATRIX: dict[str, Entry] = {
     "grants:call_publish": area_staff(call_url("grants:call_publish"), expect=REDIRECT, method="post"),
     "grants:call_decisions": area_staff(call_url("grants:call_decisions")),
     "grants:work_list": area_staff(url("grants:work_list", code="05")),
+    "grants:area_review_requests": area_staff(url("grants:area_review_requests", code="05")),
     "grants:bulk_assign": area_staff(url("grants:bulk_assign", code="05"), expect=REDIRECT, method="post"),
     "grants:assign": area_staff(application_url("grants:assign", "submitted"), expect=REDIRECT, method="post"),
     "grants:waive_return": area_staff(
