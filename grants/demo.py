@@ -9,7 +9,7 @@ from itertools import cycle
 
 from django.utils import timezone
 
-from grants import documents, services
+from grants import documents, reviewrequests, services
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -20,11 +20,12 @@ from grants.models import (
     Payment,
     Review,
     ReviewAssignment,
+    ReviewRequest,
     ScoringCriterion,
     Status,
     UseOfFundsReport,
 )
-from organisations.models import Organisation
+from organisations.models import Membership, Organisation
 from portal.models import User, WelfareArea
 
 HELSINKI = datetime.timezone(datetime.timedelta(hours=2))
@@ -116,6 +117,36 @@ def _decision_documents() -> None:
         "-decided_at", "-pk"
     )[:4]
     documents.schedule(decision.pk for decision in latest if not decision.documents.exists())
+    _review_request()
+
+
+def _review_request() -> None:
+    """A request for review waiting in area 05's queue, filed by the administrator of an
+    organisation with a published decision; its document is sent at once for it to concern."""
+    if ReviewRequest.objects.exists():
+        return
+    admins = Membership.objects.filter(role=Membership.Role.ADMIN)
+    decision = (
+        Decision.objects.filter(
+            application__call__area__code="05",
+            published_at__isnull=False,
+            application__organisation__memberships__in=admins,
+        )
+        .order_by("-decided_at", "pk")
+        .first()
+    )
+    if decision is None:
+        return
+    documents.send(decision.pk)
+    admin = admins.filter(organisation=decision.application.organisation_id).first()
+    assert admin is not None  # the decision was chosen for its organisation's administrator
+    reviewrequests.file(
+        decision,
+        admin.user,
+        demand="Avustus myönnetään haetun suuruisena.",
+        grounds="Toiminta laajenee vuonna 2027 kahteen uuteen kuntaan, mikä kerrottiin hakemuksen liitteessä.",
+        contact=f"{admin.user.full_name}, {admin.user.email}",
+    )
 
 
 def _application(call: GrantCall, organisation: Organisation, state: Status, coordinator: User, reviewer: User,

@@ -93,8 +93,10 @@ def document_context(
 ) -> dict[str, object]:
     application = decision.application
     sent_on = timezone.localdate(sent_at)
-    notified_on = timelimits.deemed_notified(sent_on)
+    electronic = application.organisation.electronic_service_consent_at is not None
+    notified_on = (timelimits.deemed_notified if electronic else timelimits.deemed_notified_by_post)(sent_on)
     return {
+        "electronic": electronic,
         "decision": decision,
         "application": application,
         "call": application.call,
@@ -184,12 +186,14 @@ def _send(
     storage = DecisionDocument._meta.get_field("pdf").storage
     name = storage.save(uploads.random_name("grants/decisions", "decision.pdf"), ContentFile(pdf))
     copy_name = storage.save(uploads.random_name("grants/decisions", "decision.pdf"), ContentFile(copy))
+    Delivery = DecisionDocument.Delivery
     try:
         with transaction.atomic():
             document = DecisionDocument.objects.create(
                 decision=decision,
                 kind=kind,
                 language=language,
+                delivery=Delivery.ELECTRONIC if context["electronic"] else Delivery.POST,
                 pdf=name,
                 unofficial_copy=copy_name,
                 sha256=hashlib.sha256(pdf).hexdigest(),

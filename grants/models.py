@@ -481,9 +481,15 @@ class DecisionDocument(models.Model):
         CORRECTION = "correction", _("Corrected decision")
         REVIEW = "review", _("Decision on a request for review")
 
+    class Delivery(models.TextChoices):
+        ELECTRONIC = "electronic", _("Electronically in the portal")
+        POST = "post", _("By post as a letter")
+
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ORIGINAL)
     language = models.CharField(_("language"), max_length=2)
+    # Electronically only with the organisation's consent (13/2003 § 19); otherwise the area posts it.
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.ELECTRONIC)
     pdf = models.FileField(upload_to=decision_document_upload_to, max_length=200)
     sha256 = models.CharField(max_length=64)
     # An English translation for reading, rendered with the document; only the document binds.

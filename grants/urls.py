@@ -13,6 +13,11 @@ urlpatterns = [
     path("calls/<int:pk>/edit/", views.call_form, name="call_edit"),
     path("calls/<int:pk>/publish/", views.publish_call, name="call_publish"),
     path("calls/<int:pk>/decisions/", views.call_decisions, name="call_decisions"),
+    path(
+        "calls/<int:pk>/decisions/list.<str:file_format>",
+        views.decision_list,
+        name="decision_list",
+    ),
     path("workspace/areas/<str:code>/calls/", views.manage_calls, name="manage_calls"),
     path("workspace/areas/<str:code>/calls/new/", views.call_form, name="call_create"),
     path("workspace/areas/<str:code>/applications/", views.work_list, name="work_list"),

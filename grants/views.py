@@ -23,7 +23,18 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from grants import budgets, documents, opendata, pages, permissions, returns, reviewrequests, services, workflow
+from grants import (
+    budgets,
+    decisionlists,
+    documents,
+    opendata,
+    pages,
+    permissions,
+    returns,
+    reviewrequests,
+    services,
+    workflow,
+)
 from grants.filters import ApplicationFilter
 from grants.forms import (
     AnswerForm,
@@ -183,12 +194,33 @@ def call_decisions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             count = services.set_reference(form.cleaned_data["decisions"], form.cleaned_data["reference"])
             messages.success(request, _("The reference was recorded for %(count)s decisions.") % {"count": count})
             return redirect("grants:call_decisions", pk=pk)
-    return render(
-        request,
-        "grants/call_decisions.html",
-        {"call": call, "decisions": decisions, "form": form, "decided_total": call.decided_total()},
-        status=400 if form.errors else 200,
-    )
+    context = {
+        "call": call,
+        "decisions": decisions,
+        "form": form,
+        "decided_total": call.decided_total(),
+        "proposed": decisionlists.proposed(call).count(),
+        "letters": DecisionDocument.objects.filter(
+            decision__application__call=call, delivery=DecisionDocument.Delivery.POST
+        ).select_related("decision__application__organisation"),
+    }
+    return render(request, "grants/call_decisions.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def decision_list(request: AuthenticatedHttpRequest, pk: int, file_format: str) -> HttpResponse:
+    """The decisions proposed for the meeting, as PDF for the agenda or CSV (grants.decisionlists)."""
+    if file_format not in ("pdf", "csv"):
+        raise Http404
+    call = get_object_or_404(GrantCall.objects.select_related("area"), pk=pk)
+    access.require(permissions.can_manage_calls(request.user, call.area))
+    name = f"decision-list-{call.pk}.{file_format}"
+    if file_format == "csv":
+        response = HttpResponse(decisionlists.as_csv(call), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(decisionlists.as_pdf(call), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 # --- Coordinator: work list -----------------------------------------------------------------------

@@ -69,6 +69,7 @@ ORGANISATIONS = [
 
 # One association the coordinator has not checked yet: its page, decisions and payments show it.
 NOT_VERIFIED = "Turun Perheyhdistys ry"
+SERVED_BY_POST = "Salon Mielenterveysyhdistys Vire ry"
 
 
 def seed(admin: User, member: User, coordinator: User) -> list[Organisation]:
@@ -92,6 +93,8 @@ def seed(admin: User, member: User, coordinator: User) -> list[Organisation]:
                 **{f"serves_{code}": code in languages for code in ("fi", "sv", "en", "other")},
                 # A Swedish-speaking association (rf) receives its decisions in Swedish.
                 "decision_language": "sv" if name.endswith(" rf") else "fi",
+                # All but one consent to electronic service; that one's decisions are posted as letters.
+                "electronic_service_consent_at": None if name == SERVED_BY_POST else timezone.now(),
             },
         )
         organisation.themes.set(Theme.objects.filter(code__in=themes))

@@ -135,14 +135,25 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
         "home_municipality",
         "municipalities",
         "decision_language",
+        "electronic_service",
         "contact_email",
         "phone",
         "website",
         "iban",
     )
 
+    electronic_service = forms.BooleanField(
+        label=_("Decisions may be served to the organisation electronically in Järjestöportaali"),
+        help_text=_(
+            "A decision served electronically is deemed received on the third day after it is sent (13/2003 § 19). "
+            "Without this consent decisions are sent by post as letters, deemed received on the seventh day."
+        ),
+        required=False,
+    )
+
     def __init__(self, *args: Any, whole_profile: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("electronic_service", self.instance.electronic_service_consent_at is not None)
         if self.instance.pk:
             self.initial["municipalities"] = [
                 str(pk) for pk in self.instance.municipalities.values_list("pk", flat=True)

@@ -154,6 +154,12 @@ class Organisation(models.Model):
         default="fi",
         help_text=_("The areas write their decisions to the organisation in this language."),
     )
+    # Consent to receive decisions electronically (Act on Electronic Services 13/2003 § 19): without
+    # it a decision is served as a letter, deemed received on the seventh day after posting.
+    electronic_service_consent_at = models.DateTimeField(_("consented to electronic service"), null=True, blank=True)
+    electronic_service_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)

@@ -142,6 +142,16 @@ def update(organisation: Organisation, save_relations: Callable[[Organisation], 
     save_relations(organisation)
 
 
+def set_electronic_service_consent(organisation: Organisation, user: User, given: bool) -> None:
+    """Record who consented to electronic service and when, or that the consent was withdrawn;
+    an unchanged answer keeps the record as it was."""
+    if given == (organisation.electronic_service_consent_at is not None):
+        return
+    organisation.electronic_service_consent_at = timezone.now() if given else None
+    organisation.electronic_service_consent_by = user if given else None
+    organisation.save(update_fields=["electronic_service_consent_at", "electronic_service_consent_by"])
+
+
 # Invitations carry the sender's name to any address: limited, so that an account cannot be used
 # to send the portal's emails to strangers in bulk.
 INVITATIONS_PER_SENDER_PER_HOUR = 10

@@ -122,6 +122,7 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
             problems = error.messages if isinstance(error, ValidationError) else [_("Please try again.")]
             form.add_error("business_id", problems)
             return render(request, "organisations/form.html", {"form": form, "organisation": None}, status=400)
+        services.set_electronic_service_consent(organisation, request.user, form.cleaned_data["electronic_service"])
         if claimed:
             messages.success(
                 request, _("The organisation was already known from funding records; it is now yours to keep.")
@@ -141,6 +142,8 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = OrganisationForm(request.POST or None, instance=organisation, whole_profile=whole)
     if request.method == "POST" and form.is_valid():
         services.update(form.instance, form.save_relations)
+        if "electronic_service" in form.fields:
+            services.set_electronic_service_consent(organisation, request.user, form.cleaned_data["electronic_service"])
         messages.success(request, _("The changes were saved."))
         return redirect("organisations:detail", pk=organisation.pk)
     context = {"form": form, "organisation": organisation, "whole_profile": whole}

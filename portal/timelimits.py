@@ -22,6 +22,8 @@ from functools import cache
 import holidays
 
 NOTIFICATION_DAYS = 3
+# A decision sent as an ordinary letter is deemed received on the seventh day (434/2003 § 59).
+POSTAL_NOTIFICATION_DAYS = 7
 REVIEW_PERIOD_DAYS = 14
 # A decision on a request for review is appealed to the administrative court within 30 days
 # (Act on Administrative Court Procedure 808/2019 § 13).
@@ -49,6 +51,12 @@ def deemed_notified(sent_on: datetime.date) -> datetime.date:
     """The day a decision sent electronically on ``sent_on`` is deemed received (13/2003 § 19):
     the third day after sending, whatever day of the week or holiday that is."""
     return sent_on + datetime.timedelta(days=NOTIFICATION_DAYS)
+
+
+def deemed_notified_by_post(posted_on: datetime.date) -> datetime.date:
+    """The day a decision posted as a letter on ``posted_on`` is deemed received (434/2003 § 59):
+    the seventh day after posting, unless shown otherwise."""
+    return posted_on + datetime.timedelta(days=POSTAL_NOTIFICATION_DAYS)
 
 
 def last_day(start: datetime.date, days: int) -> datetime.date:

@@ -86,8 +86,14 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     register_number = factory.Sequence(lambda n: f"{100 + n % 900}.{n % 1000:03d}")
     kind = Organisation.Kind.LOCAL
     home_municipality = factory.LazyFunction(lambda: Municipality.objects.get(code="853"))
-    # A working association: its coordinator has checked it.
+    # A working association: its coordinator has checked it, and it receives decisions in the portal.
     verified_at = factory.LazyFunction(timezone.now)
+    electronic_service_consent_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def served_by_post(cls, **kwargs: Any) -> Organisation:
+        """Has not consented to electronic service: its decisions are sent as letters."""
+        return cls(electronic_service_consent_at=None, **kwargs)
 
     @classmethod
     def unverified(cls, **kwargs: Any) -> Organisation:

@@ -396,6 +396,9 @@ MATRIX: dict[str, Entry] = {
     "grants:call_edit": area_staff(call_url("grants:call_edit")),
     "grants:call_publish": area_staff(call_url("grants:call_publish"), expect=REDIRECT, method="post"),
     "grants:call_decisions": area_staff(call_url("grants:call_decisions")),
+    "grants:decision_list": area_staff(
+        lambda world: reverse("grants:decision_list", kwargs={"pk": GrantCallFactory().pk, "file_format": "csv"})
+    ),
     "grants:work_list": area_staff(url("grants:work_list", code="05")),
     "grants:area_review_requests": area_staff(url("grants:area_review_requests", code="05")),
     "grants:bulk_assign": area_staff(url("grants:bulk_assign", code="05"), expect=REDIRECT, method="post"),

@@ -21,7 +21,9 @@ from referencing.jsonschema import DRAFT202012
 
 from funding.models import FundingRecord
 from grants import opendata, services
-from grants.models import Application, Decision, GrantCall, OpenDataRelease, Review, Status
+from grants.models import Application, Decision, GrantCall, OpenDataRelease, Review, ReviewRequest, Status
+from organisations import demo as organisations_demo
+from organisations.models import Organisation
 from portal.models import Theme
 from portal.workflow import Refusal
 from tests.conftest import once
@@ -359,6 +361,12 @@ def test_open_data_of_the_demo_validates_against_the_360giving_schema(client, se
     with_business_id = [g for g in data["grants"] if g["recipientOrganization"][0]["id"].startswith("FI-PRO-")]
     assert with_business_id
     assert all(g["currency"] == "EUR" for g in data["grants"])
+    # The demo shows a request for review waiting, and an organisation served by post.
+    waiting = ReviewRequest.objects.pending().get()
+    assert waiting.concerns.sent_at is not None and waiting.filed_by.memberships.filter(role="admin").exists()
+    served_by_post = Organisation.objects.get(name_fi=organisations_demo.SERVED_BY_POST)
+    assert served_by_post.electronic_service_consent_at is None
+    assert Organisation.objects.filter(electronic_service_consent_at__isnull=False).count() > 5
 
 
 def test_open_data_csv_matches_the_json(client):

@@ -5,9 +5,11 @@ the funding ledger and the open data."""
 from __future__ import annotations
 
 import datetime
+import io
 import json
 from decimal import Decimal
 
+import pdfplumber
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,7 +22,7 @@ from grants.models import Decision, DecisionDocument, ReviewRequest
 from grants.signals import decision_recorded
 from portal.timelimits import appeal_deadline, deemed_notified
 from tests.conftest import once
-from tests.factories import PDF_BYTES, AreaRoleFactory, MembershipFactory, area
+from tests.factories import PDF_BYTES, AreaRoleFactory, MembershipFactory, OrganisationFactory, area
 from tests.test_decision_documents import decided, pdf_text, publish, short
 
 DEMAND = "Avustus myönnetään haetun suuruisena, 20 000 euroa."
@@ -258,3 +260,66 @@ def test_the_queue_is_for_the_areas_deciding_staff(client, coordinator):
     assert client.get(url).status_code == 403
     client.force_login(AreaRoleFactory.coordinator(area=area("90")).user)
     assert client.get(url).status_code == 403
+
+
+# --- Consent to electronic service, and the decision list for a meeting (items 2 and 4) -----------
+
+
+def test_without_consent_the_decision_is_posted_and_deemed_received_on_the_seventh_day(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    decision = decided("fi")
+    organisation = decision.application.organisation
+    organisation.electronic_service_consent_at = None
+    organisation.save()
+    document = publish(client, decision, django_capture_on_commit_callbacks)
+    sent_on = timezone.localdate(document.sent_at)
+    assert document.delivery == "post"
+    assert document.notified_on == sent_on + datetime.timedelta(days=7)
+    text = pdf_text(document)
+    assert "seitsemäntenä päivänä" in text and short(document.notified_on, "fi") in text
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("grants:call_decisions", kwargs={"pk": decision.application.call_id})).content.decode()
+    assert "Decisions to post" in page and organisation.name_fi in page
+
+
+def test_an_admin_gives_and_withdraws_consent_and_who_and_when_is_recorded(client, db):
+    organisation = OrganisationFactory.served_by_post(home_municipality=area("05").municipalities.first())
+    admin = MembershipFactory.admin(organisation=organisation).user
+    client.force_login(admin)
+    client.cookies["django_language"] = "en"
+    url = reverse("organisations:edit", kwargs={"pk": organisation.pk})
+    page = client.get(url).content.decode()
+    assert "Decisions may be served to the organisation electronically" in page
+    assert 'name="electronic_service"' in page and "checked" not in page.split('name="electronic_service"')[1][:80]
+    data = {
+        "name_fi": organisation.name_fi, "register_number": organisation.register_number, "kind": organisation.kind,
+        "home_municipality": organisation.home_municipality_id,
+    }  # fmt: skip
+    assert client.post(url, {**data, "electronic_service": "on", **once()}).status_code == 302
+    organisation.refresh_from_db()
+    given = organisation.electronic_service_consent_at
+    assert given is not None and organisation.electronic_service_consent_by == admin
+    assert client.post(url, {**data, "electronic_service": "on", **once()}).status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.electronic_service_consent_at == given  # unchanged: the record stays
+    assert client.post(url, {**data, **once()}).status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.electronic_service_consent_at is None
+
+
+def test_the_decision_list_holds_the_proposed_decisions_of_the_call(client, coordinator):
+    decision = decided("fi")
+    organisation = decision.application.organisation
+    url = reverse("grants:decision_list", kwargs={"pk": decision.application.call_id, "file_format": "csv"})
+    client.cookies["django_language"] = "fi"
+    rows = client.get(url).content.decode("utf-8-sig").splitlines()
+    assert rows[0].split(";")[:2] == ["Hakija", "Y-tunnus tai rekisterinumero"]
+    assert rows[1].startswith(f"{organisation.name_fi};{organisation.register_number};")
+    assert ";20000.00;Hyväksytty;20000.00;" in rows[1]
+    pdf = client.get(url.replace("list.csv", "list.pdf"))
+    assert pdf["Content-Type"] == "application/pdf"
+    with pdfplumber.open(io.BytesIO(pdf.content)) as document:
+        text = " ".join((document.pages[0].extract_text() or "").replace("\u00a0", " ").split())
+    assert "Päätöslista" in text and organisation.register_number in text and "20 000,00 €" in text
+    assert client.get(url.replace("list.csv", "list.exe")).status_code == 404
