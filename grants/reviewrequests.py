@@ -162,7 +162,7 @@ def resolve(
             user,
             confirm_overrun=confirm_overrun,
             confirm_unverified=True,  # checked when the decision was first made
-            change_reason=str(_("Decision changed on a request for review.")) + " " + grounds.strip(),
+            change_reason=grounds.strip(),  # the applicant reads the grounds as the reason
             send_document=False,  # the resolution's own document tells the change
             outcome=outcome,
             amount=amount if amount is not None else Decimal("0"),
