@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from grants import pages
-from grants.models import Decision, DecisionDocument, ReviewRequest
+from grants.models import ChangeRequest, Decision, DecisionDocument, ReviewRequest
 from organisations.models import Membership
 from portal import emails, timelimits, uploads
 from portal.csvsafe import safe_row
@@ -60,10 +60,18 @@ def schedule_review_decision(review_request_id: int) -> None:
     transaction.on_commit(functools.partial(send_review_decision_document.delay, review_request_id))
 
 
+def schedule_change_decision(change_request_id: int) -> None:
+    """Have a job send the document of a resolved change request once the transaction commits."""
+    from grants.tasks import send_change_decision_document
+
+    transaction.on_commit(functools.partial(send_change_decision_document.delay, change_request_id))
+
+
 def current_document(decision: Decision) -> DecisionDocument | None:
     """The latest sent document of the decision: the one in force. A decision on a request for
     review is one only when it changed the decision; a rejection leaves the earlier one in force."""
-    in_force = Q(review_request__isnull=True) | Q(review_request__resolution=ReviewRequest.Resolution.CHANGED)
+    grant_decisions = Q(review_request__isnull=True, change_request__isnull=True)
+    in_force = grant_decisions | Q(review_request__resolution=ReviewRequest.Resolution.CHANGED)
     return decision.documents.filter(in_force, sent_at__isnull=False).order_by("-sent_at", "-pk").first()
 
 
@@ -168,6 +176,24 @@ def send_review_decision(review_request_id: int) -> DecisionDocument | None:
     return _send(decision, DecisionDocument.Kind.REVIEW, template, replaced, extra, review_request=request)
 
 
+def send_change_decision(change_request_id: int) -> DecisionDocument | None:
+    """Render, store and send the decision on a resolved change request, once. It stands beside
+    the grant decision, which stays in force, and it may itself be reviewed on request."""
+    request = ChangeRequest.objects.select_related("resolved_by").get(pk=change_request_id)
+    if request.is_pending or DecisionDocument.objects.filter(change_request=request).exists():
+        return None
+    decision = Decision.objects.select_related(*DECISION_RELATED).get(pk=request.decision_id)
+    extra: dict[str, object] = {
+        "change_request": request,
+        "concerned": current_document(decision),
+        "resolver": request.resolved_by,
+        "resolver_title": area_title(decision, request.resolved_by_id, request.resolved_at),
+        "resolved_on": timezone.localdate(request.resolved_at),
+    }
+    template = "grants/change_decision_pdf.html"
+    return _send(decision, DecisionDocument.Kind.CHANGE, template, None, extra, change_request=request)
+
+
 def _send(
     decision: Decision,
     kind: str,
@@ -175,6 +201,7 @@ def _send(
     previous: DecisionDocument | None,
     extra: dict[str, object],
     review_request: ReviewRequest | None = None,
+    change_request: ChangeRequest | None = None,
 ) -> DecisionDocument | None:
     language = language_of(decision)
     sent_at = timezone.now()
@@ -203,6 +230,7 @@ def _send(
                 review_deadline=cast(datetime.date, context["review_deadline"]),
                 supersedes=previous,
                 review_request=review_request,
+                change_request=change_request,
             )
             tell_organisation(document)
     except IntegrityError:  # another run sent this version first

@@ -13,6 +13,7 @@ from grants.models import (
     Application,
     AttachmentKind,
     BudgetLine,
+    ChangeRequest,
     Decision,
     GrantCall,
     OtherFunding,
@@ -527,3 +528,65 @@ class ResolutionForm(forms.Form):
             elif data["outcome"] != Decision.Outcome.REJECTED and data.get("amount") is None:
                 self.add_error("amount", _("Give the new amount granted."))
         return data
+
+
+BUDGET_LINE_CHOICES = [("", "–"), *BudgetLine.Category.choices]
+
+
+class ChangeRequestForm(OncePerSubmissionForm, forms.Form):
+    """A change request on a grant in use."""
+
+    kind = forms.ChoiceField(label=_("What do you ask to change?"), choices=ChangeRequest.Kind.choices,
+                             widget=forms.RadioSelect)  # fmt: skip
+    description = forms.CharField(
+        label=_("The change"),
+        help_text=_("What would be done differently, and how it affects the activities."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    grounds = forms.CharField(
+        label=_("Grounds"),
+        help_text=_("Why the change is needed."),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    new_use_until = forms.DateField(
+        label=_("New end of the period of use"),
+        help_text=_("Only for an extension."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[plausible_year],
+    )
+    move_from = forms.ChoiceField(
+        label=_("Money moves from the budget line"),
+        choices=BUDGET_LINE_CHOICES,
+        required=False,
+        help_text=_("Only when moving money between budget lines."),
+    )
+    move_to = forms.ChoiceField(label=_("to the budget line"), choices=BUDGET_LINE_CHOICES, required=False)
+    move_amount = MoneyField(label=_("Amount moved (EUR)"), required=False, min_value=Decimal("0.01"))
+
+
+class ChangeResolutionForm(forms.Form):
+    resolution = forms.ChoiceField(
+        label=_("Resolution"), choices=ChangeRequest.Resolution.choices, widget=forms.RadioSelect
+    )
+    grounds = forms.CharField(
+        label=_("Grounds of the resolution"),
+        help_text=_("The organisation reads them in the decision document."),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    accepted_use_until = forms.DateField(
+        label=_("Accepted end of the period of use"),
+        help_text=_("Only when an extension is accepted with changes."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[plausible_year],
+    )
+    accepted_move_amount = MoneyField(
+        label=_("Accepted amount moved (EUR)"),
+        help_text=_("Only when moving money is accepted with changes."),
+        required=False,
+        min_value=Decimal("0.01"),
+    )

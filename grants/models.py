@@ -418,6 +418,8 @@ class Decision(models.Model):
     rationale = models.TextField(_("rationale"), max_length=10000)
     reference = models.CharField(_("decision reference"), max_length=50, blank=True)
     report_due_on = models.DateField(_("report on use of funds due"), null=True, blank=True)
+    # The end of the period of use when a change decision extended it; else the funding year's end.
+    use_until = models.DateField(_("period of use ends"), null=True, blank=True)
     payment_schedule = models.TextField(
         _("payment schedule"),
         max_length=2000,
@@ -451,9 +453,9 @@ class Decision(models.Model):
 
     @property
     def use_period(self) -> tuple[datetime.date, datetime.date]:
-        """The grant is for the call's funding year."""
+        """The grant is for the call's funding year, unless a change decision extended it."""
         year = self.application.call.funding_year
-        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        return datetime.date(year, 1, 1), self.use_until or datetime.date(year, 12, 31)
 
     def sent_documents(self) -> list[DecisionDocument]:
         """The decision's documents as sent, the latest first, each marked ``replaced`` when a
@@ -480,6 +482,7 @@ class DecisionDocument(models.Model):
         ORIGINAL = "original", _("Decision")
         CORRECTION = "correction", _("Corrected decision")
         REVIEW = "review", _("Decision on a request for review")
+        CHANGE = "change", _("Decision on a change request")
 
     class Delivery(models.TextChoices):
         ELECTRONIC = "electronic", _("Electronically in the portal")
@@ -511,6 +514,10 @@ class DecisionDocument(models.Model):
     review_request = models.OneToOneField(
         "ReviewRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="document"
     )
+    # So is the decision on a change request: the grant decision stays in force beside it.
+    change_request = models.OneToOneField(
+        "ChangeRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="document"
+    )
 
     class Meta:
         verbose_name = _("decision document")
@@ -519,7 +526,7 @@ class DecisionDocument(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["decision", "decision_decided_at"],
-                condition=Q(review_request__isnull=True),
+                condition=Q(review_request__isnull=True, change_request__isnull=True),
                 name="one_document_per_decision_version",
             )
         ]
@@ -616,6 +623,69 @@ class ReviewRequestAttachment(uploads.StoredFile):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ChangeRequestQuerySet(models.QuerySet["ChangeRequest"]):
+    def pending(self) -> ChangeRequestQuerySet:
+        return self.filter(resolution="")
+
+    def in_area(self, area: WelfareArea) -> ChangeRequestQuerySet:
+        return self.filter(decision__application__call__area=area)
+
+
+class ChangeRequest(models.Model):
+    """A change request (muutoshakemus / ändringsansökan) on a granted application: a longer period
+    of use, money moved between budget lines, or a change of content, with its grounds. The
+    coordinator accepts it, accepts it with changes, or rejects it, each with a decision document
+    (``grants.changerequests``)."""
+
+    class Kind(models.TextChoices):
+        EXTENSION = "extension", _("Extension of the period of use")
+        BUDGET = "budget", _("Moving money between budget lines")
+        CONTENT = "content", _("Change of content")
+
+    class Resolution(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED_WITH_CHANGES = "accepted_with_changes", _("Accepted with changes")
+        REJECTED = "rejected", _("Rejected")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="change_requests")
+    kind = models.CharField(_("change"), max_length=10, choices=Kind.choices)
+    description = models.TextField(_("what changes"), max_length=5000)
+    grounds = models.TextField(_("grounds"), max_length=10000)
+    new_use_until = models.DateField(_("new end of the period of use"), null=True, blank=True)
+    move_from = models.CharField(_("from budget line"), max_length=20, choices=BudgetLine.Category.choices, blank=True)
+    move_to = models.CharField(_("to budget line"), max_length=20, choices=BudgetLine.Category.choices, blank=True)
+    move_amount = models.DecimalField(_("amount moved (EUR)"), null=True, blank=True, **MONEY)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    filed_at = models.DateTimeField(_("filed"), default=timezone.now)
+    resolution = models.CharField(_("resolution"), max_length=25, choices=Resolution.choices, blank=True)
+    resolution_grounds = models.TextField(_("grounds of the resolution"), max_length=10000, blank=True)
+    # What was accepted, when accepted with changes: a shorter extension, a smaller sum moved.
+    accepted_use_until = models.DateField(_("accepted end of the period of use"), null=True, blank=True)
+    accepted_move_amount = models.DecimalField(_("accepted amount moved (EUR)"), null=True, blank=True, **MONEY)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["-filed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.decision} – {self.get_kind_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.resolution
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.resolution in (self.Resolution.ACCEPTED, self.Resolution.ACCEPTED_WITH_CHANGES)
 
 
 class Payment(models.Model):

@@ -78,6 +78,15 @@ def can_request_review(user: AnyUser, application: Application) -> bool:
     )
 
 
+def can_request_change(user: AnyUser, application: Application) -> bool:
+    """An administrator of the organisation, for its grant."""
+    return can_request_review(user, application)
+
+
+def can_resolve_change_request(user: AnyUser, application: Application) -> bool:
+    return can_manage_application(user, application)
+
+
 def can_resolve_review_request(user: AnyUser, application: Application) -> bool:
     return can_decide(user, application)
 

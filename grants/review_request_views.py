@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from grants import permissions, reviewrequests
 from grants.forms import ResolutionForm, ReviewRequestForm
-from grants.models import Decision, ReviewRequest
+from grants.models import ChangeRequest, Decision, ReviewRequest
 from grants.views import _application
 from portal import access, submissions, uploads
+from portal.forms import add_errors
 from portal.http import AuthenticatedHttpRequest
 from portal.models import WelfareArea
 from portal.storage import StorageUnavailable
@@ -38,7 +39,7 @@ def file_review_request(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 decision, request.user, data["demand"], data["grounds"], data["contact"], data["files"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         except StorageUnavailable:
             form.add_error("files", _("The file store is unavailable: nothing was filed. Try again in a moment."))
         else:
@@ -89,11 +90,7 @@ def review_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 confirm_overrun=data["confirm_overrun"],
             )  # fmt: skip
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The request for review was resolved. Its decision document is being sent."))
             return redirect("grants:review_request", pk=pk)
@@ -116,15 +113,18 @@ def review_request_attachment(request: AuthenticatedHttpRequest, pk: int, attach
 
 @login_required
 def area_review_requests(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    """The area's queue: requests waiting for a resolution, the oldest first, then the resolved."""
+    """The area's queue: requests for review waiting for a resolution, the oldest first, then the
+    resolved; and the change requests waiting."""
     area = get_object_or_404(WelfareArea, code=code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR, access.Role.DECISION_MAKER))
     in_area = ReviewRequest.objects.in_area(area).select_related(
         "decision__application__organisation", "concerns", "resolved_by"
     )
+    changes = ChangeRequest.objects.in_area(area).select_related("decision__application__organisation")
     context = {
         "area": area,
         "pending": in_area.pending().order_by("filed_at", "pk"),
         "resolved": in_area.exclude(resolution="").order_by("-resolved_at")[:50],
+        "changes_pending": changes.pending().order_by("filed_at", "pk"),
     }
     return render(request, "grants/area_review_requests.html", context)

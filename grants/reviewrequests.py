@@ -41,7 +41,7 @@ def document_under_review(decision: Decision) -> DecisionDocument | None:
     """The decision document a request for review would concern: the one in force that is a
     decision on the grant (a decision on an earlier request is appealed to a court instead)."""
     return (
-        decision.documents.filter(sent_at__isnull=False, review_request__isnull=True)
+        decision.documents.filter(sent_at__isnull=False, review_request__isnull=True, change_request__isnull=True)
         .order_by("-sent_at", "-pk")
         .first()
     )

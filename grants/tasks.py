@@ -30,6 +30,12 @@ def send_review_decision_document(review_request_id: int) -> bool:
     return documents.send_review_decision(review_request_id) is not None
 
 
+@shared_task(autoretry_for=(*jobs.TRANSIENT_ERRORS, OSError), retry_backoff=30, max_retries=jobs.MAX_RETRIES)
+def send_change_decision_document(change_request_id: int) -> bool:
+    """Render and send the decision on a change request (once)."""
+    return documents.send_change_decision(change_request_id) is not None
+
+
 @shared_task(autoretry_for=jobs.TRANSIENT_ERRORS, retry_backoff=30, max_retries=jobs.MAX_RETRIES)
 def send_reminders() -> int:
     """Every morning (beat): the reminders that are due, each sent once."""

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from grants import review_request_views, views
+from grants import change_request_views, review_request_views, views
 
 app_name = "grants"
 
@@ -50,6 +50,8 @@ urlpatterns = [
     path("applications/<int:pk>/unused-funds/waive/", views.waive_return, name="waive_return"),
     path("applications/<int:pk>/review-request/", review_request_views.file_review_request, name="file_review_request"),
     path("review-requests/<int:pk>/", review_request_views.review_request, name="review_request"),
+    path("applications/<int:pk>/change-request/", change_request_views.file_change_request, name="file_change_request"),
+    path("change-requests/<int:pk>/", change_request_views.change_request, name="change_request"),
     path(
         "review-requests/<int:pk>/attachments/<int:attachment_pk>/",
         review_request_views.review_request_attachment,

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from grants import (
     budgets,
+    changerequests,
     decisionlists,
     documents,
     opendata,
@@ -396,6 +397,8 @@ def _detail_page(
         "can_write_report": permissions.can_write_report(user, application),
         "can_request_review": permissions.can_request_review(user, application)
         and reviewrequests.can_file_now(application),
+        "can_request_change": permissions.can_request_change(user, application)
+        and changerequests.can_file_now(application),
         "my_assignment": (
             application.assignments.filter(reviewer=user).first()
             if permissions.is_assigned_reviewer(user, application)

@@ -127,3 +127,12 @@ class MunicipalitySearchForm(forms.Form):
                 params={"name": typed.strip()},
             )
         return found
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: each field's problem beside its field, the rest above."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from funding.models import ContinuityReport, FundingImport
 from grants import opendata
-from grants.models import Decision, DecisionDocument, FundsReturn, ReviewRequest, ReviewRequestAttachment
+from grants.models import ChangeRequest, Decision, DecisionDocument, FundsReturn, ReviewRequest, ReviewRequestAttachment
 from organisations.models import Invitation, JoinRequest
 from tests.conftest import World, once
 from tests.factories import (
@@ -152,6 +152,19 @@ def review_request_url(name: str, attachment: bool = False) -> Callable[[World],
         return reverse(name, kwargs={"pk": request.pk, "attachment_pk": file.pk})
 
     return build
+
+
+def change_request_filing_url(world: World) -> str:
+    application, _document = published_with_document(world)
+    return reverse("grants:file_change_request", kwargs={"pk": application.pk})
+
+
+def change_request_url(world: World) -> str:
+    _application, document = published_with_document(world)
+    request = ChangeRequest.objects.create(
+        decision=document.decision, kind="content", description="Ryhmät verkossa.", grounds="Tilat remontissa."
+    )
+    return reverse("grants:change_request", kwargs={"pk": request.pk})
 
 
 def unused_funds_url(name: str) -> Callable[[World], str]:
@@ -383,6 +396,9 @@ MATRIX: dict[str, Entry] = {
     "grants:review_request_attachment": members_only(
         review_request_url("grants:review_request_attachment", attachment=True)
     ),
+    # Change requests on a grant in use (tests/test_change_requests.py).
+    "grants:file_change_request": members_only(change_request_filing_url, "ngo_admin"),
+    "grants:change_request": members_only(change_request_url),
     "grants:submitted_pdf": members_only(application_url("grants:submitted_pdf", "submitted"), expect=REDIRECT),
     "grants:transition": members_only(
         application_url("grants:transition", name=lambda w, a: "withdraw"), expect=REDIRECT, method="post"
