@@ -9,6 +9,8 @@ For area A, year Y and baseline year B (default Y-1):
   funding year Y;
 - baseline = regional funding in B; current = regional funding in Y; pending = the amount applied
   for in applications to A's calls for Y that are submitted but not decided;
+- conditional = the later years of multi-year grants for Y whose appropriation is not confirmed
+  yet: shown apart, never counted as current funding, and for the status counted as pending;
 - status, the first rule that holds: continued, reduced, pending, discontinued (with the reason:
   not applied, rejected or withdrawn), new, new applicant.
 """
@@ -82,6 +84,7 @@ class Row:
     baseline: Decimal = ZERO
     current: Decimal = ZERO
     pending: Decimal = ZERO
+    conditional: Decimal = ZERO
     status: str = ""
     reason: str = ""
 
@@ -137,6 +140,10 @@ class Continuity:
     def pending_total(self) -> Decimal:
         return _sum(row.pending for row in self.rows)
 
+    @property
+    def conditional_total(self) -> Decimal:
+        return _sum(row.conditional for row in self.rows)
+
     def at_risk(self) -> list[Row]:
         return sorted(
             (row for row in self.rows if row.status in AT_RISK),
@@ -177,8 +184,10 @@ def _totals(records: QuerySet[FundingRecord], year: int) -> dict[int, Decimal]:
 def compute(area: WelfareArea, year: int, baseline_year: int | None = None) -> Continuity:
     baseline_year = year - 1 if baseline_year is None else baseline_year
     records = FundingRecord.objects.filter(regional(area))
-    baseline = _totals(records, baseline_year)
-    current = _totals(records, year)
+    confirmed = records.filter(conditional=False)
+    baseline = _totals(confirmed, baseline_year)
+    current = _totals(confirmed, year)
+    conditional = _totals(records.filter(conditional=True), year)
     applications = Application.objects.filter(call__area=area, call__funding_year=year).exclude(status=Status.DRAFT)
     pending = {
         row["organisation"]: row["total"] or ZERO
@@ -194,7 +203,7 @@ def compute(area: WelfareArea, year: int, baseline_year: int | None = None) -> C
             outcomes[organisation_id].add(WITHDRAWN)
         outcomes[organisation_id].add("applied")
 
-    in_scope = set(baseline) | set(current) | set(outcomes)
+    in_scope = set(baseline) | set(current) | set(conditional) | set(outcomes)
     organisations = (
         Organisation.objects.filter(pk__in=in_scope).select_related("home_municipality").prefetch_related("themes")
     )
@@ -205,8 +214,9 @@ def compute(area: WelfareArea, year: int, baseline_year: int | None = None) -> C
             baseline=baseline.get(organisation.pk, ZERO),
             current=current.get(organisation.pk, ZERO),
             pending=pending.get(organisation.pk, ZERO),
+            conditional=conditional.get(organisation.pk, ZERO),
         )
-        row.status = status_of(row.baseline, row.current, row.pending)
+        row.status = status_of(row.baseline, row.current, row.pending + row.conditional)
         if row.status == DISCONTINUED:
             seen = outcomes.get(organisation.pk, set())
             row.reason = REJECTED if REJECTED in seen else WITHDRAWN if WITHDRAWN in seen else NOT_APPLIED
@@ -225,7 +235,7 @@ def trend(area: WelfareArea, year: int, years: int = 5) -> dict[int, dict[str, D
     """Euros by funder kind for the five years up to ``year``, state and other funders included
     (for context) for the organisations that operate in the area."""
     first = year - years + 1
-    regional_rows = FundingRecord.objects.filter(regional(area), year__range=(first, year))
+    regional_rows = FundingRecord.objects.filter(regional(area), year__range=(first, year), conditional=False)
     context_rows = FundingRecord.objects.filter(
         funder_kind__in=[FundingRecord.FunderKind.STATE, FundingRecord.FunderKind.OTHER],
         year__range=(first, year),

@@ -56,6 +56,7 @@ def summary(result: continuity.Continuity) -> dict[str, Any]:
         "baseline": str(result.baseline_total),
         "current": str(result.current_total),
         "pending": str(result.pending_total),
+        "conditional": str(result.conditional_total),
         "appropriation": str(result.appropriation),
         "decided_total": str(result.decided_total),
         "trend": [
@@ -161,6 +162,7 @@ class Figures:
     baseline: Decimal
     current: Decimal
     pending: Decimal
+    conditional: Decimal  # later years of multi-year grants, not yet confirmed
     trend: list[tuple[int, list[Decimal]]]  # per year, euros per funder kind in FunderKind order
 
     @property
@@ -195,6 +197,7 @@ def latest(area: WelfareArea, year: int) -> Figures | None:
         baseline=Decimal(data["baseline"]),
         current=Decimal(data["current"]),
         pending=Decimal(data["pending"]),
+        conditional=Decimal(data.get("conditional", "0")),  # figures stored before multi-year grants
         trend=[
             (entry["year"], [Decimal(entry["amounts"].get(kind, "0")) for kind in kinds]) for entry in data["trend"]
         ],

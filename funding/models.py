@@ -184,9 +184,12 @@ class FundingRecord(models.Model):
     grant_type = models.CharField(max_length=50, blank=True)
     purpose = models.CharField(max_length=500, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices)
-    application = models.OneToOneField(
-        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="funding_record"
+    # A decision's rows: its own funding year, and the later years of a multi-year grant.
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="funding_records"
     )
+    # A later year of a multi-year grant whose appropriation is not yet confirmed: counted apart.
+    conditional = models.BooleanField(default=False)
     import_batch = models.ForeignKey(
         FundingImport, on_delete=models.CASCADE, null=True, blank=True, related_name="records"
     )
@@ -195,6 +198,13 @@ class FundingRecord(models.Model):
         verbose_name = _("funding record")
         verbose_name_plural = _("funding records")
         indexes = [models.Index(fields=["year", "funder_kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "year"],
+                condition=models.Q(application__isnull=False),
+                name="one_ledger_row_per_application_and_year",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.funder_name} {self.year}: {self.amount} €"

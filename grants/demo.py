@@ -7,16 +7,19 @@ import datetime
 from decimal import Decimal
 from itertools import cycle
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from grants import documents, reviewrequests, services
+from grants import changerequests, documents, returns, reviewrequests, services
 from grants.models import (
     Application,
     ApplicationEvent,
     BudgetLine,
+    ChangeRequest,
     Decision,
     GrantCall,
     GrantType,
+    GrantYear,
     Payment,
     Review,
     ReviewAssignment,
@@ -25,6 +28,7 @@ from grants.models import (
     Status,
     UseOfFundsReport,
 )
+from grants.signals import decision_recorded
 from organisations.models import Membership, Organisation
 from portal.models import User, WelfareArea
 
@@ -137,9 +141,10 @@ def _review_request() -> None:
     )
     if decision is None:
         return
-    documents.send(decision.pk)
+    document = documents.send(decision.pk) or documents.current_document(decision)
     admin = admins.filter(organisation=decision.application.organisation_id).first()
-    assert admin is not None  # the decision was chosen for its organisation's administrator
+    assert admin is not None and document is not None  # chosen for its administrator; sent just now
+    documents.record_opening(document, admin.user)  # the administrator has read it
     reviewrequests.file(
         decision,
         admin.user,
@@ -147,6 +152,36 @@ def _review_request() -> None:
         grounds="Toiminta laajenee vuonna 2027 kahteen uuteen kuntaan, mikä kerrottiin hakemuksen liitteessä.",
         contact=f"{admin.user.full_name}, {admin.user.email}",
     )
+    _grants_in_use(admins)
+
+
+def _grants_in_use(admins: QuerySet[Membership]) -> None:
+    """In area 05: a three-year partnership grant with its later years conditional, a change
+    request waiting, and unused funds to return from an accepted report."""
+    in_area = Decision.objects.granted().filter(application__call__area__code="05", published_at__isnull=False)
+    partnership = in_area.filter(application__status=Status.DECIDED).order_by("pk").first()
+    if partnership is not None and not partnership.later_years.exists():
+        year = partnership.application.call.funding_year
+        for later in (1, 2):
+            GrantYear.objects.create(decision=partnership, year=year + later, amount=partnership.amount)
+        decision_recorded.send(sender=Decision, decision=partnership)
+    changing = in_area.filter(
+        application__status__in=changerequests.IN_USE,
+        application__organisation__memberships__in=admins,
+        change_requests=None,
+    ).first()
+    admin = admins.filter(organisation=changing.application.organisation_id).first() if changing else None
+    if changing is not None and admin is not None:
+        changerequests.file(
+            changing, admin.user, ChangeRequest.Kind.EXTENSION,
+            description="Ryhmät jatkuvat kevääseen, koska toiminta alkoi tilojen vuoksi vasta syksyllä.",
+            grounds="Tilat valmistuivat kolme kuukautta suunniteltua myöhemmin.",
+            new_use_until=changing.use_period[1] + datetime.timedelta(days=90),
+        )  # fmt: skip
+    closed = Application.objects.filter(call__area__code="05", status=Status.CLOSED, funds_return=None).first()
+    if closed is not None:
+        UseOfFundsReport.objects.filter(application=closed).update(amount_used=closed.decision.amount - 1500)
+        returns.settle(closed)
 
 
 def _application(call: GrantCall, organisation: Organisation, state: Status, coordinator: User, reviewer: User,

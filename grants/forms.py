@@ -357,6 +357,9 @@ class DecisionForm(OncePerSubmissionForm, forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The applicant sees this on the timeline and in the email."),
     )
+    # A multi-year partnership grant: the two following funding years, conditional on their budgets.
+    second_year_amount = MoneyField(required=False, min_value=Decimal("0.01"))
+    third_year_amount = MoneyField(required=False, min_value=Decimal("0.01"))
 
     class Meta:
         model = Decision
@@ -386,6 +389,27 @@ class DecisionForm(OncePerSubmissionForm, forms.ModelForm):
             del self.fields["confirm_unverified"]
         if not self.instance.pk:
             del self.fields["change_reason"]
+        year = application.call.funding_year
+        for offset, name in enumerate(("second_year_amount", "third_year_amount"), start=1):
+            self.fields[name].label = _("Grant for %(year)s (EUR)") % {"year": year + offset}
+            self.fields[name].help_text = _(
+                "For a multi-year partnership grant: conditional on the area's appropriation for %(year)s until "
+                "it is confirmed. Leave empty for a grant of one year."
+            ) % {"year": year + offset}
+        if self.instance.pk:
+            for grant_year in self.instance.later_years.all():
+                name = "second_year_amount" if grant_year.year == year + 1 else "third_year_amount"
+                self.initial.setdefault(name, grant_year.amount)
+        self.order_fields(["outcome", "amount", "second_year_amount", "third_year_amount"])
+
+    def later_years(self) -> dict[int, Decimal]:
+        """The later years' amounts given, by funding year."""
+        year = self.application.call.funding_year
+        data = self.cleaned_data
+        amounts = {year + 1: data.get("second_year_amount"), year + 2: data.get("third_year_amount")}
+        if self.cleaned_data.get("outcome") == Decision.Outcome.REJECTED:
+            return {}
+        return {later: amount for later, amount in amounts.items() if amount}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -402,6 +426,12 @@ class DecisionForm(OncePerSubmissionForm, forms.ModelForm):
         if outcome and "rationale" in cleaned:
             for field, problem in decision_problems(self.application, outcome, amount, cleaned["rationale"]).items():
                 self.add_error(field, problem)
+        if cleaned.get("third_year_amount") and not cleaned.get("second_year_amount"):
+            self.add_error("second_year_amount", _("A grant for the third year needs one for the second."))
+        largest = self.application.call.max_amount
+        for name in ("second_year_amount", "third_year_amount"):
+            if largest and (cleaned.get(name) or 0) > largest:
+                self.add_error(name, _("The call's largest grant is %(largest)s a year.") % {"largest": euros(largest)})
         already = self.instance.amount if self.instance.pk and self.instance.is_grant else Decimal("0")
         if (
             outcome != Decision.Outcome.REJECTED

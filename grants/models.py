@@ -465,6 +465,33 @@ class Decision(models.Model):
         return list(sent.annotate(replaced=replaced))
 
 
+class GrantYear(models.Model):
+    """A later funding year of a multi-year partnership grant (three years at most, the decision's
+    own year included): its amount is conditional on that year's appropriation until a coordinator
+    confirms it, and the funding ledger holds it so, apart from confirmed money."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="later_years")
+    year = models.PositiveSmallIntegerField(_("funding year"))
+    amount = models.DecimalField(_("amount (EUR)"), validators=POSITIVE_MONEY, **MONEY)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("later funding year")
+        verbose_name_plural = _("later funding years")
+        ordering = ["year"]
+        constraints = [models.UniqueConstraint(fields=["decision", "year"], name="one_amount_per_grant_year")]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} {self.year}: {self.amount} €"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
 def decision_document_upload_to(instance: DecisionDocument, filename: str) -> str:
     return uploads.random_name("grants/decisions", filename)
 

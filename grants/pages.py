@@ -47,6 +47,7 @@ from grants.models import (
     DecisionDocument,
     FundsReturn,
     GrantCall,
+    GrantYear,
     OtherFunding,
     Payment,
     Review,
@@ -169,7 +170,7 @@ def track_application_pages() -> None:
     )
     for model in models_of_an_application:
         fragments.track_each(model, by_application)
-    for of_a_decision in (Payment, DecisionDocument, ReviewRequest, ChangeRequest):
+    for of_a_decision in (Payment, DecisionDocument, ReviewRequest, ChangeRequest, GrantYear):
         fragments.track_each(of_a_decision, by_decision)
     fragments.track_each(Review, by_assignment)
     fragments.track_each(GrantCall, lambda row: [call_topic(row.pk)])

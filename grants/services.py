@@ -27,6 +27,7 @@ from grants.models import (
     ApplicationEvent,
     Decision,
     GrantCall,
+    GrantYear,
     Payment,
     Review,
     ReviewAssignment,
@@ -370,6 +371,7 @@ def record_decision(
     confirm_unverified: bool = False,
     change_reason: str = "",
     send_document: bool = True,
+    later_years: dict[int, Decimal] | None = None,
     **fields: Any,
 ) -> Decision:
     """Create or change the decision, tell the funding ledger (``decision_recorded``), and
@@ -380,6 +382,8 @@ def record_decision(
     ``confirm_unverified``; and a change without its reason. The call row is locked, so two
     decisions at once cannot both pass the check. A changed published decision is sent as a
     corrected document unless ``send_document`` is false (a request for review sends its own).
+    ``later_years`` makes it a multi-year grant: the amounts of up to two following funding years,
+    conditional on their appropriations (``None`` keeps those recorded, ``{}`` removes them).
     """
     application = (
         Application.objects.select_for_update().select_related("call__area", "organisation").get(pk=application.pk)
@@ -394,6 +398,8 @@ def record_decision(
     if outcome == Decision.Outcome.REJECTED:
         fields["amount"] = Decimal("0")
     problems = decision_problems(application, outcome, fields["amount"], str(fields.get("rationale", "")))
+    if later_years:
+        problems |= later_year_problems(call, outcome, later_years)
     if existing is not None and not change_reason.strip():
         problems["change_reason"] = _("Say why the decision is changed: the applicant reads it.")
     grant = outcome in (Decision.Outcome.APPROVED, Decision.Outcome.PARTLY_APPROVED)
@@ -426,6 +432,10 @@ def record_decision(
             **confirmed_unverified,
         },
     )
+    if not decision.is_grant:
+        keep_later_years(decision, {})
+    elif later_years is not None:
+        keep_later_years(decision, later_years)
     decision_recorded.send(sender=Decision, decision=decision)
     if decision.published_at is not None:  # a published decision changed: the open data follows
         opendata.schedule_build()
@@ -443,6 +453,46 @@ def record_decision(
     )
     _tell_applicant_of_decision(event, decision)
     return decision
+
+
+# A partnership grant covers its own funding year and at most two more.
+LATER_YEARS_AT_MOST = 2
+
+
+def later_year_problems(call: GrantCall, outcome: str | None, later_years: dict[int, Decimal]) -> dict[str, Any]:
+    if outcome not in (Decision.Outcome.APPROVED, Decision.Outcome.PARTLY_APPROVED):
+        return {"later_years": _("Only a grant can cover later years.")}
+    allowed = {call.funding_year + offset for offset in range(1, LATER_YEARS_AT_MOST + 1)}
+    if not set(later_years) <= allowed:
+        return {"later_years": _("A grant covers at most the two funding years after its own.")}
+    largest = call.max_amount
+    if largest and any(amount > largest for amount in later_years.values()):
+        return {"later_years": _("The call's largest grant is %(largest)s a year.") % {"largest": euros(largest)}}
+    return {}
+
+
+def keep_later_years(decision: Decision, later_years: dict[int, Decimal]) -> None:
+    """Record the later years' amounts; a year whose amount is unchanged keeps its confirmation."""
+    decision.later_years.exclude(year__in=list(later_years)).delete()
+    for year, amount in later_years.items():
+        grant_year, created = GrantYear.objects.get_or_create(decision=decision, year=year, defaults={"amount": amount})
+        if not created and grant_year.amount != amount:
+            grant_year.amount, grant_year.confirmed_at, grant_year.confirmed_by = amount, None, None
+            grant_year.save()
+
+
+@transaction.atomic
+def confirm_year(grant_year: GrantYear, user: User) -> GrantYear:
+    """The year's appropriation is approved: its amount is no longer conditional in the ledger."""
+    grant_year = (
+        GrantYear.objects.select_for_update().select_related("decision__application__call").get(pk=grant_year.pk)
+    )
+    if grant_year.confirmed_at is None:
+        grant_year.confirmed_at, grant_year.confirmed_by = timezone.now(), user
+        grant_year.save(update_fields=["confirmed_at", "confirmed_by"])
+        decision_recorded.send(sender=Decision, decision=grant_year.decision)
+        opendata.schedule_build()
+    return grant_year
 
 
 def _tell_applicant_of_decision(event: ApplicationEvent, decision: Decision) -> None:

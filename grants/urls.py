@@ -46,6 +46,7 @@ urlpatterns = [
     path("applications/<int:pk>/assign/", views.assign, name="assign"),
     path("applications/<int:pk>/decision/", views.decision, name="decision"),
     path("applications/<int:pk>/payments/", views.add_payment, name="payment"),
+    path("applications/<int:pk>/years/<int:year>/confirm/", views.confirm_year, name="confirm_year"),
     path("applications/<int:pk>/use-of-funds/", views.use_of_funds, name="use_of_funds"),
     path("applications/<int:pk>/unused-funds/waive/", views.waive_return, name="waive_return"),
     path("applications/<int:pk>/review-request/", review_request_views.file_review_request, name="file_review_request"),

@@ -66,6 +66,7 @@ from grants.models import (
     DecisionDocument,
     FundsReturn,
     GrantCall,
+    GrantYear,
     OpenDataRelease,
     ReviewAssignment,
     ScoringCriterion,
@@ -668,6 +669,18 @@ def waive_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def confirm_year(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse:
+    """A coordinator confirms a later year of a multi-year grant once its appropriation is approved."""
+    application = _application(request, pk)
+    access.require(permissions.can_manage_application(request.user, application))
+    grant_year = get_object_or_404(GrantYear, decision__application=application, year=year)
+    services.confirm_year(grant_year, request.user)
+    messages.success(request, _("The grant for %(year)s is confirmed.") % {"year": year})
+    return redirect(reverse("grants:application", kwargs={"pk": pk}) + "#later-years")
+
+
+@login_required
 def decision_document(request: AuthenticatedHttpRequest, pk: int, document_pk: int) -> FileResponse:
     """A decision document as it was sent (``?copy=en``: its unofficial English translation); the
     first opening of the document by the organisation is recorded."""
@@ -767,7 +780,9 @@ def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         extra = {name: form.cleaned_data.get(name) or False for name in ("confirm_overrun", "confirm_unverified")}
         change_reason = form.cleaned_data.get("change_reason", "")
         try:
-            services.decide(application, request.user, change_reason=change_reason, **extra, **fields)
+            later_years = form.later_years()
+            services.decide(application, request.user, change_reason=change_reason, later_years=later_years,
+                            **extra, **fields)  # fmt: skip
         except ValidationError as error:  # a Refusal of the decide step too
             form.add_error(None, error)
         else:

@@ -20,7 +20,15 @@ from django.utils import timezone
 
 from funding.models import ContinuityReport, FundingImport
 from grants import opendata
-from grants.models import ChangeRequest, Decision, DecisionDocument, FundsReturn, ReviewRequest, ReviewRequestAttachment
+from grants.models import (
+    ChangeRequest,
+    Decision,
+    DecisionDocument,
+    FundsReturn,
+    GrantYear,
+    ReviewRequest,
+    ReviewRequestAttachment,
+)
 from organisations.models import Invitation, JoinRequest
 from tests.conftest import World, once
 from tests.factories import (
@@ -165,6 +173,12 @@ def change_request_url(world: World) -> str:
         decision=document.decision, kind="content", description="Ryhmät verkossa.", grounds="Tilat remontissa."
     )
     return reverse("grants:change_request", kwargs={"pk": request.pk})
+
+
+def later_year_of(application: object) -> int:
+    """A conditional later year of the application's decision, made a multi-year grant."""
+    decision = application.decision
+    return GrantYear.objects.create(decision=decision, year=application.call.funding_year + 1, amount=5000).year
 
 
 def unused_funds_url(name: str) -> Callable[[World], str]:
@@ -426,6 +440,11 @@ MATRIX: dict[str, Entry] = {
         data={"reason": "Kulut siirtyivät alkuvuodelle."},
     ),
     "grants:decision": area_staff(application_url("grants:decision", "in_review"), "decision_maker"),
+    "grants:confirm_year": area_staff(
+        application_url("grants:confirm_year", "decided", year=lambda w, a: later_year_of(a)),
+        expect=REDIRECT,
+        method="post",
+    ),
     "grants:payment": area_staff(
         application_url("grants:payment", "decided"),
         expect=REDIRECT,

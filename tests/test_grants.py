@@ -21,7 +21,18 @@ from referencing.jsonschema import DRAFT202012
 
 from funding.models import FundingRecord
 from grants import opendata, services
-from grants.models import Application, Decision, GrantCall, OpenDataRelease, Review, ReviewRequest, Status
+from grants.models import (
+    Application,
+    ChangeRequest,
+    Decision,
+    FundsReturn,
+    GrantCall,
+    GrantYear,
+    OpenDataRelease,
+    Review,
+    ReviewRequest,
+    Status,
+)
 from organisations import demo as organisations_demo
 from organisations.models import Organisation
 from portal.models import Theme
@@ -364,6 +375,9 @@ def test_open_data_of_the_demo_validates_against_the_360giving_schema(client, se
     # The demo shows a request for review waiting, and an organisation served by post.
     waiting = ReviewRequest.objects.pending().get()
     assert waiting.concerns.sent_at is not None and waiting.filed_by.memberships.filter(role="admin").exists()
+    assert waiting.concerns.first_opened_at is not None  # opened by its administrator
+    assert GrantYear.objects.filter(confirmed_at__isnull=True).count() == 2  # a three-year grant
+    assert ChangeRequest.objects.pending().exists() and FundsReturn.objects.filter(state="due").exists()
     served_by_post = Organisation.objects.get(name_fi=organisations_demo.SERVED_BY_POST)
     assert served_by_post.electronic_service_consent_at is None
     assert Organisation.objects.filter(electronic_service_consent_at__isnull=False).count() > 5
