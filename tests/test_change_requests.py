@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from funding.models import FundingRecord
 from grants.models import ChangeRequest, DecisionDocument, Status
 from tests.conftest import once
 from tests.factories import AreaRoleFactory, MembershipFactory, area
@@ -71,8 +72,11 @@ def test_an_accepted_extension_moves_the_period_and_the_report_and_is_a_decision
     assert "waiting for a resolution" in page and "Ask for a change" not in page
 
     client.force_login(coordinator)
+    before = list(FundingRecord.objects.filter(application=decision.application).values_list("year", "amount"))
     with django_capture_on_commit_callbacks(execute=True):
         assert resolve(client, request, resolution="accepted").status_code == 302
+    # None of the three kinds of change alters the amount granted: the ledger holds the funding year as it was.
+    assert list(FundingRecord.objects.filter(application=decision.application).values_list("year", "amount")) == before
     decision.refresh_from_db()
     assert decision.use_period[1] == D(year + 1, 6, 30)
     assert decision.report_due_on == D(year + 1, 4, 30) + (D(year + 1, 6, 30) - D(year, 12, 31))
