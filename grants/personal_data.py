@@ -9,12 +9,16 @@ from grants.models import (
     Application,
     ApplicationAttachment,
     ApplicationEvent,
+    ChangeRequest,
     Decision,
     DecisionDocument,
     FundsReturn,
     GrantCall,
+    GrantYear,
     Payment,
     ReviewAssignment,
+    ReviewRequest,
+    ReviewRequestAttachment,
     UseOfFundsReport,
 )
 from portal.personal_data import declare, iso
@@ -149,6 +153,69 @@ declare(
     export=lambda user: [
         {"title": c.title_fi, "area": c.area.code, "at": iso(c.created_at)}
         for c in GrantCall.objects.filter(created_by=user).select_related("area")
+    ],
+    kept=True,
+)
+declare(
+    # A request for review and its resolution are part of the decision's record, kept unnamed.
+    ReviewRequest,
+    "filed_by",
+    "resolved_by",
+    section="requests_for_review",
+    export=lambda user: [
+        {
+            "application": r.decision.application.title,
+            "filed_by_you": r.filed_by_id == user.pk,
+            "demand": r.demand if r.filed_by_id == user.pk else None,
+            "grounds": r.grounds if r.filed_by_id == user.pk else None,
+            "contact": r.contact if r.filed_by_id == user.pk else None,
+            "filed_at": iso(r.filed_at),
+            "resolved_by_you": r.resolved_by_id == user.pk,
+            "resolution": r.resolution,
+        }
+        for r in (ReviewRequest.objects.filter(filed_by=user) | ReviewRequest.objects.filter(resolved_by=user))
+        .select_related("decision__application")
+        .distinct()
+    ],
+    kept=True,
+)
+declare(
+    ReviewRequestAttachment,
+    "uploaded_by",
+    section="review_request_attachments_uploaded",
+    export=lambda user: [
+        {"file_name": a.original_name, "at": iso(a.uploaded_at)}
+        for a in ReviewRequestAttachment.objects.filter(uploaded_by=user)
+    ],
+    kept=True,
+)
+declare(
+    ChangeRequest,
+    "filed_by",
+    "resolved_by",
+    section="change_requests",
+    export=lambda user: [
+        {
+            "application": c.decision.application.title,
+            "kind": c.kind,
+            "filed_by_you": c.filed_by_id == user.pk,
+            "filed_at": iso(c.filed_at),
+            "resolved_by_you": c.resolved_by_id == user.pk,
+            "resolution": c.resolution,
+        }
+        for c in (ChangeRequest.objects.filter(filed_by=user) | ChangeRequest.objects.filter(resolved_by=user))
+        .select_related("decision__application")
+        .distinct()
+    ],
+    kept=True,
+)
+declare(
+    GrantYear,
+    "confirmed_by",
+    section="grant_years_confirmed",
+    export=lambda user: [
+        {"decision": y.decision_id, "year": y.year, "confirmed_at": iso(y.confirmed_at)}
+        for y in GrantYear.objects.filter(confirmed_by=user)
     ],
     kept=True,
 )

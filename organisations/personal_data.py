@@ -97,6 +97,7 @@ declare(
     "verified_by",
     "closure_requested_by",
     "closed_by",
+    "electronic_service_consent_by",
     section="organisations_verified_or_closed",
     export=lambda user: [
         {
@@ -104,10 +105,14 @@ declare(
             "verified_at": iso(o.verified_at) if o.verified_by_id == user.pk else None,
             "closure_requested_at": iso(o.closure_requested_at) if o.closure_requested_by_id == user.pk else None,
             "closed_at": iso(o.closed_at) if o.closed_by_id == user.pk else None,
+            "consented_to_electronic_service_at": iso(o.electronic_service_consent_at)
+            if o.electronic_service_consent_by_id == user.pk
+            else None,
         }
         for o in Organisation.objects.filter(verified_by=user)
         | Organisation.objects.filter(closure_requested_by=user)
         | Organisation.objects.filter(closed_by=user)
+        | Organisation.objects.filter(electronic_service_consent_by=user)
     ],
     kept=True,
 )

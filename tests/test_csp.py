@@ -15,7 +15,8 @@ PDF_TEMPLATES = {
     "funding/report/pdf.html",
     "funding/report/national.html",
     "grants/application_pdf.html",
-    "grants/decision_pdf.html",
+    "grants/decision_base_pdf.html",
+    "grants/decision_list_pdf.html",
     "familycentre/agreement_pdf.html",
 }
 INLINE_CODE = [

@@ -689,6 +689,31 @@ FORMS: list[Case] = [
         baseline={"reason": "Kulut siirtyivät alkuvuodelle."},
         reopen=True,  # a waiver is given once: a fresh return to waive
     ),
+    # Requests for review and change requests: filed by the organisation, resolved by the area.
+    Case(
+        "grants:file_review_request",
+        persona("ngo_admin"),
+        baseline={"demand": "Koko haettu summa.", "grounds": "Toiminta laajenee.", "contact": "anna@example.org"},
+        reopen=True,  # one request at a time: a fresh decision to request a review of
+    ),
+    Case(
+        "grants:review_request",
+        persona("decision_maker"),
+        baseline={"resolution": "rejected", "grounds": "Päätös on harkittu ja perusteltu hyvin."},
+        reopen=True,
+    ),
+    Case(
+        "grants:file_change_request",
+        persona("ngo_admin"),
+        baseline={"kind": "content", "description": "Ryhmät verkossa.", "grounds": "Tilat remontissa."},
+        reopen=True,
+    ),
+    Case(
+        "grants:change_request",
+        persona("coordinator"),
+        baseline={"resolution": "rejected", "grounds": "Muutos ei vastaa avustuksen tarkoitusta."},
+        reopen=True,
+    ),
     Case(
         "grants:review",
         persona("reviewer"),
@@ -782,6 +807,7 @@ BUTTONS = {
     "organisations:close",
     "organisations:invitation",
     "grants:call_publish",
+    "grants:confirm_year",
     "funding:report_publish",
     "funding:confirm_import",
     "familycentre:agreement_step",

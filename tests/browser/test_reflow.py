@@ -33,6 +33,8 @@ NOT_PAGES = {
     "funding:report_download",
     "grants:submitted_pdf",
     "grants:decision_document",
+    "grants:decision_list",
+    "grants:review_request_attachment",
 }
 PAGES = sorted(
     key
