@@ -10,6 +10,7 @@ from organisations.models import (
     Membership,
     Organisation,
     OrganisationDocument,
+    RegisterFinding,
 )
 from portal.models import User
 from portal.personal_data import declare, iso, obligation
@@ -108,6 +109,17 @@ declare(
         for o in Organisation.objects.filter(verified_by=user)
         | Organisation.objects.filter(closure_requested_by=user)
         | Organisation.objects.filter(closed_by=user)
+    ],
+    kept=True,
+)
+
+declare(
+    RegisterFinding,
+    "handled_by",
+    section="register_findings_handled",
+    export=lambda user: [
+        {"organisation": f.organisation.name_fi, "finding": f.kind, "handled_at": iso(f.handled_at)}
+        for f in RegisterFinding.objects.filter(handled_by=user).select_related("organisation")
     ],
     kept=True,
 )

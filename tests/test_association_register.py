@@ -428,3 +428,12 @@ def test_the_weekly_job_goes_on_without_a_register_that_is_down(settings, coordi
     assert (run.checked, run.failed, run.flagged) == (0, 1, 0)
     assert not RegisterFinding.objects.exists()
     assert not RegisterExtract.objects.exists()
+
+
+def test_the_weekly_check_runs_on_mondays_from_beat(settings):
+    from portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["weekly-register-check"]
+    assert entry["task"] == "organisations.tasks.refresh_from_register"
+    assert entry["schedule"].day_of_week == {1} and entry["schedule"].hour == {5}
+    assert entry["task"] in app.tasks
