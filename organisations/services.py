@@ -564,18 +564,37 @@ class RegisterRun:
     checked: int
     failed: int
     flagged: int
-    notified: int
+    failures_in_a_row: int
+
+    @property
+    def register_down(self) -> bool:
+        return self.failures_in_a_row >= CONSECUTIVE_FAILURES_TO_STOP
 
 
-def refresh_from_register(pause_seconds: float | None = None) -> RegisterRun:
-    """The weekly check of every verified organisation with a Business ID that is still open in the
-    portal; then the coordinators hear of what is new. Run again, it flags and emails nothing twice."""
+def organisations_to_check() -> list[int]:
+    """The weekly check's organisations: verified, with a Business ID, still open in the portal."""
+    return list(
+        Organisation.objects.filter(verified_at__isnull=False, business_id__isnull=False, closed_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def refresh_from_register(
+    organisation_ids: list[int] | None = None, *, failures_in_a_row: int = 0, pause_seconds: float | None = None
+) -> RegisterRun:
+    """Check these organisations (by default all that ``organisations_to_check``) against the
+    register, recording what is new. Run again, it flags nothing twice. A register that has failed
+    ``CONSECUTIVE_FAILURES_TO_STOP`` organisations in a row (counted on from an earlier batch with
+    ``failures_in_a_row``) is down: the rest wait for next week."""
     pause = settings.PORTAL_PRH_JOB_PAUSE_MS / 1000 if pause_seconds is None else pause_seconds
-    organisations = Organisation.objects.filter(
-        verified_at__isnull=False, business_id__isnull=False, closed_at__isnull=True
-    ).order_by("pk")
-    checked = failed = flagged = in_a_row = 0
-    for organisation in organisations.iterator():
+    ids = organisations_to_check() if organisation_ids is None else organisation_ids
+    checked = failed = flagged = 0
+    in_a_row = failures_in_a_row
+    for organisation in Organisation.objects.filter(pk__in=ids).order_by("pk").iterator():
+        if in_a_row >= CONSECUTIVE_FAILURES_TO_STOP:
+            logger.warning("PRH's register failed %s organisations in a row; checking again next week", in_a_row)
+            break
         if checked or failed:
             time.sleep(pause)  # PRH limits the queries of all its users together
         try:
@@ -583,13 +602,10 @@ def refresh_from_register(pause_seconds: float | None = None) -> RegisterRun:
         except RegisterError:
             failed += 1
             in_a_row += 1
-            if in_a_row >= CONSECUTIVE_FAILURES_TO_STOP:
-                logger.warning("PRH's register failed %s organisations in a row; checking again next week", in_a_row)
-                break
             continue
         checked += 1
         in_a_row = 0
-    return RegisterRun(checked=checked, failed=failed, flagged=flagged, notified=notify_register_findings())
+    return RegisterRun(checked=checked, failed=failed, flagged=flagged, failures_in_a_row=in_a_row)
 
 
 def notify_register_findings() -> int:

@@ -14,7 +14,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
-from organisations import register, services
+from organisations import register, services, tasks
+from organisations.demo import business_id
 from organisations.models import Organisation, RegisterExtract, RegisterFinding
 from organisations.register import RegisterError
 from organisations.tasks import refresh_from_register
@@ -350,14 +351,18 @@ def test_a_check_when_the_register_is_down_says_so_and_keeps_the_last_answer(cli
 
 
 def run_weekly_job(django_capture_on_commit_callbacks) -> int:
+    """Runs the weekly job (its batches and the email at the end run in-process); the findings it flagged."""
+    before = RegisterFinding.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
-        return refresh_from_register.delay().get()
+        refresh_from_register.delay().get()
+    return RegisterFinding.objects.count() - before
 
 
 @pytest.mark.django_db
 def test_the_weekly_job_flags_a_dissolved_and_a_renamed_organisation_once(
-    client, coordinator, prh_register, django_capture_on_commit_callbacks
+    client, coordinator, prh_register, django_capture_on_commit_callbacks, monkeypatch
 ):
+    monkeypatch.setattr(tasks, "REGISTER_BATCH", 2)  # two batches, one after the other, then one email
     dissolved = OrganisationFactory(
         name_fi="Naantalin Nuorisoseura ry",
         business_id=prh.DISSOLVED,
@@ -428,6 +433,22 @@ def test_the_weekly_job_goes_on_without_a_register_that_is_down(settings, coordi
     assert (run.checked, run.failed, run.flagged) == (0, 1, 0)
     assert not RegisterFinding.objects.exists()
     assert not RegisterExtract.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_register_that_is_down_stops_the_weekly_run_after_five_failures_in_a_row(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    for number in range(8):
+        OrganisationFactory(business_id=business_id(4_000_000 + 2 * number))
+    monkeypatch.setattr(tasks, "REGISTER_BATCH", 2)
+    settings.PORTAL_PRH_JOB_RETRIES = 0
+    with prh.StandIn([503]).running() as stand_in:
+        settings.PORTAL_PRH_URL = stand_in.url
+        with django_capture_on_commit_callbacks(execute=True):
+            assert refresh_from_register.delay().get() == 4  # batches
+    assert len(stand_in.requests) == services.CONSECUTIVE_FAILURES_TO_STOP  # across the batches
+    assert not RegisterExtract.objects.exists() and len(mail.outbox) == 0
 
 
 def test_the_weekly_check_runs_on_mondays_from_beat(settings):
