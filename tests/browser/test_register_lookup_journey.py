@@ -12,8 +12,8 @@ from organisations.models import Membership, Organisation, RegisterExtract
 from portal.models import Municipality
 from tests import prh
 from tests.browser.conftest import log_in
-from tests.conftest import PASSWORD
-from tests.factories import UserFactory
+from tests.conftest import PASSWORD, enable_totp
+from tests.factories import AreaRoleFactory, OrganisationFactory, UserFactory, area
 
 pytestmark = pytest.mark.browser
 
@@ -104,3 +104,31 @@ def test_an_association_registers_with_its_business_id_and_sees_the_register_pre
     assert organisation.home_municipality == turku
     assert Membership.objects.get(organisation=organisation).user == person
     assert RegisterExtract.objects.get(organisation=organisation).found  # kept for the coordinator
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_coordinator_checks_an_organisation_in_the_register_and_marks_the_finding_handled(new_ui, viewport):
+    organisation = OrganisationFactory(
+        name_fi="Salon Mielenterveysseura ry",
+        business_id=prh.RENAMED,
+        home_municipality=Municipality.objects.get(code="853"),
+    )
+    coordinator = AreaRoleFactory.coordinator(area=area("05"), user__preferred_language="en").user
+    ui = new_ui(**({"viewport": viewport} if viewport else {}))
+    page = log_in(ui, coordinator.email, PASSWORD, totp_secret=enable_totp(coordinator))
+    page = ui.goto(f"/organisations/{organisation.pk}/")
+    expect(page.get_by_text("The organisation has not been checked in the register yet.")).to_be_visible()
+    page.get_by_role("button", name="Check in the register now").click()
+    expect(page.get_by_role("status")).to_contain_text("The details in the register were checked.")
+    table = page.get_by_role("table", name="Differences between the portal and the register")
+    expect(table.get_by_role("row", name="Name")).to_contain_text("Salon Seudun Mielenterveysyhdistys Salmi ry")
+    expect(table.get_by_role("row", name="Home municipality")).to_contain_text("Salo")
+    expect(page.get_by_text("The register gives the name Salon Seudun Mielenterveysyhdistys Salmi ry")).to_be_visible()
+    ui.check()
+    assert_no_sideways_scroll(page)
+
+    page.get_by_role("button", name="Mark as handled").click()
+    expect(page.get_by_role("status")).to_contain_text("The finding is marked as handled.")
+    expect(page.get_by_text("The register gives the name")).to_have_count(0)
+    ui.check()
+    assert_no_sideways_scroll(page)
