@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -432,6 +433,8 @@ REGISTER_FAULTS = {
     ),
 }
 NOT_IN_REGISTER = _("The association register (PRH) has no organisation with this Business ID. Check the number.")
+LOOKUPS_PER_MINUTE = 20
+TOO_MANY_LOOKUPS = _("You have looked up many organisations in a short time. Try again in a minute.")
 # A register that fails this many organisations in a row is down: the weekly run stops until next week.
 CONSECUTIVE_FAILURES_TO_STOP = 5
 
@@ -456,6 +459,17 @@ class Lookup:
 
 def domicile_of(company: Company) -> Municipality | None:
     return Municipality.objects.filter(code=company.domicile_code).first() if company.domicile_code else None
+
+
+def may_look_up(user: User) -> bool:
+    """PRH limits the queries of all its users together: one person may not spend the portal's share
+    (``LOOKUPS_PER_MINUTE``). Counted in the security cache; without it, look-ups are let through."""
+    key = f"register-lookups:{user.pk}:{int(time.time() // 60)}"
+    try:
+        cache.add(key, 0, timeout=120)
+        return cache.incr(key) <= LOOKUPS_PER_MINUTE
+    except ValueError:  # the count was lost between the two calls
+        return True
 
 
 def look_up(business_id: str) -> Lookup:

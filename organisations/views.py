@@ -176,6 +176,9 @@ def _look_up_in_register(request: AuthenticatedHttpRequest) -> tuple[RegisterLoo
     form = RegisterLookupForm(request.GET)
     if not form.is_valid():
         return form, None
+    if not services.may_look_up(request.user):
+        form.add_error("business_id", services.TOO_MANY_LOOKUPS)
+        return form, None
     lookup = services.look_up(form.cleaned_data["business_id"])
     if lookup.problem is not None:
         form.add_error("business_id", lookup.problem)

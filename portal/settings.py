@@ -144,7 +144,8 @@ DATABASES = {"default": _database}
 
 # Two caches, so that nothing can push the security state out:
 # - "default" holds only security state: allauth's login rate limits and the TOTP codes already
-#   used (allauth reads the default cache for both). Nothing else of the portal writes there.
+#   used (allauth reads the default cache for both), and the limit of look-ups in PRH's register
+#   (organisations.services.may_look_up).
 # - "sessions" holds the sessions in front of the database (cached_db).
 # On Redis both live in the same server under their own key prefixes; without Redis each is a
 # file cache of its own under var/cache/, large enough not to cull live rate-limit history.

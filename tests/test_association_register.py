@@ -197,6 +197,16 @@ def test_a_business_id_that_is_not_one_is_not_looked_up(client, prh_register):
     assert prh_register.asked == []
 
 
+@pytest.mark.django_db
+def test_look_ups_are_limited_per_person(client, prh_register):
+    client.force_login(UserFactory(preferred_language="en"))
+    for _ in range(20):
+        assert "Turun Seudun Omaishoitajat ry" in text_of(lookup_page(client, prh.ACTIVE))
+    page = text_of(lookup_page(client, prh.ACTIVE))
+    assert "You have looked up many organisations in a short time. Try again in a minute." in page
+    assert len(prh_register.asked) == 20  # PRH's limit is shared by all its users: the 21st is not sent
+
+
 @pytest.mark.parametrize(
     ("script", "message"),
     [
