@@ -37,8 +37,8 @@ def refresh_from_register() -> int:
     ids = services.organisations_to_check()
     batches = [ids[start : start + REGISTER_BATCH] for start in range(0, len(ids), REGISTER_BATCH)]
     # Each batch gets the failures in a row of the one before: a register that is down stops the run.
-    steps = [check_register_batch.si(0, batch) if not number else check_register_batch.s(batch)
-             for number, batch in enumerate(batches)]  # fmt: skip
+    steps = [check_register_batch.si(0, batches[0])] if batches else []
+    steps += [check_register_batch.s(batch) for batch in batches[1:]]
     chain(*steps, notify_register_findings.si()).apply_async()
     return len(batches)
 
