@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import chain, shared_task
+from celery import Task, chain, shared_task
 
 from organisations import services
 from organisations.models import Organisation
@@ -29,8 +29,8 @@ def check_register(organisation_id: int) -> bool:
     return True
 
 
-@shared_task(autoretry_for=jobs.TRANSIENT_ERRORS, retry_backoff=30, max_retries=jobs.MAX_RETRIES)
-def refresh_from_register() -> int:
+@shared_task(bind=True, autoretry_for=jobs.TRANSIENT_ERRORS, retry_backoff=30, max_retries=jobs.MAX_RETRIES)
+def refresh_from_register(self: Task) -> int:
     """Every Monday (beat): the verified organisations checked against the register in batches,
     one job after another (each well within the time limits, however many organisations there
     are), then the coordinators told what is new. Returns the number of batches."""
@@ -39,7 +39,11 @@ def refresh_from_register() -> int:
     # Each batch gets the failures in a row of the one before: a register that is down stops the run.
     steps = [check_register_batch.si(0, batches[0])] if batches else []
     steps += [check_register_batch.s(batch) for batch in batches[1:]]
-    chain(*steps, notify_register_findings.si()).apply_async()
+    steps.append(notify_register_findings.si())
+    queue = (self.request.delivery_info or {}).get("routing_key")
+    if queue:  # the batches follow the job onto its queue (where a dedicated worker may listen)
+        steps = [step.set(queue=queue) for step in steps]
+    chain(*steps).apply_async()
     return len(batches)
 
 

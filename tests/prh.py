@@ -81,8 +81,9 @@ def install(monkeypatch: pytest.MonkeyPatch) -> RecordedRegister:
 
 class StandIn:
     """An HTTP server on 127.0.0.1 answering each request with the next of ``script``: an int is a
-    status (with an error page), "slow" waits past the client's timeout, "garbage" is not JSON, a
-    dict is a JSON answer. The last step repeats."""
+    status (with an error page), "slow" waits past the client's timeout, "garbage" is not JSON,
+    "recorded" the recorded answer for the Business ID asked, a dict is a JSON answer. The last
+    step repeats."""
 
     def __init__(self, script: list[Any]) -> None:
         self.script = script
@@ -93,6 +94,8 @@ class StandIn:
             def do_GET(self) -> None:
                 stand_in.requests.append(self.path)
                 step = stand_in.script[min(len(stand_in.requests), len(stand_in.script)) - 1]
+                if step == "recorded":
+                    step = recorded(parse_qs(urlsplit(self.path).query).get("businessId", [""])[0])
                 if step == "slow":
                     time.sleep(1.5)
                     step = {"totalResults": 0, "companies": []}

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 import html
 import re
+import time
+import uuid
 
 import pytest
 from django.core import mail
@@ -23,6 +25,7 @@ from portal.models import Municipality, Theme
 from tests import prh
 from tests.conftest import once
 from tests.factories import AreaRoleFactory, OrganisationFactory, UserFactory, area
+from tests.workers import worker
 
 REGISTER = reverse("organisations:register")
 
@@ -468,3 +471,33 @@ def test_the_weekly_check_runs_on_mondays_from_beat(settings):
     assert entry["task"] == "organisations.tasks.refresh_from_register"
     assert entry["schedule"].day_of_week == {1} and entry["schedule"].hour == {5}
     assert entry["task"] in app.tasks
+
+
+@pytest.mark.worker
+def test_a_real_worker_runs_the_weekly_check_batch_after_batch_and_tells_the_coordinators(reference_data, database_url):
+    """On the configured broker, as in production: the beat job, its batches (a chain, results
+    ignored) and the email job at the end, against a stand-in register answering as recorded."""
+    AreaRoleFactory.coordinator(area=area("05"))
+    renamed = renamed_organisation()
+    OrganisationFactory(
+        name_fi="Naantalin Nuorisoseura ry",
+        business_id=prh.DISSOLVED,
+        home_municipality=Municipality.objects.get(code="529"),
+    )
+    for number in range(tasks.REGISTER_BATCH):  # unknown to the register: a second batch
+        OrganisationFactory(business_id=business_id(5_000_000 + 2 * number))
+    queue = f"test-{uuid.uuid4().hex}"
+    with prh.StandIn(["recorded"]).running() as stand_in:
+        env = {"DATABASE_URL": database_url, "PORTAL_PRH_URL": stand_in.url, "PORTAL_PRH_JOB_PAUSE_MS": "0"}
+        with worker(queue, env) as running:
+            refresh_from_register.apply_async(queue=queue)
+            deadline = time.monotonic() + 90
+            while RegisterFinding.objects.filter(notified_at__isnull=False).count() != 2:
+                assert time.monotonic() < deadline, running.output
+                time.sleep(0.1)
+            running.wait_for_output("notify_register_findings")
+    assert len(stand_in.requests) == tasks.REGISTER_BATCH + 2
+    assert {finding.kind for finding in RegisterFinding.objects.all()} == {"dissolved", "renamed"}
+    assert RegisterFinding.objects.get(kind="renamed").organisation == renamed
+    output = "".join(running.lines)
+    assert output.count("organisations.tasks.check_register_batch") >= 2, output[-4000:]
