@@ -474,7 +474,9 @@ def test_the_weekly_check_runs_on_mondays_from_beat(settings):
 
 
 @pytest.mark.worker
-def test_a_real_worker_runs_the_weekly_check_batch_after_batch_and_tells_the_coordinators(reference_data, database_url):
+def test_a_real_worker_runs_the_weekly_check_batch_after_batch_and_tells_the_coordinators(
+    reference_data, database_url, settings
+):
     """On the configured broker, as in production: the beat job, its batches (a chain, results
     ignored) and the email job at the end, against a stand-in register answering as recorded."""
     AreaRoleFactory.coordinator(area=area("05"))
@@ -487,6 +489,7 @@ def test_a_real_worker_runs_the_weekly_check_batch_after_batch_and_tells_the_coo
     for number in range(tasks.REGISTER_BATCH):  # unknown to the register: a second batch
         OrganisationFactory(business_id=business_id(5_000_000 + 2 * number))
     queue = f"test-{uuid.uuid4().hex}"
+    waiting = set(settings.CELERY_BROKER_QUEUE_DIR.glob("*.msg"))
     with prh.StandIn(["recorded"]).running() as stand_in:
         env = {"DATABASE_URL": database_url, "PORTAL_PRH_URL": stand_in.url, "PORTAL_PRH_JOB_PAUSE_MS": "0"}
         with worker(queue, env) as running:
@@ -501,3 +504,6 @@ def test_a_real_worker_runs_the_weekly_check_batch_after_batch_and_tells_the_coo
     assert RegisterFinding.objects.get(kind="renamed").organisation == renamed
     output = "".join(running.lines)
     assert output.count("organisations.tasks.check_register_batch") >= 2, output[-4000:]
+    # The email job went to the default queue, which no worker of this test reads: not left behind.
+    for message in set(settings.CELERY_BROKER_QUEUE_DIR.glob("*.msg")) - waiting:
+        message.unlink(missing_ok=True)
