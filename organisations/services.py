@@ -432,6 +432,11 @@ REGISTER_FAULTS = {
         "yourself: you can register without it."
     ),
 }
+# On the coordinator's page, whatever the fault: the last answer kept stays in view.
+CHECK_FAILED = _(
+    "The association register (PRH) could not be asked just now. The details of the last check are "
+    "shown; try again later."
+)
 NOT_IN_REGISTER = _("The association register (PRH) has no organisation with this Business ID. Check the number.")
 LOOKUPS_PER_MINUTE = 20
 TOO_MANY_LOOKUPS = _("You have looked up many organisations in a short time. Try again in a minute.")

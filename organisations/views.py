@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,9 +44,6 @@ from portal import access, accounts, fragments, submissions, uploads
 from portal.http import AuthenticatedHttpRequest
 from portal.models import WelfareArea
 from portal.workflow import show_refusal
-
-if TYPE_CHECKING:
-    pass
 
 PAGE_SIZE = 25
 # The directory's filters that choose from fixed lists, and the page: the results they select are
@@ -458,8 +455,8 @@ def check_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect(section)
     try:
         services.check_register(organisation, seen_by_coordinator=True)
-    except RegisterError as error:
-        messages.error(request, services.REGISTER_FAULTS[error.reason])
+    except RegisterError:
+        messages.error(request, services.CHECK_FAILED)
     else:
         messages.success(request, _("The details in the register were checked."))
     return redirect(section)

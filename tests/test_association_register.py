@@ -356,7 +356,7 @@ def test_a_check_when_the_register_is_down_says_so_and_keeps_the_last_answer(cli
         settings.PORTAL_PRH_URL = stand_in.url
         client.post(reverse("organisations:check_register", kwargs={"pk": organisation.pk}))
     page = text_of(client.get(reverse("organisations:detail", kwargs={"pk": organisation.pk})))
-    assert "The association register (PRH) cannot be reached just now." in page
+    assert "The association register (PRH) could not be asked just now. The details of the last check are shown" in page
     assert "Salon Seudun Mielenterveysyhdistys Salmi ry" in page
 
 
