@@ -142,11 +142,7 @@ def register(
     save_relations(organisation)
     _add_member(organisation, user, Membership.Role.ADMIN)
     if organisation.business_id:
-        from organisations.tasks import check_register
-
-        # What the register says is kept for the coordinator's check; registering never waits for it.
-        organisation_id = organisation.pk
-        jobs.after_commit(lambda: check_register.delay(organisation_id))
+        _check_register_later(organisation.pk)
     return organisation, existing is not None
 
 
@@ -158,6 +154,15 @@ def update(organisation: Organisation, save_relations: Callable[[Organisation], 
         organisation.verified_at = organisation.verified_by = None
     organisation.save()
     save_relations(organisation)
+    if organisation.business_id and organisation.business_id != before.business_id:
+        _check_register_later(organisation.pk)  # the kept answer was about the old Business ID
+
+
+def _check_register_later(organisation_id: int) -> None:
+    """What the register says is kept for the coordinator's check; saving never waits for it."""
+    from organisations.tasks import check_register
+
+    jobs.after_commit(lambda: check_register.delay(organisation_id))
 
 
 # Invitations carry the sender's name to any address: limited, so that an account cannot be used

@@ -24,7 +24,7 @@ from organisations.tasks import refresh_from_register
 from portal.models import Municipality, Theme
 from tests import prh
 from tests.conftest import once
-from tests.factories import AreaRoleFactory, OrganisationFactory, UserFactory, area
+from tests.factories import AreaRoleFactory, MembershipFactory, OrganisationFactory, UserFactory, area
 from tests.workers import worker
 
 REGISTER = reverse("organisations:register")
@@ -282,6 +282,27 @@ def test_a_registered_organisation_keeps_what_the_register_says(client, django_c
     extract = RegisterExtract.objects.get(organisation__business_id=prh.ACTIVE)
     assert extract.found and extract.data["names"][0]["name"] == "Turun Seudun Omaishoitajat ry"
     assert RegisterFinding.objects.count() == 0  # not verified yet: the coordinator looks first
+
+
+@pytest.mark.django_db
+def test_a_new_business_id_is_checked_again(client, django_capture_on_commit_callbacks, prh_register):
+    organisation = MembershipFactory.admin(user__preferred_language="en").organisation
+    RegisterExtract.objects.create(organisation=organisation, business_id=prh.UNKNOWN, found=False)
+    client.force_login(organisation.memberships.get().user)
+    edit = reverse("organisations:edit", kwargs={"pk": organisation.pk})
+    data = {
+        "name_fi": organisation.name_fi,
+        "business_id": prh.ACTIVE,
+        "register_number": organisation.register_number,
+        "kind": organisation.kind,
+        "home_municipality": organisation.home_municipality.pk,
+        **once(),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(edit, data).status_code == 302
+    extract = RegisterExtract.objects.get(organisation=organisation)
+    assert (extract.business_id, extract.found) == (prh.ACTIVE, True)
+    assert prh_register.asked == [prh.ACTIVE]
 
 
 # --- The coordinator's page ---------------------------------------------------------------------
