@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, Organisation, RegisterFinding
 
 
 class MembershipInline(admin.TabularInline):
@@ -18,3 +18,13 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name_fi", "name_sv", "business_id", "register_number"]
     autocomplete_fields = ["home_municipality"]
     inlines = [MembershipInline]
+
+
+@admin.register(RegisterFinding)
+class RegisterFindingAdmin(admin.ModelAdmin):
+    """What the weekly register check found; the coordinators handle them on the organisation's page."""
+
+    list_display = ["organisation", "kind", "value", "found_at", "notified_at", "handled_at"]
+    list_filter = ["kind", "handled_at"]
+    search_fields = ["organisation__name_fi", "organisation__business_id", "value"]
+    raw_id_fields = ["organisation", "handled_by"]

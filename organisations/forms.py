@@ -229,6 +229,21 @@ class OrganisationForm(OncePerSubmissionForm, forms.ModelForm):
             organisation.municipalities.set([int(pk) for pk in self.cleaned_data["municipalities"]])
 
 
+class RegisterLookupForm(forms.Form):
+    """The Business ID to look up in PRH's register before filling in the registration form."""
+
+    prefix = "lookup"
+    business_id = forms.CharField(
+        label=_("Business ID"),
+        max_length=20,
+        help_text=_("The name and home municipality are filled in from PRH's association register."),
+        error_messages={"required": _("Give the Business ID to look the organisation up in the register.")},
+    )
+
+    def clean_business_id(self) -> str | None:
+        return normalise_business_id(self.cleaned_data["business_id"])
+
+
 class InvitationForm(OncePerSubmissionForm, forms.ModelForm):
     class Meta:
         model = Invitation

@@ -422,3 +422,68 @@ class CoordinatorNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class RegisterExtract(models.Model):
+    """What PRH's register (YTJ open data) said about the organisation at its last check: its
+    answer as it came (shown in the reader's language; organisations.register.parse reads it)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="register_extract", verbose_name=_("organisation")
+    )
+    business_id = models.CharField(_("Business ID"), max_length=9)
+    found = models.BooleanField(_("found in the register"), default=True)
+    data = models.JSONField(_("register data"), default=dict, blank=True)
+    fetched_at = models.DateTimeField(_("checked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("register extract")
+        verbose_name_plural = _("register extracts")
+
+    def __str__(self) -> str:
+        return f"{self.business_id} ({self.fetched_at:%Y-%m-%d})"
+
+
+class RegisterFindingQuerySet(models.QuerySet["RegisterFinding"]):
+    def open(self) -> RegisterFindingQuerySet:
+        return self.filter(handled_at__isnull=True)
+
+
+class RegisterFinding(models.Model):
+    """Something the weekly check found in the register for the area's coordinators: the
+    organisation was dissolved or has another name there. ``value`` (the end date, the new name)
+    makes a finding one of a kind, so that the same one is never flagged twice."""
+
+    class Kind(models.TextChoices):
+        DISSOLVED = "dissolved", _("Dissolved in the register")
+        RENAMED = "renamed", _("Another name in the register")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="register_findings", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("finding"), max_length=20, choices=Kind.choices)
+    value = models.CharField(_("in the register"), max_length=200)
+    portal_value = models.CharField(_("in the portal"), max_length=200, blank=True)
+    found_at = models.DateTimeField(_("found"), default=timezone.now)
+    notified_at = models.DateTimeField(_("coordinators notified"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = RegisterFindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("register finding")
+        verbose_name_plural = _("register findings")
+        ordering = ["-found_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind", "value"], name="one_finding_of_a_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.get_kind_display()} ({self.value})"
+
+    @property
+    def dissolved_on(self) -> datetime.date | None:
+        return datetime.date.fromisoformat(self.value) if self.kind == self.Kind.DISSOLVED else None

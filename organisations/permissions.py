@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from organisations.models import CoordinatorNote, JoinRequest, Membership, Organisation, OrganisationDocument
+from organisations.models import (
+    CoordinatorNote,
+    JoinRequest,
+    Membership,
+    Organisation,
+    OrganisationDocument,
+    RegisterFinding,
+)
 from portal.access import Role, active_roles, areas_with_role, has_area_role
 from portal.models import WelfareArea
 
@@ -133,3 +140,13 @@ def organisations_coordinated_by(user: AnyUser, area: WelfareArea) -> Organisati
     if not has_area_role(user, area, Role.COORDINATOR):
         return Organisation.objects.none()
     return Organisation.objects.operating_in(area)
+
+
+def register_findings_for(user: AnyUser, area: WelfareArea) -> QuerySet[RegisterFinding]:
+    """The register's findings not yet handled about the organisations of an area the user coordinates."""
+    return (
+        RegisterFinding.objects.open()
+        .filter(organisation__in=organisations_coordinated_by(user, area))
+        .select_related("organisation")
+        .order_by("organisation__name_fi", "kind")
+    )

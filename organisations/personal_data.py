@@ -10,6 +10,7 @@ from organisations.models import (
     Membership,
     Organisation,
     OrganisationDocument,
+    RegisterFinding,
 )
 from portal.models import User
 from portal.personal_data import declare, iso, obligation
@@ -113,6 +114,17 @@ declare(
         | Organisation.objects.filter(closure_requested_by=user)
         | Organisation.objects.filter(closed_by=user)
         | Organisation.objects.filter(electronic_service_consent_by=user)
+    ],
+    kept=True,
+)
+
+declare(
+    RegisterFinding,
+    "handled_by",
+    section="register_findings_handled",
+    export=lambda user: [
+        {"organisation": f.organisation.name_fi, "finding": f.kind, "handled_at": iso(f.handled_at)}
+        for f in RegisterFinding.objects.filter(handled_by=user).select_related("organisation")
     ],
     kept=True,
 )

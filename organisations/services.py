@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from organisations import permissions
+from organisations import register as prh
 from organisations.models import (
     CoordinatorNote,
     Invitation,
@@ -23,15 +29,21 @@ from organisations.models import (
     Membership,
     Organisation,
     OrganisationDocument,
+    RegisterExtract,
+    RegisterFinding,
 )
-from portal import emails, fragments
-from portal.models import AreaRole
+from organisations.register import Company, RegisterError
+from portal import emails, fragments, jobs
+from portal.models import AreaRole, Municipality
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
     from django_stubs_ext import StrOrPromise
 
     from portal.models import User, WelfareArea
+
+
+logger = logging.getLogger(__name__)
 
 
 class LastAdminError(ValidationError):
@@ -129,6 +141,8 @@ def register(
     organisation.save()
     save_relations(organisation)
     _add_member(organisation, user, Membership.Role.ADMIN)
+    if organisation.business_id:
+        _check_register_later(organisation.pk)
     return organisation, existing is not None
 
 
@@ -140,6 +154,15 @@ def update(organisation: Organisation, save_relations: Callable[[Organisation], 
         organisation.verified_at = organisation.verified_by = None
     organisation.save()
     save_relations(organisation)
+    if organisation.business_id and organisation.business_id != before.business_id:
+        _check_register_later(organisation.pk)  # the kept answer was about the old Business ID
+
+
+def _check_register_later(organisation_id: int) -> None:
+    """What the register says is kept for the coordinator's check; saving never waits for it."""
+    from organisations.tasks import check_register
+
+    jobs.after_commit(lambda: check_register.delay(organisation_id))
 
 
 def set_electronic_service_consent(organisation: Organisation, user: User, given: bool) -> None:
@@ -406,3 +429,245 @@ def obligations_before_leaving(user: User) -> list[tuple[Organisation, StrOrProm
                 )
             )
     return found
+
+
+# --- The association register (PRH's open data) ---------------------------------------------------
+
+REGISTER_FAULTS = {
+    RegisterError.TIMEOUT: _(
+        "The association register (PRH) did not answer in time. Fill in the details yourself: you can "
+        "register without it, or try again in a moment."
+    ),
+    RegisterError.UNAVAILABLE: _(
+        "The association register (PRH) cannot be reached just now. Fill in the details yourself: you "
+        "can register without it, or try again later."
+    ),
+    RegisterError.BAD_RESPONSE: _(
+        "The association register (PRH) sent an answer the portal could not read. Fill in the details "
+        "yourself: you can register without it."
+    ),
+}
+# On the coordinator's page, whatever the fault: the last answer kept stays in view.
+CHECK_FAILED = _(
+    "The association register (PRH) could not be asked just now. The details of the last check are "
+    "shown; try again later."
+)
+NOT_IN_REGISTER = _("The association register (PRH) has no organisation with this Business ID. Check the number.")
+LOOKUPS_PER_MINUTE = 20
+TOO_MANY_LOOKUPS = _("You have looked up many organisations in a short time. Try again in a minute.")
+# A register that fails this many organisations in a row is down: the weekly run stops until next week.
+CONSECUTIVE_FAILURES_TO_STOP = 5
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A look-up by Business ID: what the register has, or the message to show instead."""
+
+    company: Company | None
+    domicile: Municipality | None = None
+    problem: StrOrPromise | None = None
+
+    def prefill(self) -> dict[str, str]:
+        """The registration form's fields the register fills in."""
+        if self.company is None:
+            return {}
+        values = {"name_fi": self.company.name, "business_id": self.company.business_id}
+        if self.domicile is not None:
+            values["home_municipality"] = str(self.domicile.pk)
+        return values
+
+
+def domicile_of(company: Company) -> Municipality | None:
+    return Municipality.objects.filter(code=company.domicile_code).first() if company.domicile_code else None
+
+
+def may_look_up(user: User) -> bool:
+    """PRH limits the queries of all its users together: one person may not spend the portal's share
+    (``LOOKUPS_PER_MINUTE``). Counted in the security cache; without it, look-ups are let through."""
+    key = f"register-lookups:{user.pk}:{int(time.time() // 60)}"
+    # get and set, which portal.cache answers when Redis is away (incr would raise); two tabs at
+    # once may both count one less, which a limit this loose can afford.
+    count = int(cache.get(key, 0)) + 1
+    cache.set(key, count, timeout=120)
+    return count <= LOOKUPS_PER_MINUTE
+
+
+def look_up(business_id: str) -> Lookup:
+    """Ask the register at once (a page waits): a fault is a message, never an error page."""
+    try:
+        company = prh.fetch(business_id)
+    except RegisterError as error:
+        return Lookup(None, problem=REGISTER_FAULTS[error.reason])
+    if company is None:
+        return Lookup(None, problem=NOT_IN_REGISTER)
+    return Lookup(company, domicile=domicile_of(company))
+
+
+def register_company(extract: RegisterExtract | None) -> Company | None:
+    """The register's record as kept at the last check (None when not found or never checked)."""
+    if extract is None or not extract.found:
+        return None
+    try:
+        return prh.parse(extract.data)
+    except RegisterError:
+        logger.warning("The kept register extract of organisation %s is unreadable", extract.organisation_id)
+        return None
+
+
+def _comparable(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Difference:
+    label: str
+    portal: str
+    register: str
+
+
+def register_differences(organisation: Organisation, company: Company) -> list[Difference]:
+    """Where the portal's record and the register's differ: name, home municipality, status."""
+    differences = []
+    if company.name and _comparable(company.name) != _comparable(organisation.name_fi):
+        differences.append(Difference(gettext("Name"), organisation.name_fi, company.name))
+    if company.domicile_code and company.domicile_code != organisation.home_municipality.code:
+        domicile = domicile_of(company)
+        differences.append(
+            Difference(
+                gettext("Home municipality"),
+                organisation.home_municipality.name,
+                domicile.name if domicile else company.domicile_city,
+            )
+        )
+    if company.ended is not None and organisation.closed_at is None:
+        differences.append(
+            Difference(
+                gettext("Status"),
+                gettext("Active"),
+                gettext("Dissolved on %(date)s") % {"date": formats.date_format(company.ended, "SHORT_DATE_FORMAT")},
+            )
+        )
+    return differences
+
+
+def check_register(
+    organisation: Organisation, *, retries: int | None = None, seen_by_coordinator: bool = False
+) -> list[RegisterFinding]:
+    """Ask the register about the organisation and keep its answer. For a verified organisation,
+    record what is new for its coordinators (dissolved, another name), each finding once, and return
+    the new ones. ``seen_by_coordinator``: a coordinator asked and sees them, so no email is due.
+    Raises RegisterError when the register cannot be asked."""
+    if not organisation.business_id:
+        return []
+    company = prh.fetch(organisation.business_id, retries=retries)
+    with transaction.atomic():
+        RegisterExtract.objects.update_or_create(
+            organisation=organisation,
+            defaults={
+                "business_id": organisation.business_id,
+                "found": company is not None,
+                "data": company.raw if company is not None else {},
+                "fetched_at": timezone.now(),
+            },
+        )
+        if company is None or organisation.verified_at is None:
+            return []
+        found = []
+        if company.ended is not None and organisation.closed_at is None:
+            found.append((RegisterFinding.Kind.DISSOLVED, company.ended.isoformat(), ""))
+        if company.name and _comparable(company.name) != _comparable(organisation.name_fi):
+            found.append((RegisterFinding.Kind.RENAMED, company.name[:200], organisation.name_fi))
+        new = []
+        for kind, value, portal_value in found:
+            finding, created = RegisterFinding.objects.get_or_create(
+                organisation=organisation,
+                kind=kind,
+                value=value,
+                defaults={
+                    "portal_value": portal_value,
+                    "notified_at": timezone.now() if seen_by_coordinator else None,
+                },
+            )
+            if created:
+                new.append(finding)
+        return new
+
+
+@dataclass(frozen=True)
+class RegisterRun:
+    checked: int
+    failed: int
+    flagged: int
+    failures_in_a_row: int
+
+    @property
+    def register_down(self) -> bool:
+        return self.failures_in_a_row >= CONSECUTIVE_FAILURES_TO_STOP
+
+
+def organisations_to_check() -> list[int]:
+    """The weekly check's organisations: verified, with a Business ID, still open in the portal."""
+    return list(
+        Organisation.objects.filter(verified_at__isnull=False, business_id__isnull=False, closed_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def refresh_from_register(
+    organisation_ids: list[int] | None = None, *, failures_in_a_row: int = 0, pause_seconds: float | None = None
+) -> RegisterRun:
+    """Check these organisations (by default all that ``organisations_to_check``) against the
+    register, recording what is new. Run again, it flags nothing twice. A register that has failed
+    ``CONSECUTIVE_FAILURES_TO_STOP`` organisations in a row (counted on from an earlier batch with
+    ``failures_in_a_row``) is down: the rest wait for next week."""
+    pause = settings.PORTAL_PRH_JOB_PAUSE_MS / 1000 if pause_seconds is None else pause_seconds
+    ids = organisations_to_check() if organisation_ids is None else organisation_ids
+    checked = failed = flagged = 0
+    in_a_row = failures_in_a_row
+    for organisation in Organisation.objects.filter(pk__in=ids).order_by("pk").iterator():
+        if in_a_row >= CONSECUTIVE_FAILURES_TO_STOP:
+            logger.warning("PRH's register failed %s organisations in a row; checking again next week", in_a_row)
+            break
+        if checked or failed:
+            time.sleep(pause)  # PRH limits the queries of all its users together
+        try:
+            flagged += len(check_register(organisation, retries=settings.PORTAL_PRH_JOB_RETRIES))
+        except RegisterError:
+            failed += 1
+            in_a_row += 1
+            continue
+        checked += 1
+        in_a_row = 0
+    return RegisterRun(checked=checked, failed=failed, flagged=flagged, failures_in_a_row=in_a_row)
+
+
+def notify_register_findings() -> int:
+    """Email each coordinator, in their language, the findings not yet told about their areas'
+    organisations (one email each); returns how many findings were told."""
+    findings = list(
+        RegisterFinding.objects.open()
+        .filter(notified_at__isnull=True)
+        .select_related("organisation")
+        .order_by("organisation__name_fi", "kind")
+    )
+    recipients: dict[int, tuple[User, list[RegisterFinding]]] = {}
+    for finding in findings:
+        for person in coordinators_of(finding.organisation):
+            recipients.setdefault(person.pk, (person, []))[1].append(finding)
+    for person, theirs in recipients.values():
+        emails.send_later(
+            person.email,
+            person.preferred_language,
+            "organisations/email/register_findings",
+            {"recipient": person, "findings": theirs, "base_url": settings.PORTAL_BASE_URL},
+        )
+    RegisterFinding.objects.filter(pk__in=[finding.pk for finding in findings]).update(notified_at=timezone.now())
+    return len(findings)
+
+
+def handle_finding(finding: RegisterFinding, coordinator: User) -> None:
+    """The coordinator has dealt with it (asked the organisation, closed it, corrected the name)."""
+    RegisterFinding.objects.filter(pk=finding.pk, handled_at__isnull=True).update(
+        handled_at=timezone.now(), handled_by=coordinator
+    )

@@ -32,6 +32,12 @@ urlpatterns = [
     path("organisations/<int:pk>/closure-request/", views.request_closure, name="request_closure"),
     path("organisations/<int:pk>/close/", views.close, name="close"),
     path("organisations/<int:pk>/notes/", views.add_note, name="add_note"),
+    path("organisations/<int:pk>/register/check/", views.check_register, name="check_register"),
+    path(
+        "organisations/<int:pk>/register/findings/<int:finding_pk>/handled/",
+        views.handle_finding,
+        name="handle_finding",
+    ),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("workspace/areas/<str:code>/organisations/", views.area_organisations, name="area_organisations"),
 ]

@@ -27,9 +27,19 @@ from organisations.forms import (
     JoinRequestForm,
     NoteForm,
     OrganisationForm,
+    RegisterLookupForm,
     RoleForm,
 )
-from organisations.models import Invitation, JoinRequest, Membership, Organisation, OrganisationDocument
+from organisations.models import (
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    OrganisationDocument,
+    RegisterExtract,
+    RegisterFinding,
+)
+from organisations.register import RegisterError
 from portal import access, accounts, fragments, submissions, uploads
 from portal.http import AuthenticatedHttpRequest
 from portal.models import WelfareArea
@@ -96,19 +106,34 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(organisation=organisation, kind=JoinRequest.Kind.CLAIM)
             .select_related("user")
         )
+        context |= _register_context(organisation)
     return render(request, "organisations/detail.html", context)
+
+
+def _register_context(organisation: Organisation) -> dict[str, Any]:
+    """The coordinator's view of the register: the last check, and where it differs from the portal."""
+    extract = RegisterExtract.objects.filter(organisation=organisation).first()
+    company = services.register_company(extract)
+    return {
+        "register_extract": extract,
+        "register_company": company,
+        "register_domicile": services.domicile_of(company) if company else None,
+        "register_differences": services.register_differences(organisation, company) if company else [],
+        "register_findings": organisation.register_findings.open(),
+    }
 
 
 @login_required
 @submissions.once_per_submission
 def register(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = OrganisationForm(request.POST or None)
+    lookup_form, lookup = _look_up_in_register(request) if request.method == "GET" else (RegisterLookupForm(), None)
+    form = OrganisationForm(request.POST or None, initial=lookup.prefill() if lookup else None)
     if request.method == "POST" and form.is_valid():
         try:
             existing = services.find_registered(form.cleaned_data["business_id"], form.cleaned_data["register_number"])
         except ValidationError as error:
             form.add_error("business_id", error)
-            return render(request, "organisations/form.html", {"form": form, "organisation": None}, status=400)
+            return render(request, "organisations/form.html", _registration(form), status=400)
         if existing is not None and not services.can_be_claimed(existing):
             if permissions.is_member(request.user, existing):
                 return redirect("organisations:detail", pk=existing.pk)
@@ -121,7 +146,7 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
             # Someone registered or claimed the same organisation a moment ago.
             problems = error.messages if isinstance(error, ValidationError) else [_("Please try again.")]
             form.add_error("business_id", problems)
-            return render(request, "organisations/form.html", {"form": form, "organisation": None}, status=400)
+            return render(request, "organisations/form.html", _registration(form), status=400)
         services.set_electronic_service_consent(organisation, request.user, form.cleaned_data["electronic_service"])
         if claimed:
             messages.success(
@@ -130,7 +155,32 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The organisation was registered. You are its administrator."))
         return redirect("organisations:detail", pk=organisation.pk)
-    return render(request, "organisations/form.html", {"form": form, "organisation": None})
+    context = {"form": form, "organisation": None, "lookup_form": lookup_form, "lookup": lookup}
+    # A Business ID that is not one is the person's to correct; a register that fails is not.
+    invalid = lookup is None and bool(lookup_form.errors)
+    return render(request, "organisations/form.html", context, status=400 if invalid else 200)
+
+
+def _registration(form: OrganisationForm) -> dict[str, Any]:
+    return {"form": form, "organisation": None, "lookup_form": RegisterLookupForm()}
+
+
+def _look_up_in_register(request: AuthenticatedHttpRequest) -> tuple[RegisterLookupForm, services.Lookup | None]:
+    """``?lookup-business_id=…``: what the register has, to fill in the registration form and show
+    beside it. A Business ID it cannot look up, or a register that does not answer, is said at the
+    field; the form is there to fill in by hand all the same."""
+    if RegisterLookupForm.prefix + "-business_id" not in request.GET:
+        return RegisterLookupForm(), None
+    form = RegisterLookupForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    if not services.may_look_up(request.user):
+        form.add_error("business_id", services.TOO_MANY_LOOKUPS)
+        return form, None
+    lookup = services.look_up(form.cleaned_data["business_id"])
+    if lookup.problem is not None:
+        form.add_error("business_id", lookup.problem)
+    return form, lookup
 
 
 @login_required
@@ -398,6 +448,34 @@ def verify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def check_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    access.require(permissions.can_verify(request.user, organisation))
+    section = reverse("organisations:detail", kwargs={"pk": pk}) + "#register"
+    if not organisation.business_id:
+        messages.error(request, _("The organisation has no Business ID to look up in the register."))
+        return redirect(section)
+    try:
+        services.check_register(organisation, seen_by_coordinator=True)
+    except RegisterError:
+        messages.error(request, services.CHECK_FAILED)
+    else:
+        messages.success(request, _("The details in the register were checked."))
+    return redirect(section)
+
+
+@login_required
+@require_POST
+def handle_finding(request: AuthenticatedHttpRequest, pk: int, finding_pk: int) -> HttpResponse:
+    finding = get_object_or_404(RegisterFinding.objects.select_related("organisation"), pk=finding_pk, organisation=pk)
+    access.require(permissions.can_verify(request.user, finding.organisation))
+    services.handle_finding(finding, request.user)
+    messages.success(request, _("The finding is marked as handled."))
+    return redirect(reverse("organisations:detail", kwargs={"pk": pk}) + "#register")
+
+
+@login_required
 @submissions.once_per_submission
 @require_POST
 def add_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -427,5 +505,6 @@ def area_organisations(request: AuthenticatedHttpRequest, code: str) -> HttpResp
             "filter": filters,
             "page": paginate(request, filters.qs),
             "waiting": permissions.organisations_coordinated_by(request.user, area).waiting_for_coordinator(),
+            "register_findings": permissions.register_findings_for(request.user, area),
         },
     )

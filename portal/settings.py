@@ -144,7 +144,8 @@ DATABASES = {"default": _database}
 
 # Two caches, so that nothing can push the security state out:
 # - "default" holds only security state: allauth's login rate limits and the TOTP codes already
-#   used (allauth reads the default cache for both). Nothing else of the portal writes there.
+#   used (allauth reads the default cache for both), and the limit of look-ups in PRH's register
+#   (organisations.services.may_look_up).
 # - "sessions" holds the sessions in front of the database (cached_db).
 # On Redis both live in the same server under their own key prefixes; without Redis each is a
 # file cache of its own under var/cache/, large enough not to cull live rate-limit history.
@@ -361,6 +362,17 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 
+# --- The association register -------------------------------------------------------------
+
+# PRH's open data (YTJ): organisations looked up by Business ID (organisations/register.py). A page
+# waits at most about (1 + retries) x timeout seconds and goes on without the register; the weekly
+# job tries harder and pauses between organisations (PRH limits queries per minute for everyone).
+PORTAL_PRH_URL = env_str("PORTAL_PRH_URL", "https://avoindata.prh.fi/opendata-ytj-api/v3/companies")
+PORTAL_PRH_TIMEOUT_SECONDS = env_int("PORTAL_PRH_TIMEOUT_SECONDS", 4)
+PORTAL_PRH_RETRIES = env_int("PORTAL_PRH_RETRIES", 1)
+PORTAL_PRH_JOB_RETRIES = env_int("PORTAL_PRH_JOB_RETRIES", 4)
+PORTAL_PRH_JOB_PAUSE_MS = env_int("PORTAL_PRH_JOB_PAUSE_MS", 500)
+
 # --- Celery -----------------------------------------------------------------------------------
 
 # Without a broker URL, kombu's filesystem transport queues jobs in var/ on this machine.
@@ -434,6 +446,11 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-retention": {"task": "jarjestoportaali.tasks.apply_retention", "schedule": crontab(hour=4, minute=0)},
     # Publishing builds the open data at once; the nightly build catches anything else.
     "nightly-open-data": {"task": "grants.tasks.build_open_data", "schedule": crontab(hour=3, minute=15)},
+    # Verified organisations checked against PRH's register; dissolved or renamed ones flagged.
+    "weekly-register-check": {
+        "task": "organisations.tasks.refresh_from_register",
+        "schedule": crontab(day_of_week="mon", hour=5, minute=0),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 (VAR_DIR / "celery").mkdir(parents=True, exist_ok=True)  # beat keeps its schedule there with any broker

@@ -56,6 +56,7 @@ SECTIONS: dict[str, Promise] = {
     "documents_uploaded": _("Documents you uploaded for an organisation"),
     "coordinator_notes_written": _("Notes you wrote as a coordinator"),
     "organisations_verified_or_closed": _("Organisations you verified, asked to close or closed"),
+    "register_findings_handled": _("Findings of the association register you marked as handled"),
     "applications": _("Applications you created or sent"),
     "application_events": _("Messages, notes and status changes of applications"),
     "attachments_uploaded": _("Attachments you uploaded"),

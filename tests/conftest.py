@@ -18,6 +18,7 @@ from pytest_django.fixtures import Settings
 from organisations.models import Organisation
 from portal.celery import app as celery_app
 from portal.models import User, WelfareArea
+from tests import prh
 from tests.factories import (
     PASSWORD,
     AreaRoleFactory,
@@ -60,6 +61,13 @@ def _fresh_cache_and_fast_hashing(settings: Settings) -> Iterator[None]:
     yield
     for alias in settings.CACHES:
         caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def prh_register(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> prh.RecordedRegister:
+    """No test asks PRH's register: its open data answers from recorded responses (tests/prh.py)."""
+    settings.PORTAL_PRH_JOB_PAUSE_MS = 0
+    return prh.install(monkeypatch)
 
 
 def once() -> dict[str, str]:

@@ -29,7 +29,7 @@ from grants.models import (
     ReviewRequest,
     ReviewRequestAttachment,
 )
-from organisations.models import Invitation, JoinRequest
+from organisations.models import Invitation, JoinRequest, RegisterFinding
 from tests.conftest import World, once
 from tests.factories import (
     PDF_BYTES,
@@ -102,6 +102,13 @@ def document_pk(world: World) -> int:
 
 def join_request_pk(world: World) -> int:
     return JoinRequest.objects.create(organisation=world.organisation, user=UserFactory()).pk
+
+
+def register_finding_pk(world: World) -> int:
+    finding = RegisterFinding.objects.create(
+        organisation=world.organisation, kind=RegisterFinding.Kind.RENAMED, value="Uusi nimi ry"
+    )
+    return finding.pk
 
 
 def invitation_token(world: World) -> str:
@@ -369,6 +376,12 @@ MATRIX: dict[str, Entry] = {
     ),
     "organisations:add_note": members_only(
         org_url("organisations:add_note"), "coordinator", REDIRECT, method="post", data={"text": "Muistiinpano"}
+    ),
+    "organisations:check_register": members_only(
+        org_url("organisations:check_register"), "coordinator", REDIRECT, method="post"
+    ),
+    "organisations:handle_finding": members_only(
+        org_url("organisations:handle_finding", finding_pk=register_finding_pk), "coordinator", REDIRECT, method="post"
     ),
     "organisations:area_organisations": Entry(
         url("organisations:area_organisations", code="05"), LOGIN, DENIED, DENIED, ("coordinator", OK)

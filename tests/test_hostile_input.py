@@ -806,6 +806,8 @@ BUTTONS = {
     "organisations:verify",
     "organisations:close",
     "organisations:invitation",
+    "organisations:check_register",
+    "organisations:handle_finding",
     "grants:call_publish",
     "grants:confirm_year",
     "funding:report_publish",
@@ -1224,6 +1226,7 @@ GET_PAGES: list[Listing] = [
     Listing("home"),
     Listing("organisations:directory", ("page",)),
     Listing("organisations:area_organisations", ("page",)),
+    Listing("organisations:register"),  # the look-up in the association register
     Listing("grants:calls"),
     Listing("grants:work_list", ("page", "format")),
     Listing("grants:decisions", ("year",)),

@@ -18,7 +18,7 @@ VALID_BUSINESS_ID = "1234567-1"
 
 def fill_registration(page, business_id: str, iban: str) -> None:
     page.get_by_label("Name in Finnish").fill("Kaarinan Kävelykaverit ry")
-    page.get_by_label("Business ID").fill(business_id)
+    page.locator("#id_business_id").fill(business_id)  # the look-up form above has one too
     page.get_by_label("Kind").select_option(label="Local association")
     page.get_by_label("Home municipality").select_option(label="Kaarina")
     page.locator("summary", has_text="Wellbeing services county of Southwest Finland").click()
@@ -28,7 +28,7 @@ def fill_registration(page, business_id: str, iban: str) -> None:
     page.get_by_role("group", name="Themes").get_by_label("Older people").check()
     page.get_by_role("group", name="Languages served").get_by_label("Finnish").check()
     page.get_by_label("IBAN").fill(iban)
-    page.get_by_role("button", name="Register").click()
+    page.get_by_role("button", name="Register", exact=True).click()
 
 
 def test_ngo_admin_registers_invites_a_colleague_and_a_coordinator_verifies(new_ui):
@@ -46,9 +46,9 @@ def test_ngo_admin_registers_invites_a_colleague_and_a_coordinator_verifies(new_
     ui.check()
     assert not Organisation.objects.exists()
 
-    page.get_by_label("Business ID").fill(VALID_BUSINESS_ID)
+    page.locator("#id_business_id").fill(VALID_BUSINESS_ID)
     page.get_by_label("IBAN").fill("FI21 1234 5600 0007 85")
-    page.get_by_role("button", name="Register").click()
+    page.get_by_role("button", name="Register", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kaarinan Kävelykaverit ry")
     ui.check()
     organisation = Organisation.objects.get(business_id=VALID_BUSINESS_ID)
