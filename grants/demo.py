@@ -17,6 +17,7 @@ from grants.models import (
     BudgetLine,
     ChangeRequest,
     Decision,
+    DecisionDocument,
     GrantCall,
     GrantType,
     GrantYear,
@@ -165,6 +166,18 @@ def _grants_in_use(admins: QuerySet[Membership]) -> None:
         for later in (1, 2):
             GrantYear.objects.create(decision=partnership, year=year + later, amount=partnership.amount)
         decision_recorded.send(sender=Decision, decision=partnership)
+    others = in_area.filter(application__status=Status.DECIDED, review_requests=None, later_years=None)
+    corrected = others.exclude(documents__kind=DecisionDocument.Kind.CORRECTION).first()
+    if corrected is not None and corrected.decided_by is not None:
+        # A decision changed after it was sent: the job sends the corrected document.
+        documents.send(corrected.pk)
+        services.record_decision(
+            corrected.application, corrected.decided_by,
+            change_reason="Laskuvirhe korjattu: avustus on haetun suuruinen.",
+            outcome=Decision.Outcome.APPROVED, amount=corrected.application.requested_amount or corrected.amount,
+            rationale=corrected.rationale, conditions=corrected.conditions, report_due_on=corrected.report_due_on,
+            payment_schedule=corrected.payment_schedule, confirm_overrun=True, confirm_unverified=True,
+        )  # fmt: skip
     changing = in_area.filter(
         application__status__in=changerequests.IN_USE,
         application__organisation__memberships__in=admins,

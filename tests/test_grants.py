@@ -23,6 +23,7 @@ from funding.models import FundingRecord
 from grants import opendata, services
 from grants.models import (
     Application,
+    ApplicationEvent,
     ChangeRequest,
     Decision,
     FundsReturn,
@@ -378,6 +379,8 @@ def test_open_data_of_the_demo_validates_against_the_360giving_schema(client, se
     assert waiting.concerns.first_opened_at is not None  # opened by its administrator
     assert GrantYear.objects.filter(confirmed_at__isnull=True).count() == 2  # a three-year grant
     assert ChangeRequest.objects.pending().exists() and FundsReturn.objects.filter(state="due").exists()
+    # A decision changed after it was sent (its corrected document follows from the job).
+    assert ApplicationEvent.objects.filter(kind="decision").exclude(outcome_before="").exists()
     served_by_post = Organisation.objects.get(name_fi=organisations_demo.SERVED_BY_POST)
     assert served_by_post.electronic_service_consent_at is None
     assert Organisation.objects.filter(electronic_service_consent_at__isnull=False).count() > 5
