@@ -275,6 +275,14 @@ _SUOMIFI_IDP = {
 }
 SUOMIFI_IDP_ENTITY_ID = env_str("SUOMIFI_IDP_ENTITY_ID", _SUOMIFI_IDP.get(SUOMIFI_IDENTIFICATION, ("", ""))[0])
 SUOMIFI_IDP_METADATA_URL = env_str("SUOMIFI_IDP_METADATA_URL", _SUOMIFI_IDP.get(SUOMIFI_IDENTIFICATION, ("", ""))[1])
+# Where Suomi.fi's login and logout pages are (the SSO and SLO locations of its metadata): the
+# Content-Security-Policy lets the portal's login and logout forms lead there.
+SUOMIFI_FORM_ACTION_ORIGINS = env_list(
+    "SUOMIFI_FORM_ACTION_ORIGINS",
+    {"test": ["https://testi.apro.tunnistus.fi"], "production": ["https://tunnistautuminen.suomi.fi"]}.get(
+        SUOMIFI_IDENTIFICATION, []
+    ),
+)
 # The portal's entity ID as registered with Suomi.fi; by default the address of its metadata.
 SUOMIFI_SP_ENTITY_ID = env_str("SUOMIFI_SP_ENTITY_ID", "")
 # The certificate and key that sign the portal's requests and decrypt the assertions (PEM files).
@@ -397,7 +405,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # Logging in to and out of Suomi.fi posts a form that is answered by a redirect to Suomi.fi.
+        "form-action": [SELF, *SUOMIFI_FORM_ACTION_ORIGINS],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
         "object-src": [NONE],

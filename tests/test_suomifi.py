@@ -200,3 +200,17 @@ def test_the_personal_identity_code_is_stored_nowhere(client, suomifi, caplog, c
     )
     printed = "".join(capfd.readouterr())
     assert [form for form in forms if form in logged or form in printed] == []
+
+
+def test_a_person_logged_in_by_email_connects_suomifi_on_the_way_to_choosing(client, suomifi):
+    user = UserFactory(email="existing@example.org")
+    trust_client(suomifi, client)
+    client.force_login(user)
+    response = client.get(reverse("suomifi:choose"))
+    assert response.status_code == 302 and response.url.startswith("/accounts/saml/suomifi/login/")
+    assert "process=connect" in response.url
+    response = log_in_with_suomifi(client, suomifi, process="connect", next_url=reverse("suomifi:choose"))
+    assert SocialAccount.objects.get().user == user
+    assert response.status_code == 302 and response.url == reverse("suomifi:choose"), response
+    response = client.get(response.url)
+    assert response.status_code == 302 and response.url.startswith(suomifi.mandates.url + "/oauth/authorize")

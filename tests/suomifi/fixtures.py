@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,9 @@ def suomifi(settings: Settings, tmp_path: Path) -> Iterator[Suomifi]:
     settings.SUOMIFI_MANDATES_CLIENT_ID = service.client_id
     settings.SUOMIFI_MANDATES_API_KEY = service.api_key
     settings.SUOMIFI_MANDATES_OAUTH_SECRET = service.oauth_secret
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] = [*policy["DIRECTIVES"]["form-action"], idp.url]
+    settings.CONTENT_SECURITY_POLICY = policy
     yield Suomifi(idp=idp, mandates=service)
     idp.stop()
     service.stop()
