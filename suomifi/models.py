@@ -42,7 +42,7 @@ class MandateMembership(models.Model):
         Membership, on_delete=models.CASCADE, related_name="mandate", verbose_name=_("membership")
     )
     answer = models.ForeignKey(
-        MandateCheck, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("mandate check")
+        MandateCheck, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("mandate check")
     )
 
     class Meta:

@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import reverse
 
 from organisations.models import Membership
+from portal import personal_data
 from portal.models import User
 from suomifi.models import MandateCheck
 from tests.factories import OrganisationFactory, UserFactory
@@ -214,3 +215,32 @@ def test_a_person_logged_in_by_email_connects_suomifi_on_the_way_to_choosing(cli
     assert response.status_code == 302 and response.url == reverse("suomifi:choose"), response
     response = client.get(response.url)
     assert response.status_code == 302 and response.url.startswith(suomifi.mandates.url + "/oauth/authorize")
+
+
+def test_a_logout_that_suomifi_starts_ends_the_portal_session_and_is_answered(client, suomifi):
+    OrganisationFactory.in_area("05", business_id="1234567-1", name_fi="Kävelijät ry")
+    suomifi.give_mandate("1234567-1", "Kävelijät ry", ["PJ"])
+    user = sign_up(client, suomifi)
+    choose_in_the_mandate_service(client, suomifi, "Kävelijät ry")
+    assert Membership.objects.filter(user=user).exists()
+    request = urlparse(suomifi.idp.logout_request_url())
+    assert request.path == "/accounts/saml/suomifi/sls/"
+    response = client.get(f"{request.path}?{request.query}")
+    assert response.status_code == 302 and response.url.startswith(suomifi.idp.url), response.content
+    assert "_auth_user_id" not in client.session
+    assert not Membership.objects.filter(user=user).exists()
+    answer = requests.get(response.url, timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert suomifi.idp.logout_answers == ["urn:oasis:names:tc:SAML:2.0:status:Success"]
+
+
+def test_a_person_with_a_mandate_deletes_their_account(client, suomifi):
+    OrganisationFactory.in_area("05", business_id="1234567-1", name_fi="Kävelijät ry")
+    suomifi.give_mandate("1234567-1", "Kävelijät ry", ["PJ"])
+    user = sign_up(client, suomifi)
+    choose_in_the_mandate_service(client, suomifi, "Kävelijät ry")
+    exported = client.get(reverse("portal:my_data")).json()
+    assert exported["suomifi_mandates"][0]["business_id"] == "1234567-1"
+    assert exported["suomifi_identification"][0]["name"] == "Sanni Suomalainen"
+    personal_data.delete_account(user)
+    assert not SocialAccount.objects.exists() and not MandateCheck.objects.exists()

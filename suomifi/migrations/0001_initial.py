@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 (
                     "answer",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.CASCADE,
                         related_name="memberships",
                         to="suomifi.mandatecheck",
                         verbose_name="mandate check",

@@ -106,6 +106,7 @@ class TestIdP:
     person: Person
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="test-idp-")))
     logouts: list[str] = field(default_factory=list)  # NameIDs whose logout requests were verified
+    logout_answers: list[str] = field(default_factory=list)  # status codes of the portal's logout answers
     _pending: dict[str, dict[str, Any]] = field(default_factory=dict)
     _sessions: dict[str, tuple[str, str]] = field(default_factory=dict)  # name id -> (sp, session index)
 
@@ -262,6 +263,10 @@ class TestIdP:
 
     def _logout(self, start_response: Callable[..., Any], query: dict[str, str]) -> list[bytes]:
         assert self.server is not None
+        if "SAMLResponse" in query:  # the portal's answer to a logout Suomi.fi started
+            answer = self.server.parse_logout_request_response(query["SAMLResponse"], BINDING_HTTP_REDIRECT)
+            self.logout_answers.append(answer.response.status.status_code.value)
+            return self._page(start_response, "Suomi.fi test identification", "<p>You were logged out.</p>")
         request = self.server.parse_logout_request(
             query["SAMLRequest"], BINDING_HTTP_REDIRECT,
             relay_state=query.get("RelayState"), sigalg=query.get("SigAlg"), signature=query.get("Signature"),
@@ -274,6 +279,21 @@ class TestIdP:
         )  # fmt: skip
         location = dict(binding_info["headers"])["Location"]
         return self._respond(start_response, "302 Found", "", "text/plain", [("Location", location)])
+
+    def logout_request_url(self) -> str:
+        """Suomi.fi's side of a logout the person started in another e-service: a signed
+        LogoutRequest to the portal for the last login, as the redirect the browser follows."""
+        assert self.server is not None
+        name_id_text, (sp_entity_id, session_index) = list(self._sessions.items())[-1]
+        destination = self._sls_url(sp_entity_id)
+        name_id = NameID(format=NAMEID_FORMAT_TRANSIENT, text=name_id_text, sp_name_qualifier=sp_entity_id)
+        request_id, request = self.server.create_logout_request(
+            destination, sp_entity_id, name_id=name_id, session_indexes=[session_index], sign=False
+        )
+        binding_info = self.server.apply_binding(
+            BINDING_HTTP_REDIRECT, str(request), destination, "", sign=True, sigalg=SIG_RSA_SHA256
+        )
+        return dict(binding_info["headers"])["Location"]
 
     def _sls_url(self, sp_entity_id: str) -> str:
         assert self.server is not None
