@@ -287,7 +287,7 @@ class TestIdP:
         name_id_text, (sp_entity_id, session_index) = list(self._sessions.items())[-1]
         destination = self._sls_url(sp_entity_id)
         name_id = NameID(format=NAMEID_FORMAT_TRANSIENT, text=name_id_text, sp_name_qualifier=sp_entity_id)
-        request_id, request = self.server.create_logout_request(
+        _request_id, request = self.server.create_logout_request(
             destination, sp_entity_id, name_id=name_id, session_indexes=[session_index], sign=False
         )
         binding_info = self.server.apply_binding(
