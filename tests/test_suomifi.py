@@ -27,6 +27,7 @@ from portal.models import User
 from suomifi.models import MandateCheck
 from tests.factories import OrganisationFactory, UserFactory
 from tests.suomifi.fixtures import PERSON, log_in_with_suomifi, trust_client
+from tests.suomifi.idp import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +245,78 @@ def test_a_person_with_a_mandate_deletes_their_account(client, suomifi):
     assert exported["suomifi_identification"][0]["name"] == "Sanni Suomalainen"
     personal_data.delete_account(user)
     assert not SocialAccount.objects.exists() and not MandateCheck.objects.exists()
+
+
+HOSTILE = ["<script>alert(1)</script>", "' OR 1=1 --", "\x00\x1f", "x" * 20_000, "%C3%28"]
+
+
+def test_a_person_suomifi_gives_no_email_types_one_and_hostile_values_are_refused_or_escaped(client, suomifi):
+    suomifi.idp.person = Person(identity_code=PERSON.identity_code, given_name="Sanni", surname="Suomalainen")
+    trust_client(suomifi, client)
+    response = log_in_with_suomifi(client, suomifi)
+    assert response.status_code == 302 and response.url == reverse("socialaccount_signup")
+    page = client.get(response.url)
+    assert page.status_code == 200 and page.context["form"]["full_name"].value() == "Sanni Suomalainen"
+    for value in HOSTILE:
+        response = client.post(reverse("socialaccount_signup"), {"full_name": value, "email": value})
+        assert response.status_code == 200 and "<script>alert" not in response.content.decode()
+    assert not User.objects.exists()
+    response = client.post(
+        reverse("socialaccount_signup"), {"full_name": "Sanni Suomalainen", "email": "s@example.org"}
+    )
+    assert response.status_code == 302
+    assert SocialAccount.objects.get().user.email == "s@example.org"
+    assert PERSON.identity_code not in everything_the_portal_holds()
+
+
+def test_an_email_account_removes_its_suomifi_identity_but_not_anyone_elses(client, suomifi):
+    other = SocialAccount.objects.create(user=UserFactory(), provider="saml", uid="fi:someone-else")
+    user = UserFactory(email="existing@example.org")
+    trust_client(suomifi, client)
+    client.force_login(user)
+    log_in_with_suomifi(client, suomifi, process="connect")
+    mine = SocialAccount.objects.get(user=user)
+    assert client.get(reverse("socialaccount_connections")).status_code == 200
+    for value in [*HOSTILE, str(other.pk)]:
+        client.post(reverse("socialaccount_connections"), {"account": value})
+    assert SocialAccount.objects.filter(pk__in=[mine.pk, other.pk]).count() == 2
+    response = client.post(reverse("socialaccount_connections"), {"account": str(mine.pk)})
+    assert response.status_code == 302 and not SocialAccount.objects.filter(pk=mine.pk).exists()
+
+
+def test_hostile_answers_at_the_mandate_callback_change_nothing(client, suomifi):
+    sign_up(client, suomifi)
+    for value in HOSTILE:
+        response = client.get(reverse("suomifi:mandate_callback"), {"code": value, "state": value})
+        assert response.status_code == 302
+    assert not MandateCheck.objects.exists() and not Membership.objects.exists()
+
+
+def test_the_settings_refuse_an_unknown_environment_and_a_missing_certificate(tmp_path):
+    from tests.test_settings import PRODUCTION_ENV, run_manage
+
+    result = run_manage("check", env=PRODUCTION_ENV | {"SUOMIFI_IDENTIFICATION": "maybe"})
+    assert result.returncode != 0 and "SUOMIFI_IDENTIFICATION must be one of off, test, production" in result.stderr
+    result = run_manage("check", env=PRODUCTION_ENV | {"SUOMIFI_IDENTIFICATION": "production"})
+    assert result.returncode != 0 and "SUOMIFI_SP_CERTIFICATE_FILE must be set" in result.stderr
+
+    (tmp_path / "sp.crt").write_text("certificate")
+    (tmp_path / "sp.key").write_text("key")
+    configured = PRODUCTION_ENV | {
+        "SUOMIFI_IDENTIFICATION": "production",
+        "SUOMIFI_SP_CERTIFICATE_FILE": str(tmp_path / "sp.crt"),
+        "SUOMIFI_SP_PRIVATE_KEY_FILE": str(tmp_path / "sp.key"),
+        "SUOMIFI_PSEUDONYM_KEY": "a-long-random-pseudonym-key",
+    }
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=configured)
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = run_manage(
+        "shell", "-c",
+        "from django.conf import settings as s; print(s.SUOMIFI_IDP_ENTITY_ID, s.SUOMIFI_MANDATES_URL,"
+        " s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])",
+        env=configured,
+    )  # fmt: skip
+    assert "https://tunnistautuminen.suomi.fi/idp1 https://asiointivaltuustarkastus.suomi.fi" in result.stdout
+    assert "https://tunnistautuminen.suomi.fi" in result.stdout.split("idp1", 1)[1]
+    result = run_manage("check", env=configured | {"SUOMIFI_MANDATES_CLIENT_ID": "abcd1234"})
+    assert result.returncode != 0 and "SUOMIFI_MANDATES_API_KEY must be set" in result.stderr
