@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 from typing import Any
+from urllib.parse import urlencode
 
 from allauth.socialaccount.providers.saml.provider import SAMLProvider
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import get_language
 
 NATIONAL_IDENTIFICATION_NUMBER = "urn:oid:1.2.246.21"
 EIDAS_PERSON_IDENTIFIER = "http://eidas.europa.eu/attributes/naturalperson/PersonIdentifier"
@@ -75,6 +77,16 @@ class SuomifiProvider(SAMLProvider):
     def extract_common_fields(self, data: Any) -> dict[str, str]:
         attributes = data.get_attributes()
         return {"name": full_name(attributes), "email": _first(attributes, MAIL)}
+
+    def redirect(
+        self, request: HttpRequest, process: Any, next_url: Any = None, data: Any = None, **kwargs: Any
+    ) -> Any:
+        """The signed request, and the language for Suomi.fi's pages (``locale``, outside the
+        signature, as Suomi.fi reads it)."""
+        response = super().redirect(request, process, next_url, data, **kwargs)
+        language = (get_language() or "fi")[:2]
+        response["Location"] += f"&{urlencode({'locale': language if language in ('fi', 'sv', 'en') else 'fi'})}"
+        return response
 
     def sociallogin_from_response(self, request: HttpRequest, response: Any) -> Any:
         from suomifi import mandates

@@ -56,6 +56,7 @@ def test_a_new_person_signs_up_with_suomifi_and_only_the_name_and_a_pseudonym_ar
     account = SocialAccount.objects.get(user=user)
     assert account.provider == "saml" and account.uid.startswith("fi:")
     assert account.extra_data == {"name": "Sanni Suomalainen"}
+    assert suomifi.idp.locales == ["fi"]  # Suomi.fi's pages in the person's language
     confirm_email(client)
     assert client.get(reverse("workspace:home")).status_code == 200
 

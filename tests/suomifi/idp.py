@@ -107,6 +107,7 @@ class TestIdP:
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="test-idp-")))
     logouts: list[str] = field(default_factory=list)  # NameIDs whose logout requests were verified
     logout_answers: list[str] = field(default_factory=list)  # status codes of the portal's logout answers
+    locales: list[str] = field(default_factory=list)  # the languages the login pages were asked in
     _pending: dict[str, dict[str, Any]] = field(default_factory=dict)
     _sessions: dict[str, tuple[str, str]] = field(default_factory=dict)  # name id -> (sp, session index)
 
@@ -220,6 +221,7 @@ class TestIdP:
             query["SAMLRequest"], BINDING_HTTP_REDIRECT,
             relay_state=query.get("RelayState"), sigalg=query.get("SigAlg"), signature=query.get("Signature"),
         )  # fmt: skip
+        self.locales.append(query.get("locale", ""))
         key = secrets.token_urlsafe(16)
         self._pending[key] = {"request": request.message, "relay_state": query.get("RelayState", "")}
         body = (
