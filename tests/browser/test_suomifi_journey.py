@@ -31,6 +31,7 @@ def test_log_in_with_suomifi_act_for_an_association_by_mandate_and_submit_its_ap
 
     ui = new_ui()
     page = ui.goto("/accounts/login/")
+    expect(page.get_by_role("heading", name="Or identify yourself with Suomi.fi")).to_be_visible()
     page.get_by_role("link", name="Suomi.fi").click()
     ui.check()  # allauth asks before leaving for Suomi.fi
     page.get_by_role("button", name="Continue").click()
