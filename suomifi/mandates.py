@@ -35,7 +35,9 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-SESSION_KEY = "suomifi_mandates"  # {"session_id", "user_id", "registered_at"} of the Web API session
+# {"session_id", "user_id", "registered_at"} of the Web API session; carried over the login
+# (suomifi.saml.CARRIED_SESSION_KEYS).
+SESSION_KEY = "suomifi_mandates"
 STATE_KEY = "suomifi_mandates_state"
 # The Web API session lives about half an hour; a fresh login registers a new one.
 SESSION_LIFETIME = datetime.timedelta(minutes=25)

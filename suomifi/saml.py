@@ -30,6 +30,11 @@ MAIL = "urn:oid:0.9.2342.19200300.100.1.3"
 
 # What a logout request to Suomi.fi needs of the login (the NameID lasts one Suomi.fi session).
 LOGOUT_SESSION_KEY = "suomifi_logout"
+# What the login leaves in the session for what follows it. allauth logs a signed-in person out
+# before a social login (a fresh session), so these are put back once the login is done
+# (suomifi.signals); the mandate keys are suomifi.mandates.SESSION_KEY and views.TRIED_KEY.
+CARRIED_SESSION_KEYS = (LOGOUT_SESSION_KEY, "suomifi_mandates", "suomifi_mandates_tried")
+CARRIED_ATTRIBUTE = "_suomifi_carried"
 
 
 def _first(attributes: dict[str, list[str]], *names: str) -> str:
@@ -102,4 +107,6 @@ class SuomifiProvider(SAMLProvider):
         identity_code = _first(response.get_attributes(), NATIONAL_IDENTIFICATION_NUMBER)
         if identity_code and mandates.configured():
             mandates.register_session(request, identity_code)
+        carried = {key: request.session[key] for key in CARRIED_SESSION_KEYS if key in request.session}
+        setattr(request, CARRIED_ATTRIBUTE, carried)
         return login

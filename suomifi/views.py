@@ -19,7 +19,7 @@ from suomifi.saml import LOGOUT_SESSION_KEY
 
 # Set when the person is sent to log in with Suomi.fi to open a mandate session: coming back
 # without one means the service failed, and the person is told so instead of being sent again.
-TRIED_KEY = "suomifi_mandates_tried"
+TRIED_KEY = "suomifi_mandates_tried"  # carried over the login: suomifi.saml.CARRIED_SESSION_KEYS
 
 
 def _require_mandates() -> None:

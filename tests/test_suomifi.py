@@ -321,3 +321,35 @@ def test_the_settings_refuse_an_unknown_environment_and_a_missing_certificate(tm
     assert "https://tunnistautuminen.suomi.fi" in result.stdout.split("idp1", 1)[1]
     result = run_manage("check", env=configured | {"SUOMIFI_MANDATES_CLIENT_ID": "abcd1234"})
     assert result.returncode != 0 and "SUOMIFI_MANDATES_API_KEY must be set" in result.stderr
+
+
+def test_when_the_mandate_service_is_down_the_login_works_and_the_person_is_told(client, suomifi, caplog):
+    caplog.set_level(logging.DEBUG)
+    suomifi.mandates.stop()  # connections to its address are refused from now on
+    sign_up(client, suomifi)
+    assert "Suomi.fi Mandates: registering a session failed (MandateServiceError)" in caplog.text
+    response = client.get(reverse("suomifi:choose"))
+    assert response.status_code == 302 and response.url.startswith("/accounts/saml/suomifi/login/")
+    response = log_in_with_suomifi(client, suomifi, next_url=reverse("suomifi:choose"))
+    assert response.status_code == 302 and response.url == reverse("suomifi:choose")
+    response = client.get(reverse("suomifi:choose"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("suomifi:mandates")
+    told = [str(message) for message in response.context["messages"]]
+    assert "Suomi.fi-valtuudet ei vastannut. Yritä myöhemmin uudelleen." in told  # "did not answer"
+    assert PERSON.identity_code not in caplog.text and PERSON.identity_code not in everything_the_portal_holds()
+
+
+def test_an_expired_mandate_session_is_opened_again_by_a_suomifi_login_on_the_way(client, suomifi):
+    """allauth starts a fresh session for a social login of a signed-in person: what the login
+    registered (the mandate session, the logout data) must outlive it."""
+    sign_up(client, suomifi)
+    session = client.session
+    session["suomifi_mandates"]["registered_at"] = "2020-01-01T00:00:00+00:00"
+    session.save()
+    response = client.get(reverse("suomifi:choose"))
+    assert response.url.startswith("/accounts/saml/suomifi/login/")
+    response = log_in_with_suomifi(client, suomifi, next_url=reverse("suomifi:choose"))
+    assert response.url == reverse("suomifi:choose")
+    assert len(suomifi.mandates.registered) == 2 and "suomifi_logout" in client.session
+    response = client.get(reverse("suomifi:choose"))
+    assert response.status_code == 302 and response.url.startswith(suomifi.mandates.url + "/oauth/authorize")
