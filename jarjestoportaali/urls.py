@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("grants.urls")),
     path("", include("funding.urls")),
     path("", include("familycentre.urls")),
+    path("", include("suomifi.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", portal_views.healthz, name="healthz"),

@@ -98,6 +98,11 @@ def can_be_claimed(organisation: Organisation) -> bool:
     )
 
 
+def add_member(organisation: Organisation, user: User, role: str) -> Membership:
+    """The person's membership (made when there is none), e.g. by a Suomi.fi mandate (suomifi)."""
+    return _add_member(organisation, user, role)
+
+
 def _add_member(organisation: Organisation, user: User, role: str) -> Membership:
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=organisation, defaults={"role": role}

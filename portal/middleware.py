@@ -31,6 +31,8 @@ REACHABLE_WITHOUT_TOTP = frozenset(
         "mfa_download_recovery_codes",
         "account_reauthenticate",
         "account_logout",
+        "suomifi:logout",  # signing out of a Suomi.fi login, and Suomi.fi's answer to it
+        "saml_sls",
         "account_email",
         "account_change_password",
         "account_set_password",

@@ -15,7 +15,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import env_bool, env_int, env_list, env_required, env_str
+from portal.env import env_bool, env_choice, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "grants",
     "funding",
     "familycentre",
+    "suomifi",
     "jarjestoportaali",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Suomi.fi e-Identification (SAML 2.0) beside the email login; it offers itself only when
+    # SUOMIFI_IDENTIFICATION is set (see "Suomi.fi" below).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.saml",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jarjestoportaali.context_processors.navigation",
+                "suomifi.context_processors.suomifi",
             ],
             # Layout tags that any page uses, such as {% scrolls_sideways %} around a table.
             "builtins": ["portal.templatetags.portal_layout"],
@@ -252,6 +258,70 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", f"http://127.0.0.1:{_RUN_PORT}").rs
 # Without it each process keeps its own, so a deployment never shows fragments of the code before.
 PORTAL_RELEASE = env_str("PORTAL_RELEASE", "")
 
+# --- Suomi.fi e-Identification and Mandates ------------------------------------------------------
+
+# "off" (the default: no Suomi.fi button, its pages answer 404), "test" (Suomi.fi's test
+# environment) or "production". README "Suomi.fi" lists what each needs registered.
+SUOMIFI_IDENTIFICATION = env_choice("SUOMIFI_IDENTIFICATION", ("off", "test", "production"), "off")
+_SUOMIFI_ON = SUOMIFI_IDENTIFICATION != "off"
+_SUOMIFI_IDP = {
+    "test": (
+        "https://testi.apro.tunnistus.fi/idp1",
+        "https://static.apro.tunnistus.fi/static/metadata/idp-metadata.xml",
+    ),
+    "production": (
+        "https://tunnistautuminen.suomi.fi/idp1",
+        "https://tunnistus.suomi.fi/static/metadata/idp-metadata.xml",
+    ),
+}
+SUOMIFI_IDP_ENTITY_ID = env_str("SUOMIFI_IDP_ENTITY_ID", _SUOMIFI_IDP.get(SUOMIFI_IDENTIFICATION, ("", ""))[0])
+SUOMIFI_IDP_METADATA_URL = env_str("SUOMIFI_IDP_METADATA_URL", _SUOMIFI_IDP.get(SUOMIFI_IDENTIFICATION, ("", ""))[1])
+# Where Suomi.fi's login and logout pages are (the SSO and SLO locations of its metadata): the
+# Content-Security-Policy lets the portal's login and logout forms lead there.
+SUOMIFI_FORM_ACTION_ORIGINS = env_list(
+    "SUOMIFI_FORM_ACTION_ORIGINS",
+    {"test": ["https://testi.apro.tunnistus.fi"], "production": ["https://tunnistautuminen.suomi.fi"]}.get(
+        SUOMIFI_IDENTIFICATION, []
+    ),
+)
+# The portal's entity ID as registered with Suomi.fi; by default the address of its metadata.
+SUOMIFI_SP_ENTITY_ID = env_str("SUOMIFI_SP_ENTITY_ID", "")
+# The certificate and key that sign the portal's requests and decrypt the assertions (PEM files).
+SUOMIFI_SP_CERTIFICATE_FILE = env_str("SUOMIFI_SP_CERTIFICATE_FILE", "")
+SUOMIFI_SP_PRIVATE_KEY_FILE = env_str("SUOMIFI_SP_PRIVATE_KEY_FILE", "")
+if _SUOMIFI_ON:
+    for _name in ("SUOMIFI_SP_CERTIFICATE_FILE", "SUOMIFI_SP_PRIVATE_KEY_FILE", "SUOMIFI_PSEUDONYM_KEY"):
+        env_required(_name, "Suomi.fi identification is switched on")
+# The key of the person's pseudonym: Suomi.fi's NameID lasts one session, so the account is found
+# by a keyed hash of the identity code (the code itself is never stored). Never change it.
+SUOMIFI_PSEUDONYM_KEY = env_str("SUOMIFI_PSEUDONYM_KEY", "")
+# Suomi.fi Mandates (valtuudet), Web API: acting for an association by its Business ID. Off
+# without a client ID.
+SUOMIFI_MANDATES_URL = env_str(
+    "SUOMIFI_MANDATES_URL",
+    "https://asiointivaltuustarkastus.suomi.fi"
+    if SUOMIFI_IDENTIFICATION == "production"
+    else "https://asiointivaltuustarkastus.qa.suomi.fi",
+).rstrip("/")
+SUOMIFI_MANDATES_CLIENT_ID = env_str("SUOMIFI_MANDATES_CLIENT_ID", "")
+SUOMIFI_MANDATES_API_KEY = env_str("SUOMIFI_MANDATES_API_KEY", "")
+SUOMIFI_MANDATES_OAUTH_SECRET = env_str("SUOMIFI_MANDATES_OAUTH_SECRET", "")
+if SUOMIFI_MANDATES_CLIENT_ID:
+    for _name in ("SUOMIFI_MANDATES_API_KEY", "SUOMIFI_MANDATES_OAUTH_SECRET"):
+        env_required(_name, "Suomi.fi Mandates is switched on (SUOMIFI_MANDATES_CLIENT_ID)")
+# The roles (as the service names them) that let a person act for an association here; empty:
+# whatever role the service answers for this e-service (its rules are registered with the service).
+SUOMIFI_MANDATES_ROLES = env_list("SUOMIFI_MANDATES_ROLES", [])
+SUOMIFI_MANDATES_TIMEOUT = env_int("SUOMIFI_MANDATES_TIMEOUT", 10)
+# The Suomi.fi login is an allauth SAML app built from the values above by suomifi.adapter.
+SOCIALACCOUNT_ADAPTER = "suomifi.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {
+    "saml": {"provider_class": "suomifi.saml.SuomifiProvider"},
+}
+# Connecting Suomi.fi to an existing account must not log anyone in by a matching email address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+
 # --- Email ------------------------------------------------------------------------------------
 
 EMAIL_BACKEND = env_str(
@@ -336,7 +406,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # Logging in to and out of Suomi.fi posts a form that is answered by a redirect to Suomi.fi.
+        "form-action": [SELF, *SUOMIFI_FORM_ACTION_ORIGINS],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
         "object-src": [NONE],
@@ -463,5 +534,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     # WeasyPrint reports every layout step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # urllib3 logs every request's path at DEBUG, and registering a Suomi.fi Mandates session
+        # has the person's identity code in its path (suomifi/mandates.py): never below WARNING.
+        "urllib3": {"level": "WARNING"},
+    },
 }

@@ -71,6 +71,8 @@ SECTIONS: dict[str, Promise] = {
     "activities_listed": _("Family-centre activities you listed"),
     "decision_documents_opened": _("Decision documents you opened for your organisation"),
     "returns_waived": _("Returns of unused funds you waived"),
+    "suomifi_identification": _("Your Suomi.fi identity: your name and a pseudonym, never your personal identity code"),
+    "suomifi_mandates": _("What Suomi.fi Mandates told the portal about the associations you chose, and when"),
 }
 
 

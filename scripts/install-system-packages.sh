@@ -11,6 +11,7 @@ packages=(
   libharfbuzz-subset0 # WeasyPrint: font subsetting
   fonts-dejavu-core   # fonts for PDFs
   wrk                 # the load generator of make bench
+  xmlsec1             # the tests' SAML identity provider (pysaml2 signs and encrypts with it)
   postgresql-common   # make faults: a PostgreSQL cluster of its own (pg_createcluster)
 )
 

@@ -28,6 +28,7 @@ from tests.factories import (
     area,
     enable_totp,
 )
+from tests.suomifi.fixtures import suomifi  # noqa: F401  (Suomi.fi switched on against the suite's IdP)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -58,6 +58,10 @@ ADMIN_LOGIN = Expect("admin login", lambda r: r.status_code == 302 and r.url.sta
 DENIED = Expect("403", lambda r: r.status_code == 403)
 NOT_FOUND = Expect("404", lambda r: r.status_code == 404)
 REDIRECT = Expect("redirect", lambda r: r.status_code == 302)
+MOVED = Expect("moved for good", lambda r: r.status_code == 301)
+# allauth's answer to a SAML step that was not started, or a logout message that is not there.
+LOGIN_FAILED = Expect("login failed page", lambda r: r.status_code == 401)
+BAD_REQUEST = Expect("400", lambda r: r.status_code == 400)
 TOTP_SETUP = Expect(
     "sent to set up two-factor authentication",
     lambda r: r.status_code == 302 and r.url.startswith(reverse("mfa_activate_totp")),
@@ -540,7 +544,50 @@ MATRIX: dict[str, Entry] = {
     "mfa_view_recovery_codes": own_account_step("mfa_view_recovery_codes"),
     "mfa_generate_recovery_codes": own_account_step("mfa_generate_recovery_codes"),
     "mfa_download_recovery_codes": own_account_step("mfa_download_recovery_codes"),
+    # Suomi.fi identification (allauth's SAML and social-account pages), exercised with it switched
+    # on against the suite's identity provider (tests/suomifi/): anyone may start a login, read the
+    # metadata or see the outcome pages; the connections are the person's own.
+    "saml_metadata": public("saml_metadata", organization_slug="suomifi"),
+    "saml_login": public("saml_login", organization_slug="suomifi"),
+    "saml_acs": Entry(
+        url("saml_acs", organization_slug="suomifi"), REDIRECT, REDIRECT, REDIRECT, ("anonymous", REDIRECT)
+    ),
+    "saml_finish_acs": Entry(
+        url("saml_finish_acs", organization_slug="suomifi"),
+        LOGIN_FAILED,
+        LOGIN_FAILED,
+        LOGIN_FAILED,
+        ("anonymous", LOGIN_FAILED),
+    ),
+    "saml_sls": Entry(
+        url("saml_sls", organization_slug="suomifi"), BAD_REQUEST, BAD_REQUEST, BAD_REQUEST, ("anonymous", BAD_REQUEST)
+    ),
+    "socialaccount_login_cancelled": public("socialaccount_login_cancelled"),
+    "socialaccount_login_error": Entry(
+        url("socialaccount_login_error"), LOGIN_FAILED, LOGIN_FAILED, LOGIN_FAILED, ("anonymous", LOGIN_FAILED)
+    ),
+    "socialaccount_signup": flow_step("socialaccount_signup"),
+    "socialaccount_connections": own_account("socialaccount_connections"),
+    "social/login/cancelled/": Entry(
+        lambda world: "/accounts/social/login/cancelled/", MOVED, MOVED, MOVED, ("anonymous", MOVED)
+    ),
+    "social/login/error/": Entry(
+        lambda world: "/accounts/social/login/error/", MOVED, MOVED, MOVED, ("anonymous", MOVED)
+    ),
+    "social/signup/": Entry(lambda world: "/accounts/social/signup/", MOVED, MOVED, MOVED, ("anonymous", MOVED)),
+    "social/connections/": Entry(
+        lambda world: "/accounts/social/connections/", MOVED, MOVED, MOVED, ("anonymous", MOVED)
+    ),
+    # Suomi.fi Mandates: the person's own (a choice comes back only to the browser that asked).
+    "suomifi:mandates": own_account("suomifi:mandates"),
+    "suomifi:choose": Entry(url("suomifi:choose"), LOGIN, REDIRECT, REDIRECT, ("ngo_member", REDIRECT)),
+    "suomifi:mandate_callback": Entry(
+        url("suomifi:mandate_callback"), LOGIN, REDIRECT, REDIRECT, ("ngo_member", REDIRECT)
+    ),
+    "suomifi:logout": Entry(url("suomifi:logout"), REDIRECT, REDIRECT, REDIRECT, ("ngo_member", REDIRECT), "post"),
 }
+# The entries above that need Suomi.fi switched on (it is off by default).
+WITH_SUOMIFI = {key for key in MATRIX if key.startswith(("saml_", "social", "suomifi:"))}
 
 
 def url_pattern_keys(patterns: list, namespace: str = "") -> Iterator[str]:
@@ -569,15 +616,18 @@ REACHABLE_WITHOUT_TOTP = {
     "mfa_activate_totp", "mfa_index", "mfa_reauthenticate", "mfa_authenticate", "mfa_view_recovery_codes",
     "mfa_generate_recovery_codes", "mfa_download_recovery_codes", "account_reauthenticate", "account_logout",
     "account_email", "account_change_password", "account_set_password", "account_confirm_email", "portal:profile",
-    "portal:my_data", "portal:delete_account", "portal:set_language", "healthz",
+    "portal:my_data", "portal:delete_account", "portal:set_language", "healthz", "suomifi:logout", "saml_sls",
 }  # fmt: skip
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("key", sorted(MATRIX))
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_access(client, world, key, persona):
+def test_access(request, client, world, key, persona):
     entry = MATRIX[key]
+    if key in WITH_SUOMIFI:
+        request.getfixturevalue("suomifi")
+        client.defaults["HTTP_HOST"] = "localhost"  # SAML wants a host name with a dot, or localhost
     if persona == "rightful":
         user_attr, expected = entry.rightful
     else:
@@ -594,8 +644,11 @@ def test_access(client, world, key, persona):
 @pytest.mark.django_db
 @pytest.mark.parametrize("key", sorted(MATRIX))
 @pytest.mark.parametrize("person", ["coordinator_without_totp", "decision_maker_without_totp", "operator_without_totp"])
-def test_staff_without_two_factor_reach_only_its_setup_and_their_account(client, world, key, person):
+def test_staff_without_two_factor_reach_only_its_setup_and_their_account(request, client, world, key, person):
     entry = MATRIX[key]
+    if key in WITH_SUOMIFI:
+        request.getfixturevalue("suomifi")
+        client.defaults["HTTP_HOST"] = "localhost"
     # On the pages they may open they are treated as any signed-in person with no rights there.
     expected = entry.other_area_coordinator if key in REACHABLE_WITHOUT_TOTP else TOTP_SETUP
     client.force_login(getattr(world, person))

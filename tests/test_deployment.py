@@ -337,7 +337,7 @@ def names_read(path: Path, pattern: str) -> set[str]:
 
 def variables_read() -> set[str]:
     settings_names = names_read(
-        BASE_DIR / "portal" / "settings.py", r"env_(?:str|int|bool|list|required)\(\s*\"([A-Z][A-Z0-9_]*)\""
+        BASE_DIR / "portal" / "settings.py", r"env_(?:str|int|bool|list|required|choice)\(\s*\"([A-Z][A-Z0-9_]*)\""
     )
     assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "CELERY_RESULT_BACKEND", "EMAIL_BACKEND"} <= settings_names
     celery_names = names_read(BASE_DIR / "portal" / "celery.py", r"os\.(?:environ\.get\(|environ\[|getenv\()\"(\w+)\"")

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = "portal"
-FEATURES = ("organisations", "grants", "funding", "familycentre")
+FEATURES = ("organisations", "grants", "funding", "familycentre", "suomifi")
 PROJECT = "jarjestoportaali"
 PACKAGES = (CORE, *FEATURES, PROJECT)
 
