@@ -71,6 +71,10 @@ SECTIONS: dict[str, Promise] = {
     "activities_listed": _("Family-centre activities you listed"),
     "decision_documents_opened": _("Decision documents you opened for your organisation"),
     "returns_waived": _("Returns of unused funds you waived"),
+    "requests_for_review": _("Requests for review you filed or resolved"),
+    "review_request_attachments_uploaded": _("Documents you attached to requests for review"),
+    "change_requests": _("Change requests you filed or resolved"),
+    "grant_years_confirmed": _("Later years of multi-year grants you confirmed"),
     "suomifi_identification": _("Your Suomi.fi identity: your name and a pseudonym, never your personal identity code"),
     "suomifi_mandates": _("What Suomi.fi Mandates told the portal about the associations you chose, and when"),
 }
