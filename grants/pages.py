@@ -74,6 +74,30 @@ def call_topic(call_id: int) -> str:
     return f"call:{call_id}"
 
 
+def application_topic(application_id: int) -> str:
+    return f"application:{application_id}"
+
+
+def application_row(pk: int) -> Application | None:
+    """The application a page shows, with its call, area, organisation and submitter, kept until
+    one of them changes: the application (saved, deleted, or a new one under a reused id), any call
+    or organisation, a person's name or a reference list (the area). For pages that only show it;
+    a view that changes it reads it afresh."""
+
+    def read() -> Application | None:
+        return Application.objects.select_related("call__area", "organisation", "submitted_by").filter(pk=pk).first()
+
+    topics = [application_topic(pk), "calls", "organisations", identity.NAMES, "reference"]
+    return fragments.kept_value("application-row", str(pk), topics, read)
+
+
+def renew_application(application_id: int) -> None:
+    """An application changed with ``QuerySet.update()``."""
+    topic = application_topic(application_id)
+    fragments.bump(topic)
+    transaction.on_commit(lambda: fragments.bump(topic))
+
+
 def topics(application: Application) -> list[str]:
     return [
         organisation_topic(application.organisation_id),
@@ -157,7 +181,10 @@ def track_application_pages() -> None:
     def by_call(row: models.Model) -> list[str]:
         return [call_topic(row.call_id)]  # type: ignore[attr-defined]
 
-    fragments.track_each(Application, lambda row: [organisation_topic(row.organisation_id)])  # type: ignore[attr-defined]
+    fragments.track_each(
+        Application,
+        lambda row: [organisation_topic(row.organisation_id), application_topic(row.pk)],  # type: ignore[attr-defined]
+    )
     models_of_an_application: tuple[type[models.Model], ...] = (
         ApplicationEvent,
         BudgetLine,

@@ -684,4 +684,6 @@ def render_submitted_pdf(application_id: int) -> bool:
         claimed = Application.objects.filter(pk=application_id, submitted_pdf="").update(submitted_pdf=name)
         if not claimed:  # another run stored it first
             transaction.on_commit(lambda: storage.delete(name))
+        else:
+            pages.renew_application(application_id)
     return bool(claimed)

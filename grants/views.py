@@ -489,7 +489,11 @@ def _detail_context(
 
 @login_required
 def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, _application(request, pk))
+    application = pages.application_row(pk)  # a page that only shows it: the row is kept
+    if application is None:
+        raise Http404
+    access.require(permissions.can_view_application(request.user, application))
+    return _detail_page(request, application)
 
 
 def _score(assignment: ReviewAssignment, criteria: list[ScoringCriterion]) -> Decimal | None:

@@ -19,6 +19,7 @@ from organisations.models import (
     OrganisationDocument,
     RegisterFinding,
 )
+from portal import identity
 from portal.access import Role, active_roles, areas_with_role, has_area_role
 from portal.models import WelfareArea
 
@@ -27,13 +28,23 @@ if TYPE_CHECKING:
     from portal.access import AnyUser
 
 
-def membership(user: AnyUser, organisation: Organisation) -> Membership | None:
+def memberships_of(user: AnyUser) -> dict[int, Membership]:
+    """The person's memberships by organisation, once per request and kept with their roles
+    between the changes to them (``portal.identity``)."""
     if not user.is_authenticated:
-        return None
-    cache = user.__dict__.setdefault("_memberships", {})
-    if organisation.pk not in cache:
-        cache[organisation.pk] = Membership.objects.filter(user=user, organisation=organisation).first()
-    return cache[organisation.pk]
+        return {}
+    found: dict[int, Membership] | None = user.__dict__.get("_memberships")
+    if found is None:
+
+        def read() -> dict[int, Membership]:
+            return {m.organisation_id: m for m in Membership.objects.filter(user=user)}
+
+        found = user.__dict__["_memberships"] = identity.kept(user, "memberships", read)
+    return found
+
+
+def membership(user: AnyUser, organisation: Organisation) -> Membership | None:
+    return memberships_of(user).get(organisation.pk)
 
 
 def is_member(user: AnyUser, organisation: Organisation) -> bool:

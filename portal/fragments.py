@@ -29,6 +29,7 @@ import threading
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -43,6 +44,8 @@ logger = logging.getLogger(__name__)
 FRAGMENT_SECONDS = 300
 # Fragments rendered by other code (templates change with a release) are never shown.
 RELEASE = settings.PORTAL_RELEASE or uuid.uuid4().hex
+_MISSING = object()  # what the cache answers for a key it does not hold (a kept value may be None)
+T = TypeVar("T")
 
 
 def version_key(topic: str) -> str:
@@ -140,24 +143,32 @@ def versions(topics: Iterable[str]) -> list[str]:
     return [found.get(key) or missing[key] for key in keys]
 
 
-def kept(name: str, identity: str, topics: Iterable[str], render: Callable[[], str]) -> SafeString:
-    """The fragment ``name`` that ``identity`` selects, in the active language, from the cache while
-    the ``topics`` it shows are unchanged; otherwise ``render()`` (a template with autoescape), kept."""
+def kept_value(name: str, identity: str, topics: Iterable[str], read: Callable[[], T]) -> T:
+    """The value ``name`` that ``identity`` selects, from the cache while the ``topics`` it comes
+    from are unchanged; otherwise ``read()``, kept. The process's cache pickles what it keeps, so
+    each caller gets a copy of its own."""
     cache = caches["fragments"]
     try:
         current = "".join(versions(topics))
         digest = hashlib.sha256(f"{identity}|{current}".encode()).hexdigest()[:40]
-        key = f"fragment:{RELEASE}:{name}:{get_language()}:{digest}"
-        html = cache.get(key)
+        key = f"fragment:{RELEASE}:{name}:{digest}"
+        found = cache.get(key, _MISSING)
     except Exception:
         logger.warning("The fragment cache is not reachable", exc_info=True)
-        return mark_safe(render())  # noqa: S308 - rendered by a template with autoescape
-    if html is None:
-        html = render()
+        return read()
+    if found is _MISSING:
+        found = read()
         try:
-            cache.set(key, html, FRAGMENT_SECONDS)
+            cache.set(key, found, FRAGMENT_SECONDS)
         except Exception:
             logger.warning("Could not keep the fragment %s", name, exc_info=True)
+    return found
+
+
+def kept(name: str, identity: str, topics: Iterable[str], render: Callable[[], str]) -> SafeString:
+    """The fragment ``name`` that ``identity`` selects, in the active language, from the cache while
+    the ``topics`` it shows are unchanged; otherwise ``render()`` (a template with autoescape), kept."""
+    html = kept_value(f"{name}:{get_language()}", identity, topics, render)
     return mark_safe(html)  # noqa: S308 - rendered by a template with autoescape
 
 

@@ -16,8 +16,9 @@ in SQL outside Django, lasts at most ``IDENTITY_SECONDS``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from allauth.mfa.models import Authenticator
 from django.core.cache import caches
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 IDENTITY_SECONDS = 300
+_MISSING = object()  # what the cache answers for a key it does not hold
+T = TypeVar("T")
 # The topic (portal.fragments) of kept content that names people: renewed when a person's name may
 # have changed or their account was deleted (the name then gives way to "a former user").
 NAMES = "names"
@@ -86,22 +89,34 @@ def user(user_id: int) -> User | None:
 def of(user: User) -> Identity:
     """The person's roles and TOTP, once per request (kept on the user object)."""
     found: Identity | None = getattr(user, "_identity", None)
-    if found is not None:
-        return found
+    if found is None:
+        found = user._identity = kept(user, "roles", lambda: _read(user))
+    return found
+
+
+def kept(user: User, name: str, read: Callable[[], T]) -> T:
+    """Something of the person's that a feature app reads on every request (their memberships),
+    kept under their version like their roles. The app renews it with ``track``."""
     try:
         versions = getattr(user, "_identity_versions", None) or _versions(user.pk)
     except Exception:
         logger.warning("The identity versions are not reachable", exc_info=True)
-        found = _read(user)
-    else:
-        key = f"identity:{fragments.RELEASE}:{user.pk}:{versions}"
-        store = caches["fragments"]
-        found = store.get(key)
-        if found is None:
-            found = _read(user)
-            store.set(key, found, IDENTITY_SECONDS)
-    user._identity = found
+        return read()
+    key = f"identity-{name}:{fragments.RELEASE}:{user.pk}:{versions}"
+    store = caches["fragments"]
+    found = store.get(key, _MISSING)
+    if found is _MISSING:
+        found = read()
+        store.set(key, found, IDENTITY_SECONDS)
     return found
+
+
+def track(model: type[models.Model]) -> None:
+    """Renew the person's kept values when a row of ``model`` naming them (``user_id``) is saved
+    or deleted."""
+    label = model._meta.label
+    post_save.connect(_changed, sender=model, dispatch_uid=f"identity:{label}:save")
+    post_delete.connect(_changed, sender=model, dispatch_uid=f"identity:{label}:delete")
 
 
 def renew(user_id: int) -> None:
@@ -126,8 +141,7 @@ def connect() -> None:
     from portal.models import AreaRole, User
 
     for model in (AreaRole, Authenticator):
-        post_save.connect(_changed, sender=model, dispatch_uid=f"identity:{model._meta.label}:save")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"identity:{model._meta.label}:delete")
+        track(model)
     # Any save (a login's last_login too): a password, an address or a deactivation shows at once.
     post_save.connect(_user_changed, sender=User, dispatch_uid="identity:user:save")
     post_delete.connect(_user_changed, sender=User, dispatch_uid="identity:user:delete")

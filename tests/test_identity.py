@@ -16,7 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import access
-from tests.factories import AreaRoleFactory, UserFactory, area
+from tests.factories import (
+    ApplicationFactory,
+    AreaRoleFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    area,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +167,55 @@ def test_the_areas_of_a_role_are_the_roles_valid_today():
     AreaRoleFactory.reviewer(user=user, area=area("07"))
     assert list(access.areas_with_role(user, access.Role.COORDINATOR).values_list("code", flat=True)) == ["05"]
     assert sorted(access.areas_with_role(user).values_list("code", flat=True)) == ["05", "07"]
+
+
+# --- A person's memberships, kept with their roles (organisations.permissions.memberships_of) ------
+
+
+def test_a_membership_given_or_taken_shows_on_the_next_page(client):
+    organisation = OrganisationFactory()
+    user = UserFactory()
+    client.force_login(user)
+    page = reverse("grants:organisation_applications", kwargs={"pk": organisation.pk})
+    assert client.get(page).status_code == 403
+    membership = MembershipFactory(organisation=organisation, user=user)
+    assert client.get(page).status_code == 200
+    membership.delete()
+    assert client.get(page).status_code == 403
+
+
+def test_the_memberships_are_read_once_and_then_kept(client):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    page = reverse("grants:organisation_applications", kwargs={"pk": membership.organisation_id})
+    client.get(page)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200
+    assert not [q for q in queries if 'FROM "organisations_membership"' in q["sql"]]
+
+
+# --- The application a page shows (grants.pages.application_row) ---------------------------------
+
+
+def test_the_application_page_reads_its_application_once_and_follows_its_changes(client):
+    application = ApplicationFactory.in_review(title="Kävelyryhmät")
+    coordinator = AreaRoleFactory.coordinator(area=area("05")).user
+    client.force_login(coordinator)
+    client.cookies["django_language"] = "en"
+    page = reverse("grants:application", kwargs={"pk": application.pk})
+    assert "Kävelyryhmät" in client.get(page).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200
+    assert not [q for q in queries if 'FROM "grants_application"' in q["sql"]]
+    application.title = "Kävely- ja tanssiryhmät"
+    application.save()
+    assert "Kävely- ja tanssiryhmät" in client.get(page).content.decode()
+    application.organisation.name_fi = "Uusi Nimi ry"
+    application.organisation.save()
+    assert "Uusi Nimi ry" in client.get(page).content.decode()
+    application.call.title_fi = "Uusi haku"
+    application.call.save()
+    client.cookies["django_language"] = "fi"
+    assert "Uusi haku" in client.get(page).content.decode()
+    application.delete()
+    assert client.get(page).status_code == 404
