@@ -20,7 +20,7 @@ from familycentre.forms import ActivityForm, AgreementForm, FamilyCentreForm, Ne
 from familycentre.models import CooperationAgreement, FamilyCentre, FamilyCentreActivity, NetworkMember
 from organisations import permissions as organisation_permissions
 from organisations.models import Organisation
-from portal import access, fragments, submissions, uploads
+from portal import access, areas, fragments, submissions, uploads
 from portal.http import AuthenticatedHttpRequest
 from portal.models import Municipality, WelfareArea
 from portal.workflow import Refusal, show_refusal
@@ -57,7 +57,7 @@ def _activities_page(
 
 
 def area_centres(request: HttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(WelfareArea, code=code)
+    area = areas.by_code_or_404(code)
 
     def centres() -> str:
         in_area = FamilyCentre.objects.in_area(area)
@@ -94,7 +94,7 @@ def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def overview(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(WelfareArea, code=code)
+    area = areas.by_code_or_404(code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR))
     agreements = CooperationAgreement.objects.in_area(area).select_related("centre", "organisation")
     return render(

@@ -10,7 +10,8 @@ class FundingConfig(AppConfig):
 
     def ready(self) -> None:
         from funding import ledger, personal_data  # noqa: F401 - connect the ledger, declare personal data
-        from funding.models import ContinuityFigures
+        from funding.models import ContinuityFigures, ContinuityReport
         from portal import fragments
 
         fragments.track(ContinuityFigures, "figures")  # the dashboard's continuity section
+        fragments.track(ContinuityReport, "figures")  # and its link to the latest published report

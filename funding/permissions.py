@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from funding.models import ContinuityReport
-from portal import access
+from portal import access, fragments
 
 if TYPE_CHECKING:
     from portal.access import AnyUser
@@ -39,13 +39,18 @@ def report_readers(user: AnyUser, area: WelfareArea) -> str:
 
 
 def latest_published_report(user: AnyUser, area: WelfareArea) -> ContinuityReport | None:
-    """The area's most recently published continuity report, if the user may read it."""
-    return (
-        reports_visible_to(user, area)
-        .filter(published_at__isnull=False, state=ContinuityReport.State.SUCCEEDED)
-        .order_by("-published_at")
-        .first()
-    )
+    """The area's most recently published continuity report, if the user may read it: the same for
+    every reader, kept between the dashboards' changes (publishing renews them, topic "figures")."""
+    if report_readers(user, area) == "none":
+        return None
+
+    def read() -> ContinuityReport | None:
+        published = ContinuityReport.objects.filter(
+            area=area, published_at__isnull=False, state=ContinuityReport.State.SUCCEEDED
+        )
+        return published.order_by("-published_at").first()
+
+    return fragments.kept_value("latest-published-report", str(area.pk), ["figures"], read)
 
 
 def can_view_report(user: AnyUser, report: ContinuityReport) -> bool:

@@ -16,13 +16,13 @@ from funding import imports, national, permissions, reports
 from funding.forms import ImportForm, ReportRequestForm
 from funding.models import ContinuityReport, FundingImport
 from funding.tasks import build_continuity_report
-from portal import access, jobs, submissions, uploads
+from portal import access, areas, jobs, submissions, uploads
 from portal.http import AuthenticatedHttpRequest
 from portal.models import WelfareArea
 
 
 def _area_for_reports(request: HttpRequest, code: str) -> WelfareArea:
-    area = get_object_or_404(WelfareArea, code=code)
+    area = areas.by_code_or_404(code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR, access.Role.COUNCILLOR))
     return area
 
@@ -136,7 +136,7 @@ def report_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @submissions.once_per_submission
 def funding_imports(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(WelfareArea, code=code)
+    area = areas.by_code_or_404(code)
     access.require(permissions.can_manage_reports(request.user, area))
     form = ImportForm(request.POST or None, request.FILES or None)
     record = None

@@ -15,10 +15,9 @@ from grants import permissions, reviewrequests
 from grants.forms import ResolutionForm, ReviewRequestForm
 from grants.models import ChangeRequest, Decision, ReviewRequest
 from grants.views import _application
-from portal import access, submissions, uploads
+from portal import access, areas, submissions, uploads
 from portal.forms import add_errors
 from portal.http import AuthenticatedHttpRequest
-from portal.models import WelfareArea
 from portal.storage import StorageUnavailable
 
 
@@ -115,7 +114,7 @@ def review_request_attachment(request: AuthenticatedHttpRequest, pk: int, attach
 def area_review_requests(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The area's queue: requests for review waiting for a resolution, the oldest first, then the
     resolved; and the change requests waiting."""
-    area = get_object_or_404(WelfareArea, code=code)
+    area = areas.by_code_or_404(code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR, access.Role.DECISION_MAKER))
     in_area = ReviewRequest.objects.in_area(area).select_related(
         "decision__application__organisation", "concerns", "resolved_by"

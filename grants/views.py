@@ -76,7 +76,7 @@ from grants.models import (
 from grants.tasks import render_submitted_application
 from organisations import permissions as organisation_permissions
 from organisations.models import Organisation
-from portal import access, fragments, jobs, money, submissions, uploads
+from portal import access, areas, fragments, jobs, money, submissions, uploads
 from portal.csvsafe import safe_row
 from portal.http import AuthenticatedHttpRequest
 from portal.models import WelfareArea
@@ -142,7 +142,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def manage_calls(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(WelfareArea, code=code)
+    area = areas.by_code_or_404(code)
     access.require(permissions.can_manage_calls(request.user, area))
     calls = GrantCall.objects.in_area(area).order_by("-funding_year", "-opens_at")
     return render(request, "grants/manage_calls.html", {"area": area, "calls": calls})
@@ -230,7 +230,7 @@ def decision_list(request: AuthenticatedHttpRequest, pk: int, file_format: str) 
 
 @login_required
 def work_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(WelfareArea, code=code)
+    area = areas.by_code_or_404(code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR, access.Role.DECISION_MAKER))
     applications: QuerySet[Application] = permissions.applications_in_area(request.user, area).for_work_list()
     filters = ApplicationFilter(
@@ -295,7 +295,7 @@ def work_list_csv(applications: QuerySet[Application]) -> HttpResponse:
 @login_required
 @require_POST
 def bulk_assign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(WelfareArea, code=code)
+    area = areas.by_code_or_404(code)
     access.require(permissions.can_manage_calls(request.user, area))
     chosen = request.POST.get("reviewer", "")
     reviewer = next((r for r in services.reviewers_of_area(area) if str(r.pk) == chosen), None)
@@ -1009,7 +1009,7 @@ def declare_conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 
 def decisions(request: HttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(WelfareArea, code=code)
+    area = areas.by_code_or_404(code)
     # The same for everyone: kept until a decision, a call, an organisation or an area changes.
     results = fragments.cached(
         f"decisions:{area.code}",

@@ -126,6 +126,10 @@ def family_context(area: WelfareArea) -> dict[str, object]:
     }
 
 
+# What the dashboard's sections show, read in one lookup (its link to the latest report too).
+TOPICS = ["figures", "activities", "agreements", "organisations", "reference", "grants"]
+
+
 def sections(area: WelfareArea, year: int, report_readers: str) -> dict[str, SafeString]:
     """The dashboard's sections as HTML. The same for everyone who may see the dashboard (the view
     checks that every time; which reports a person may read is part of the key), so they are kept
@@ -152,7 +156,7 @@ def sections(area: WelfareArea, year: int, report_readers: str) -> dict[str, Saf
         return render_to_string("workspace/includes/dashboard_family.html", family_context(area))
 
     today = timezone.localdate().isoformat()
-    with fragments.read_together(["figures", "activities", "agreements", "organisations", "reference", "grants"]):
+    with fragments.read_together(TOPICS):
         return {
             "continuity_section": fragments.cached(
                 f"dashboard-continuity:{area.code}:{year}:{report_readers}", no_query, ["figures"], continuity_section

@@ -14,10 +14,10 @@ from grants.models import GrantCall
 from jarjestoportaali import dashboard
 from organisations.models import Membership, Organisation
 from organisations.services import invitations_for
-from portal import access, municipalities
+from portal import access, areas, fragments, municipalities
 from portal.forms import MunicipalitySearchForm
 from portal.http import AuthenticatedHttpRequest
-from portal.models import AreaRole, Municipality, WelfareArea
+from portal.models import AreaRole, Municipality
 
 
 @login_required
@@ -33,7 +33,7 @@ def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def area_workspace(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(WelfareArea, code=code)
+    area = areas.by_code_or_404(code)
     access.require(access.can_open_area_workspace(request.user, area))
     my_roles = [role for role in access.active_roles(request.user) if role.area_id == area.pk]
     colleagues = AreaRole.objects.in_area(area).active().select_related("user")
@@ -54,21 +54,19 @@ def area_workspace(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
 
 @login_required
 def area_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(WelfareArea, code=code)
+    area = areas.by_code_or_404(code)
     access.require(access.can_view_dashboard(request.user, area))
     year = request.GET.get("year", "")
     board = dashboard.build(area, int(year) if year.isascii() and year.isdecimal() and len(year) == 4 else None)
     readers = funding_permissions.report_readers(request.user, area)
-    return render(
-        request,
-        "workspace/dashboard.html",
-        {
+    with fragments.read_together(dashboard.TOPICS):
+        context = {
             "board": board,
             "area": area,
             **dashboard.sections(area, board.year, readers),
             "latest_report": funding_permissions.latest_published_report(request.user, area),
-        },
-    )
+        }
+    return render(request, "workspace/dashboard.html", context)
 
 
 # --- The front door ---------------------------------------------------------------------------------

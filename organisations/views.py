@@ -40,9 +40,8 @@ from organisations.models import (
     RegisterFinding,
 )
 from organisations.register import RegisterError
-from portal import access, accounts, fragments, submissions, uploads
+from portal import access, accounts, areas, fragments, submissions, uploads
 from portal.http import AuthenticatedHttpRequest
-from portal.models import WelfareArea
 from portal.workflow import show_refusal
 
 PAGE_SIZE = 25
@@ -493,7 +492,7 @@ def add_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def area_organisations(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(WelfareArea, code=code)
+    area = areas.by_code_or_404(code)
     access.require(access.has_area_role(request.user, area, access.Role.COORDINATOR))
     queryset = permissions.organisations_coordinated_by(request.user, area).for_listing()
     filters = CoordinatorOrganisationFilter(request.GET or None, queryset=queryset)

@@ -116,16 +116,19 @@ _together = threading.local()
 @contextmanager
 def read_together(topics: Iterable[str]) -> Iterator[None]:
     """Within the block, the versions of ``topics`` come from one lookup instead of one per
-    fragment (a page of several fragments)."""
+    fragment (a page of several fragments). Blocks nest: an inner one reads only what the outer
+    did not."""
     topics = list(topics)
+    outer: dict[str, str] = getattr(_together, "versions", None) or {}
+    missing = [topic for topic in topics if topic not in outer]
     try:
-        _together.versions = dict(zip(topics, versions(topics), strict=True))
+        _together.versions = outer | dict(zip(missing, versions(missing), strict=True)) if missing else outer
     except Exception:
         logger.warning("The fragment versions are not reachable", exc_info=True)
     try:
         yield
     finally:
-        _together.versions = {}
+        _together.versions = outer
 
 
 def versions(topics: Iterable[str]) -> list[str]:

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from portal import health, personal_data, statements
+from portal import areas, health, personal_data, statements
 from portal.forms import AccessibilityFeedbackForm, DeleteAccountForm, ProfileForm
 from portal.http import AuthenticatedHttpRequest
 from portal.models import AreaRole, ControllerDetails, WelfareArea
@@ -35,7 +35,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 
 def area_detail(request: HttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(WelfareArea, code=code)
+    area = areas.by_code_or_404(code)
     coordinators = AreaRole.objects.in_area(area).active().with_role(AreaRole.Role.COORDINATOR).select_related("user")
     return render(
         request,

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from grants import services
@@ -163,3 +165,16 @@ def test_a_family_centre_added_or_renamed_is_listed_at_once(client):
     centre.save()
     shown = client.get(page).content.decode()
     assert "Läntinen perhekeskus" in shown and "Idän perhekeskus" in shown and "Itäinen perhekeskus" not in shown
+
+
+def test_an_area_is_read_once_and_a_new_name_shows_on_the_next_page(client):
+    page = reverse("portal:area_detail", kwargs={"code": "05"})
+    client.cookies["django_language"] = "fi"
+    assert "Varsinais-Suomen hyvinvointialue" in client.get(page).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(page)
+    assert not [q for q in queries if 'FROM "portal_welfarearea"' in q["sql"] and '"code" =' in q["sql"]]
+    renamed = area("05")
+    renamed.name_fi = "Varsinais-Suomen hyvinvointialue (uusi nimi)"
+    renamed.save()
+    assert "Varsinais-Suomen hyvinvointialue (uusi nimi)" in client.get(page).content.decode()
