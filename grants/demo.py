@@ -178,11 +178,15 @@ def _grants_in_use(admins: QuerySet[Membership]) -> None:
             rationale=corrected.rationale, conditions=corrected.conditions, report_due_on=corrected.report_due_on,
             payment_schedule=corrected.payment_schedule, confirm_overrun=True, confirm_unverified=True,
         )  # fmt: skip
-    changing = in_area.filter(
-        application__status__in=changerequests.IN_USE,
-        application__organisation__memberships__in=admins,
-        change_requests=None,
-    ).first()
+    changing = (
+        in_area.filter(
+            application__status__in=changerequests.IN_USE,
+            application__organisation__memberships__in=admins,
+            change_requests=None,
+        )
+        .order_by("pk")
+        .first()
+    )
     admin = admins.filter(organisation=changing.application.organisation_id).first() if changing else None
     if changing is not None and admin is not None:
         changerequests.file(
